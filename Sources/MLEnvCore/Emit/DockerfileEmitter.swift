@@ -1,0 +1,134 @@
+/// Renders `templates/Dockerfile.mustache` for a checked spec.
+///
+/// Layers go from what changes least to what changes most: CA and Python, apt packages, the
+/// framework, pip packages, env, setup, and the labels naming the spec's hash last, so that
+/// editing `setup` or `packages.pip` never rebuilds the apt layer.
+enum DockerfileEmitter {
+    static func render(_ spec: EnvironmentSpec, image: ImageReference, traits: BaseImageTraits,
+                       header: GeneratedHeader, hasRequirements: Bool) -> String {
+        var context: [String: Any] = [
+            "version": header.mlenvVersion,
+            "specName": header.specName,
+            "specHash": header.specHash,
+            "base": image.description,
+            "workdir": spec.workdir.value,
+            "requirements": hasRequirements,
+            "labels": labels(spec, image: image, header: header),
+            "defaultCommand": defaultCommand(spec.jupyter),
+        ]
+        if let url = spec.build.pipIndexURL { context["pipIndexURL"] = url.value }
+        if spec.build.caBundle != nil { context["caBundle"] = ["file": GeneratedFiles.caBundle] }
+        if let install = pythonInstall(spec, traits: traits) { context["pythonInstall"] = install }
+        if !spec.apt.isEmpty {
+            context["apt"] = [
+                "packages": spec.apt.map(\.value.argument).joined(separator: " "),
+                "unpinned": spec.apt.contains { $0.value.version == nil },
+            ] as [String: Any]
+        }
+        if let framework = FrameworkInstall.plan(spec, traits: traits) {
+            context["framework"] = ["description": framework.description, "arguments": framework.arguments]
+        }
+        if spec.jupyter != nil { context["jupyter"] = true }
+        context["hasEnv"] = !spec.env.isEmpty
+        context["env"] = spec.env.map { ["name": $0.name.value, "value": $0.value.value] }
+        context["hasSetup"] = !spec.setup.isEmpty
+        context["setup"] = spec.setup.enumerated().map { index, command in
+            ["command": runArgument(command.value), "consecutive": index > 0] as [String: Any]
+        }
+        return TemplateRenderer.shared.render("Dockerfile", context)
+    }
+
+    /// How the base image gets the Python the spec asks for, when it has none.
+    static func pythonInstall(_ spec: EnvironmentSpec, traits: BaseImageTraits) -> [String: Any]? {
+        guard traits.shipsPython == false, let python = spec.python?.value else { return nil }
+        let minor = python.split(separator: ".").prefix(2).joined(separator: ".")
+        let interpreter = "python\(minor)"
+        let packages = "\(interpreter) \(interpreter)-venv"
+        if let native = BaseImageTraits.ubuntuPython(traits.operatingSystem), native == minor {
+            return [
+                "reason": "The base image has no Python: install \(traits.operatingSystem!)'s Python \(minor) into a virtual environment.",
+                "bootstrapPackages": "ca-certificates \(packages)",
+                "interpreter": interpreter,
+            ]
+        }
+        let why = BaseImageTraits.ubuntuPython(traits.operatingSystem).map { " (\(traits.operatingSystem!) ships \($0))" } ?? ""
+        return [
+            "reason": "The base image has no Python: install Python \(minor) from the deadsnakes PPA\(why) into a virtual environment.",
+            "bootstrapPackages": "ca-certificates gpg-agent software-properties-common",
+            "ppa": "ppa:deadsnakes/ppa",
+            "pythonPackages": packages,
+            "interpreter": interpreter,
+        ]
+    }
+
+    /// A `RUN` argument that keeps the command inside this one instruction: shell form when the
+    /// command is one plain line, JSON exec form otherwise (line breaks, a leading `[` that
+    /// would read as JSON, `<<` that BuildKit would read as a heredoc, a trailing `\`).
+    static func runArgument(_ command: String) -> String {
+        let trimmed = command.trimmingSpaces
+        let needsExecForm = trimmed.contains("\n") || trimmed.hasPrefix("[") || trimmed.contains("<<")
+            || trimmed.hasSuffix("\\") || trimmed.hasPrefix("--") || trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\t" }
+        guard needsExecForm else { return trimmed }
+        return "[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\", \(Quoting.json(command))]"
+    }
+
+    static func defaultCommand(_ jupyter: JupyterSpec?) -> String {
+        guard let jupyter else { return "[\"bash\"]" }
+        let app = jupyter.lab ? "lab" : "notebook"
+        return "[\"jupyter\", \"\(app)\", \"--ip=0.0.0.0\", \"--port=8888\", \"--no-browser\", \"--allow-root\"]"
+    }
+
+    static func labels(_ spec: EnvironmentSpec, image: ImageReference, header: GeneratedHeader) -> [[String: Any]] {
+        var pairs: [(String, String)] = [("org.opencontainers.image.title", spec.name.value)]
+        if let description = spec.description { pairs.append(("org.opencontainers.image.description", description)) }
+        pairs += [
+            ("org.opencontainers.image.base.name", image.description),
+            ("io.mlenv.spec", header.specName),
+            ("io.mlenv.spec.sha256", header.specHash),
+            ("io.mlenv.version", header.mlenvVersion),
+        ]
+        return pairs.enumerated().map { index, pair in
+            ["key": pair.0, "value": pair.1, "last": index == pairs.count - 1]
+        }
+    }
+}
+
+/// The framework installed with pip on a base image that does not ship it.
+struct FrameworkInstall {
+    /// What the Dockerfile's comment says.
+    var description: String
+    /// The shell words after `pip install`.
+    var arguments: String
+
+    static func plan(_ spec: EnvironmentSpec, traits: BaseImageTraits) -> FrameworkInstall? {
+        guard traits.framework == nil, let framework = spec.framework, framework.name.value != .none else { return nil }
+        let version = framework.version?.value
+        let pin = version.map { $0.split(separator: ".").count >= 3 ? "==\($0)" : "==\($0).*" } ?? ""
+        let cpuOnly = spec.cuda?.value == CUDARequest.none
+        let cudaMajor: String? = {
+            if case .version(let text)? = spec.cuda?.value { return String(text.split(separator: ".")[0]) }
+            return nil
+        }()
+        let versionText = version.map { " \($0)" } ?? ""
+        switch framework.name.value {
+        case .pytorch:
+            if cpuOnly {
+                return FrameworkInstall(description: "PyTorch\(versionText), CPU build from PyTorch's own index",
+                                        arguments: Quoting.shell("torch\(pin)") + " --extra-index-url https://download.pytorch.org/whl/cpu")
+            }
+            return FrameworkInstall(description: "PyTorch\(versionText) from PyPI (Linux wheels bundle their CUDA libraries)",
+                                    arguments: Quoting.shell("torch\(pin)"))
+        case .tensorflow:
+            let extra = cpuOnly ? "" : "[and-cuda]"
+            return FrameworkInstall(description: "TensorFlow\(versionText) from PyPI" + (cpuOnly ? "" : " with its CUDA libraries"),
+                                    arguments: Quoting.shell("tensorflow\(extra)\(pin)"))
+        case .jax:
+            var extra = ""
+            if let cudaMajor { extra = cudaMajor == "11" ? "[cuda11_pip]" : "[cuda\(cudaMajor)]" }
+            return FrameworkInstall(description: "JAX\(versionText) from PyPI" + (extra.isEmpty ? "" : " with CUDA \(cudaMajor!) wheels"),
+                                    arguments: Quoting.shell("jax\(extra)\(pin)"))
+        case .none:
+            return nil
+        }
+    }
+}

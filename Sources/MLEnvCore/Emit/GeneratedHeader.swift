@@ -1,0 +1,21 @@
+/// What every generated file says about where it came from.
+struct GeneratedHeader {
+    /// The mlenv version that wrote it.
+    var mlenvVersion: String
+    /// The spec's file name (not its path: output must not depend on the working directory).
+    var specName: String
+    /// SHA-256 of the spec's bytes.
+    var specHash: String
+}
+
+/// The names of the files `generate` writes.
+public enum GeneratedFiles {
+    /// The Dockerfile.
+    public static let dockerfile = "Dockerfile"
+    /// The run script.
+    public static let runScript = "run.sh"
+    /// pip requirements installed by the Dockerfile.
+    public static let requirements = "requirements.txt"
+    /// The copy of `build.ca_bundle` inside the build context.
+    public static let caBundle = "ca-bundle.crt"
+}

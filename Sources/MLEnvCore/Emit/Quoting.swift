@@ -1,0 +1,64 @@
+import Foundation
+import Mustache
+
+/// The one quoting function per output language. Every value from a spec that reaches a
+/// generated file goes through one of these, or through a validator that admits only
+/// characters needing no quoting.
+public enum Quoting {
+    /// A single shell word: `it's` -> `'it'\''s'`. Safe for any text bash can hold (no NUL).
+    public static func shell(_ text: String) -> String {
+        if !text.isEmpty && text.unicodeScalars.allSatisfy({ isShellSafe($0) }) { return text }
+        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    static func isShellSafe(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || "_-./:@%+=,".unicodeScalars.contains(scalar)
+    }
+
+    /// A double-quoted Dockerfile word for `ENV`, `LABEL` and `ARG` values: escapes `\`, `"` and
+    /// `$` (which the Dockerfile would otherwise expand). Line breaks cannot be expressed in
+    /// these instructions, so callers refuse them before; here they are folded to spaces as a
+    /// last line of defence.
+    public static func dockerfile(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", "\"", "$": out += "\\" + String(scalar)
+            case "\n", "\r", "\u{2028}", "\u{2029}", "\u{85}": out += " "
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A JSON string literal, for Dockerfile exec forms (`RUN ["bash", "-c", "..."]`).
+    public static func json(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Mustache content types that make `{{value}}` quote for the target language, so a template
+/// cannot forget to. Raw text (already built from quoted parts) uses `{{{value}}}`.
+struct ShellContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String { Quoting.shell(text) }
+}
+
+/// See `ShellContentType`.
+struct DockerfileContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String { Quoting.dockerfile(text) }
+}

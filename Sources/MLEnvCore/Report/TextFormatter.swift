@@ -1,0 +1,64 @@
+/// Compiler-style text: `file:line:column: severity[CODE]: message`, the source line, a caret
+/// under the column, then notes and the fix, and a summary line.
+public struct TextFormatter: DiagnosticFormatter {
+    /// Whether to colour severities with ANSI escapes (terminals only).
+    public var color: Bool
+
+    /// Creates a text formatter.
+    public init(color: Bool = false) {
+        self.color = color
+    }
+
+    public func format(_ diagnostics: [Diagnostic], fileCount: Int, sources: [String: String]) -> String {
+        var lines: [String] = []
+        var sourceLines: [String: [Substring]] = [:]
+        func line(_ number: Int, of file: String) -> Substring? {
+            if sourceLines[file] == nil, let text = sources[file] {
+                sourceLines[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            guard let all = sourceLines[file], number >= 1, number <= all.count else { return nil }
+            return all[number - 1]
+        }
+        for diagnostic in diagnostics {
+            let severity = paint(diagnostic.severity.rawValue, diagnostic.severity)
+            lines.append("\(diagnostic.file):\(diagnostic.location.line):\(diagnostic.location.column): \(severity)[\(diagnostic.code.id)]: \(diagnostic.message)")
+            if let text = line(diagnostic.location.line, of: diagnostic.file) {
+                let gutter = String(diagnostic.location.line)
+                let shown = String(text.prefix(200)).replacingTabs
+                let caretColumn = min(diagnostic.location.column - 1, shown.count)
+                let pad = String(repeating: " ", count: gutter.count)
+                lines.append(" \(gutter) | \(shown)")
+                lines.append(" \(pad) | " + String(repeating: " ", count: max(0, caretColumn)) + paint("^", diagnostic.severity))
+            }
+            for note in diagnostic.notes {
+                if let file = note.file, let location = note.location {
+                    lines.append("\(file):\(location.line):\(location.column): \(paint("note", .note)): \(note.message)")
+                } else {
+                    lines.append("  \(paint("note", .note)): \(note.message)")
+                }
+            }
+            if let fix = diagnostic.fix { lines.append("  fix: \(fix)") }
+        }
+        let summary = DiagnosticSummary(diagnostics)
+        lines.append("\(count(summary.errors, "error")), \(count(summary.warnings, "warning")) in \(count(fileCount, "file"))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+
+    private func paint(_ text: String, _ severity: Severity) -> String {
+        guard color else { return text }
+        let code: String
+        switch severity {
+        case .error: code = "1;31"
+        case .warning: code = "1;33"
+        case .note: code = "1;36"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}
+
+extension String {
+    /// Tabs shown as one space each, so the caret lines up with libyaml's column count.
+    var replacingTabs: String { String(map { $0 == "\t" ? " " : $0 }) }
+}

@@ -1,0 +1,180 @@
+/// One team's environment, decoded from a spec file (format version 1).
+public struct EnvironmentSpec: Sendable {
+    /// The spec's path as the user named it; paths inside the spec are relative to its folder.
+    public var file: String
+    /// `name:` - names the image, the container and the generated folder.
+    public var name: Located<String>
+    /// `description:`, folded to one line.
+    public var description: String?
+    /// `base:` - the image the environment starts from.
+    public var base: Located<BaseImage>
+    /// `framework:`.
+    public var framework: FrameworkSpec?
+    /// `python:` - major.minor[.patch].
+    public var python: Located<String>?
+    /// `cuda:` - toolkit version, or nil value for `cuda: none`.
+    public var cuda: Located<CUDARequest>?
+    /// `packages.pip:` - requirement strings in the order written.
+    public var pip: [Located<PipRequirement>]
+    /// `packages.apt:` - Debian packages in the order written.
+    public var apt: [Located<AptPackage>]
+    /// `gpus:`; when absent, all GPUs unless `cuda: none`.
+    public var gpus: Located<GPURequest>
+    /// `jupyter:`; nil when Jupyter is off.
+    public var jupyter: JupyterSpec?
+    /// `shm_size:` or `ipc:`.
+    public var sharedMemory: SharedMemory
+    /// `volumes:`.
+    public var volumes: [Located<VolumeMount>]
+    /// `env:` in the order written.
+    public var env: [EnvVariable]
+    /// `workdir:`; `/workspace` when absent.
+    public var workdir: Located<String>
+    /// `setup:` - build-time shell commands, each its own layer.
+    public var setup: [Located<String>]
+    /// `build:`.
+    public var build: BuildOptions
+    /// Where each top-level key is written, for notes that point at "the other side".
+    public var keyLocations: [String: SourceLocation]
+}
+
+/// `base:`: an image, or `auto` to let mlenv choose one.
+public enum BaseImage: Sendable, Equatable {
+    case auto
+    case image(ImageReference)
+}
+
+/// The frameworks mlenv knows how to install and check.
+public enum FrameworkName: String, Sendable, CaseIterable {
+    case pytorch, tensorflow, jax, none
+
+    /// The framework's name as people write it.
+    public var displayName: String {
+        switch self {
+        case .pytorch: "PyTorch"
+        case .tensorflow: "TensorFlow"
+        case .jax: "JAX"
+        case .none: "no framework"
+        }
+    }
+
+    /// The pip distributions that make up the framework; a base image that ships the framework
+    /// must not get these from pip on top.
+    public var pipDistributions: [String] {
+        switch self {
+        case .pytorch: ["torch"]
+        case .tensorflow: ["tensorflow", "tensorflow-gpu", "tensorflow-cpu", "tf-nightly"]
+        case .jax: ["jax", "jaxlib"]
+        case .none: []
+        }
+    }
+}
+
+/// `framework:`.
+public struct FrameworkSpec: Sendable {
+    /// Which framework.
+    public var name: Located<FrameworkName>
+    /// The version prefix asked for (`2.1` means any 2.1.x), when given.
+    public var version: Located<String>?
+}
+
+/// `cuda:`.
+public enum CUDARequest: Sendable, Equatable {
+    /// `cuda: none`: a CPU-only environment.
+    case none
+    /// A toolkit version such as `12.2` or `12.2.2`.
+    case version(String)
+}
+
+/// `gpus:`.
+public enum GPURequest: Sendable, Equatable {
+    case none
+    case all
+    /// Any N GPUs.
+    case count(Int)
+    /// These device indices.
+    case devices([Int])
+}
+
+/// `jupyter:` when enabled.
+public struct JupyterSpec: Sendable {
+    /// The host port Jupyter is published on.
+    public var port: Located<Int>
+    /// The host address the port is bound to.
+    public var bind: Located<String>
+    /// JupyterLab (true) or the classic Notebook (false).
+    public var lab: Bool
+    /// Where `jupyter:` is written.
+    public var location: SourceLocation
+}
+
+/// `shm_size:` / `ipc:`.
+public enum SharedMemory: Sendable, Equatable {
+    /// Neither given: NVIDIA's documented default for NGC containers, `--shm-size=1g`.
+    case defaultSize
+    /// `shm_size: 16g`.
+    case size(String)
+    /// `ipc: host`.
+    case hostIPC
+}
+
+/// One `volumes:` entry, `source:target[:ro|rw]`.
+public struct VolumeMount: Sendable, Equatable {
+    /// Where the data comes from.
+    public enum Source: Sendable, Equatable {
+        /// An absolute host path.
+        case absolutePath(String)
+        /// A host path relative to the spec's folder.
+        case relativePath(String)
+        /// A named engine volume (no `/` in it).
+        case named(String)
+    }
+
+    /// The host side.
+    public var source: Source
+    /// The absolute path inside the container.
+    public var target: String
+    /// `:ro`.
+    public var readOnly: Bool
+}
+
+/// One `env:` entry.
+public struct EnvVariable: Sendable {
+    /// The variable's name, a POSIX name.
+    public var name: Located<String>
+    /// The value, exactly as written.
+    public var value: Located<String>
+}
+
+/// `build:`.
+public struct BuildOptions: Sendable {
+    /// A PEM file, relative to the spec's folder, added to the image's trusted certificates.
+    public var caBundle: Located<String>?
+    /// A PyPI mirror used at build time.
+    public var pipIndexURL: Located<String>?
+
+    /// No build options.
+    public init(caBundle: Located<String>? = nil, pipIndexURL: Located<String>? = nil) {
+        self.caBundle = caBundle
+        self.pipIndexURL = pipIndexURL
+    }
+}
+
+/// One `packages.pip` entry: a PEP 508 requirement, kept as written.
+public struct PipRequirement: Sendable, Equatable {
+    /// The text as written (trimmed), which is what goes into requirements.txt.
+    public var text: String
+    /// The distribution name, normalised as PEP 503 says (`Foo_Bar` -> `foo-bar`).
+    public var normalizedName: String
+}
+
+/// One `packages.apt` entry: a Debian package, optionally `name=version`.
+public struct AptPackage: Sendable, Equatable {
+    /// The package name.
+    public var name: String
+    /// The pinned version, when given.
+    public var version: String?
+
+    /// `name` or `name=version`, as apt-get takes it.
+    public var argument: String { version.map { "\(name)=\($0)" } ?? name }
+}

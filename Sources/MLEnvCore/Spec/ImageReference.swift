@@ -1,0 +1,113 @@
+/// A container image reference as Docker's distribution library parses it:
+/// `[registry[:port]/]path[:tag][@digest]`.
+public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
+    /// The registry host (and port) when one is written, e.g. `nvcr.io`.
+    public var registry: String?
+    /// The repository path, e.g. `nvidia/pytorch` or `python`.
+    public var repository: String
+    /// The tag, e.g. `23.10-py3`.
+    public var tag: String?
+    /// The digest, e.g. `sha256:...`.
+    public var digest: String?
+
+    /// The reference exactly as it would be written.
+    public var description: String {
+        var text = registry.map { "\($0)/" } ?? ""
+        text += repository
+        if let tag { text += ":\(tag)" }
+        if let digest { text += "@\(digest)" }
+        return text
+    }
+
+    /// The repository with Docker Hub's implied parts made explicit (`python` ->
+    /// `docker.io/library/python`), for comparing references written differently.
+    public var canonicalRepository: String {
+        let host = registry ?? "docker.io"
+        if host == "docker.io" && !repository.contains("/") { return "docker.io/library/\(repository)" }
+        return "\(host)/\(repository)"
+    }
+
+    /// Parses a reference; returns nil for anything Docker would refuse.
+    public init?(parsing text: String) {
+        guard !text.isEmpty, text.count <= 255 else { return nil }
+        var rest = Substring(text)
+        if let at = rest.firstIndex(of: "@") {
+            let digest = rest[rest.index(after: at)...]
+            guard Self.isDigest(digest) else { return nil }
+            self.digest = String(digest)
+            rest = rest[..<at]
+        }
+        var components = rest.split(separator: "/", omittingEmptySubsequences: false)
+        guard let last = components.last else { return nil }
+        if let colon = last.lastIndex(of: ":") {
+            let tag = last[last.index(after: colon)...]
+            guard Self.isTag(tag) else { return nil }
+            self.tag = String(tag)
+            components[components.count - 1] = last[..<colon]
+        }
+        if components.count > 1, let first = components.first,
+           first.contains(".") || first.contains(":") || first == "localhost" {
+            guard Self.isRegistry(first) else { return nil }
+            registry = String(first)
+            components.removeFirst()
+        }
+        guard !components.isEmpty, components.allSatisfy(Self.isPathComponent) else { return nil }
+        repository = components.joined(separator: "/")
+    }
+
+    static func isPathComponent(_ part: Substring) -> Bool {
+        // [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*
+        guard let first = part.first, let last = part.last, first.isLowerAlnum, last.isLowerAlnum else { return false }
+        var previous: Character = first
+        var underscores = 0
+        for character in part {
+            if character.isLowerAlnum {
+                underscores = 0
+            } else if character == "_" {
+                underscores += 1
+                if underscores > 2 || previous == "." || previous == "-" { return false }
+            } else if character == "." {
+                if !previous.isLowerAlnum { return false }
+            } else if character == "-" {
+                if previous == "." || previous == "_" { return false }
+            } else {
+                return false
+            }
+            previous = character
+        }
+        return true
+    }
+
+    static func isRegistry(_ part: Substring) -> Bool {
+        let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+        guard pieces.count <= 2, let host = pieces.first, !host.isEmpty else { return false }
+        if pieces.count == 2 {
+            guard let port = Int(pieces[1]), (1...65535).contains(port) else { return false }
+        }
+        return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            guard let first = label.first, let last = label.last else { return false }
+            return first.isASCIIAlnum && last.isASCIIAlnum && label.allSatisfy { $0.isASCIIAlnum || $0 == "-" }
+        }
+    }
+
+    static func isTag(_ part: Substring) -> Bool {
+        // [\w][\w.-]{0,127}
+        guard let first = part.first, part.count <= 128, first.isWordCharacter else { return false }
+        return part.allSatisfy { $0.isWordCharacter || $0 == "." || $0 == "-" }
+    }
+
+    static func isDigest(_ part: Substring) -> Bool {
+        let pieces = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard pieces.count == 2, let algorithm = pieces[0].first, algorithm.isASCIILetter else { return false }
+        return pieces[0].allSatisfy { $0.isASCIIAlnum || "+-._".contains($0) }
+            && pieces[1].count >= 32 && pieces[1].allSatisfy(\.isHexDigit)
+    }
+}
+
+extension Character {
+    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    var isASCIIAlnum: Bool { isASCIILetter || isASCIIDigit }
+    var isLowerAlnum: Bool { ("a"..."z").contains(self) || isASCIIDigit }
+    var isWordCharacter: Bool { isASCIIAlnum || self == "_" }
+}

@@ -1,0 +1,417 @@
+import Foundation
+
+extension NodeDecoder {
+    static let defaultJupyterPort = 8888
+
+    /// Decodes the keys of an environment spec. Returns nil when a required part is unusable.
+    mutating func environmentSpec(_ fields: inout FieldSet) -> EnvironmentSpec? {
+        let name = required(&fields, "name", example: "name: my-team").flatMap { self.name($0.value) }
+        let description = self.description(&fields)
+        let base = required(&fields, "base", example: "base: nvcr.io/nvidia/pytorch:23.10-py3").flatMap { self.baseImage($0.value) }
+        let framework = fields.take("framework").flatMap { self.framework($0.value) }
+        let python = fields.take("python").flatMap { self.dottedVersion($0.value, "python", example: "\"3.10\"") }
+        let cuda = fields.take("cuda").flatMap { self.cudaRequest($0.value) }
+        let (pip, apt) = fields.take("packages").map { self.packages($0.value) } ?? ([], [])
+        let gpusPair = fields.take("gpus")
+        let gpus = gpusPair.flatMap { self.gpuRequest($0.value) }
+        let jupyter = fields.take("jupyter").flatMap { self.jupyterSpec($0.value) }
+        let sharedMemory = self.sharedMemory(&fields)
+        let volumes = fields.take("volumes").map { self.volumes($0.value) } ?? []
+        let env = fields.take("env").map { self.environment($0.value) } ?? []
+        let workdir = fields.take("workdir").flatMap { self.containerPath($0.value, "workdir") }
+        let setup = fields.take("setup").map { self.setupCommands($0.value) } ?? []
+        let build = fields.take("build").map { self.buildOptions($0.value) } ?? BuildOptions()
+
+        var keyLocations: [String: SourceLocation] = [:]
+        for pair in fields.pairs { keyLocations[pair.key] = pair.keyLocation }
+        guard let name, let base else { return nil }
+        let defaultGPUs: GPURequest = cuda?.value == CUDARequest.none ? .none : .all
+        return EnvironmentSpec(
+            file: file, name: name, description: description, base: base, framework: framework,
+            python: python, cuda: cuda, pip: pip, apt: apt,
+            gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location),
+            jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env,
+            workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
+            keyLocations: keyLocations)
+    }
+
+    mutating func baseImage(_ node: YAMLNode) -> Located<BaseImage>? {
+        guard let text = text(node, "base") else { return nil }
+        if text.value == "auto" {
+            report(.autoBaseUnavailable, "`base: auto` needs mlenv's image catalog, which this version does not have",
+                   at: text.location, fix: "name an image, e.g. `base: nvcr.io/nvidia/pytorch:23.10-py3`")
+            return nil
+        }
+        guard let reference = ImageReference(parsing: text.value) else {
+            var fix: String?
+            if text.value != text.value.lowercased(), ImageReference(parsing: text.value.lowercased()) != nil {
+                fix = "image repositories are lower case: `\(text.value.lowercased())`"
+            }
+            report(.invalidImage, "`\(text.value)` is not a valid image reference ([registry/]repository[:tag][@digest])",
+                   at: text.location, fix: fix)
+            return nil
+        }
+        return Located(.image(reference), at: text.location)
+    }
+
+    mutating func framework(_ node: YAMLNode) -> FrameworkSpec? {
+        if case .scalar = node.kind {
+            guard let name = frameworkName(node, "framework") else { return nil }
+            return FrameworkSpec(name: name, version: nil)
+        }
+        guard var fields = mapping(node, "framework") else { return nil }
+        defer { reportUnknownKeys(fields) }
+        guard let namePair = required(&fields, "name", example: "name: pytorch"), let name = frameworkName(namePair.value, "framework.name") else {
+            _ = fields.take("version")
+            return nil
+        }
+        var version: Located<String>?
+        if let pair = fields.take("version"), let text = text(pair.value, "framework.version") {
+            if Self.isReleaseVersion(text.value) {
+                version = text
+            } else {
+                report(.invalidVersion, "`framework.version` must be a release number such as \"2.1\" or \"2.1.0\", not `\(text.value)`", at: text.location)
+            }
+        }
+        return FrameworkSpec(name: name, version: version)
+    }
+
+    /// A PEP 440 release with an optional pre/post/dev/local suffix (`2.1`, `2.1.0a0+32f93b1`).
+    static func isReleaseVersion(_ text: String) -> Bool {
+        var release = Substring(text)
+        if let suffixStart = release.firstIndex(where: { !$0.isASCIIDigit && $0 != "." }) {
+            let suffix = release[suffixStart...]
+            guard suffix.allSatisfy({ $0.isASCIIAlnum || "+.-_".contains($0) }), suffix.count <= 64 else { return false }
+            release = release[..<suffixStart]
+        }
+        return isDottedVersion(String(release), parts: 1...4)
+    }
+
+    mutating func frameworkName(_ node: YAMLNode, _ path: String) -> Located<FrameworkName>? {
+        guard let text = text(node, path) else { return nil }
+        if let name = FrameworkName(rawValue: text.value.lowercased()) { return Located(name, at: text.location) }
+        let aliases = ["torch": FrameworkName.pytorch, "tf": .tensorflow, "jaxlib": .jax]
+        let suggestion = aliases[text.value.lowercased()]?.rawValue
+            ?? EditDistance.closest(to: text.value, among: FrameworkName.allCases.map(\.rawValue))
+        report(.unknownFramework, "unknown framework `\(text.value)`; mlenv knows pytorch, tensorflow, jax and none",
+               at: text.location, fix: suggestion.map { "write `\($0)`" })
+        return nil
+    }
+
+    mutating func dottedVersion(_ node: YAMLNode, _ path: String, example: String) -> Located<String>? {
+        guard let text = text(node, path) else { return nil }
+        guard Self.isDottedVersion(text.value, parts: 2...3) else {
+            report(.invalidVersion, "`\(path)` must be major.minor or major.minor.patch such as \(example), not `\(text.value)`",
+                   at: text.location)
+            return nil
+        }
+        return text
+    }
+
+    mutating func cudaRequest(_ node: YAMLNode) -> Located<CUDARequest>? {
+        if node.scalarText == "none" { return Located(.none, at: node.location) }
+        return dottedVersion(node, "cuda", example: "\"12.2\" (or none)").map { Located(.version($0.value), at: $0.location) }
+    }
+
+    mutating func packages(_ node: YAMLNode) -> ([Located<PipRequirement>], [Located<AptPackage>]) {
+        guard var fields = mapping(node, "packages") else { return ([], []) }
+        defer { reportUnknownKeys(fields) }
+        var pip: [Located<PipRequirement>] = []
+        var apt: [Located<AptPackage>] = []
+        if let pair = fields.take("pip"), let items = sequence(pair.value, "packages.pip") {
+            var seen: [String: SourceLocation] = [:]
+            for item in items {
+                guard let text = text(item, "packages.pip"), plainText(text, "packages.pip", allowNewlines: false) else { continue }
+                switch RequirementParser.parse(text.value) {
+                case .success(let requirement):
+                    if let first = seen[requirement.normalizedName] {
+                        report(.duplicateEntry, "pip package `\(requirement.normalizedName)` is listed twice", at: text.location,
+                               notes: [DiagnosticNote("first listed here", file: file, at: first)],
+                               fix: "merge the two entries into one requirement")
+                        continue
+                    }
+                    seen[requirement.normalizedName] = text.location
+                    pip.append(Located(requirement, at: text.location))
+                case .failure(let error):
+                    report(.invalidPipRequirement, "`\(text.value)` is not a valid pip requirement: \(error.message)", at: text.location)
+                }
+            }
+        }
+        if let pair = fields.take("apt"), let items = sequence(pair.value, "packages.apt") {
+            var seen: [String: SourceLocation] = [:]
+            for item in items {
+                guard let text = text(item, "packages.apt") else { continue }
+                guard let package = Self.aptPackage(text.value) else {
+                    report(.invalidAptPackage, "`\(text.value)` is not a Debian package name (optionally `name=version`)", at: text.location)
+                    continue
+                }
+                if let first = seen[package.name] {
+                    report(.duplicateEntry, "apt package `\(package.name)` is listed twice", at: text.location,
+                           notes: [DiagnosticNote("first listed here", file: file, at: first)], fix: "remove one of the entries")
+                    continue
+                }
+                seen[package.name] = text.location
+                apt.append(Located(package, at: text.location))
+            }
+        }
+        return (pip, apt)
+    }
+
+    /// Debian policy 5.6.1 (names) and 5.6.12 (versions), with `:arch` qualifiers.
+    static func aptPackage(_ text: String) -> AptPackage? {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        var name = parts[0]
+        if let colon = name.firstIndex(of: ":") {
+            let arch = name[name.index(after: colon)...]
+            guard !arch.isEmpty, arch.allSatisfy({ $0.isLowerAlnum || $0 == "-" }) else { return nil }
+            name = name[..<colon]
+        }
+        guard name.count >= 2, let first = name.first, first.isLowerAlnum,
+              name.allSatisfy({ $0.isLowerAlnum || "+-.".contains($0) }) else { return nil }
+        var version: String?
+        if parts.count == 2 {
+            let text = parts[1]
+            guard let first = text.first, first.isASCIIDigit, text.count <= 128,
+                  text.allSatisfy({ $0.isASCIIAlnum || ".+~:-".contains($0) }) else { return nil }
+            version = String(text)
+        }
+        return AptPackage(name: String(parts[0]), version: version)
+    }
+
+    mutating func gpuRequest(_ node: YAMLNode) -> Located<GPURequest>? {
+        switch node.kind {
+        case .scalar(let text, .plain) where text == "all": return Located(.all, at: node.location)
+        case .scalar(let text, .plain) where text == "none": return Located(.none, at: node.location)
+        case .scalar(let text, _) where !text.isEmpty && text.allSatisfy(\.isASCIIDigit):
+            guard let count = Int(text), count >= 1, count <= 4096 else {
+                report(.invalidGPUs, "`gpus: \(text)` is not a GPU count from 1 up; write `gpus: none` for no GPUs", at: node.location,
+                       fix: text.allSatisfy { $0 == "0" } ? "write `gpus: none`" : nil)
+                return nil
+            }
+            return Located(.count(count), at: node.location)
+        case .sequence(let items):
+            var devices: [Int] = []
+            var seen: [Int: SourceLocation] = [:]
+            var valid = !items.isEmpty
+            if items.isEmpty {
+                report(.invalidGPUs, "`gpus: []` names no device; write `gpus: none` for no GPUs", at: node.location, fix: "write `gpus: none`")
+            }
+            for item in items {
+                guard let index = integer(item, "gpus[]") else { valid = false; continue }
+                if let first = seen[index.value] {
+                    report(.invalidGPUs, "GPU \(index.value) is listed twice", at: index.location,
+                           notes: [DiagnosticNote("first listed here", file: file, at: first)])
+                    valid = false
+                    continue
+                }
+                seen[index.value] = index.location
+                devices.append(index.value)
+            }
+            return valid ? Located(.devices(devices), at: node.location) : nil
+        default:
+            report(.invalidGPUs, "`gpus` must be all, none, a count such as 2, or device indices such as [0, 1]; not \(node.kindDescription)",
+                   at: node.location)
+            return nil
+        }
+    }
+
+    mutating func jupyterSpec(_ node: YAMLNode) -> JupyterSpec? {
+        if case .scalar = node.kind {
+            guard boolean(node, "jupyter") == true else { return nil }
+            return JupyterSpec(port: Located(Self.defaultJupyterPort, at: node.location),
+                               bind: Located("127.0.0.1", at: node.location), lab: true, location: node.location)
+        }
+        guard var fields = mapping(node, "jupyter") else { return nil }
+        defer { reportUnknownKeys(fields) }
+        var port = Located(Self.defaultJupyterPort, at: node.location)
+        if let pair = fields.take("port"), let value = integer(pair.value, "jupyter.port") {
+            if (1...65535).contains(value.value) {
+                port = value
+            } else {
+                report(.invalidPort, "`jupyter.port` must be from 1 to 65535, not \(value.value)", at: value.location)
+            }
+        }
+        var bind = Located("127.0.0.1", at: node.location)
+        if let pair = fields.take("bind"), let value = text(pair.value, "jupyter.bind") {
+            if IPAddress.isValid(value.value) {
+                bind = value
+            } else {
+                report(.invalidAddress, "`jupyter.bind` must be an IP address of the host such as 127.0.0.1, not `\(value.value)`",
+                       at: value.location, fix: value.value == "localhost" ? "write `127.0.0.1`" : nil)
+            }
+        }
+        let lab = fields.take("lab").flatMap { boolean($0.value, "jupyter.lab") } ?? true
+        return JupyterSpec(port: port, bind: bind, lab: lab, location: node.location)
+    }
+
+    mutating func sharedMemory(_ fields: inout FieldSet) -> SharedMemory {
+        let sizePair = fields.take("shm_size")
+        let ipcPair = fields.take("ipc")
+        var result = SharedMemory.defaultSize
+        if let pair = sizePair, let text = text(pair.value, "shm_size") {
+            if Self.isSize(text.value) {
+                result = .size(text.value.lowercased())
+            } else {
+                report(.invalidSize, "`shm_size` must be a size such as 16g or 512m, not `\(text.value)`", at: text.location)
+            }
+        }
+        if let pair = ipcPair, let text = text(pair.value, "ipc") {
+            if text.value != "host" {
+                report(.wrongType, "`ipc` can only be `host`, not `\(text.value)`", at: text.location)
+            } else if let sizePair {
+                report(.sharedMemoryConflict, "`ipc: host` and `shm_size` exclude each other", at: pair.keyLocation,
+                       notes: [DiagnosticNote("`shm_size` is set here", file: file, at: sizePair.keyLocation)],
+                       fix: "keep one of the two")
+            } else {
+                result = .hostIPC
+            }
+        }
+        return result
+    }
+
+    /// Sizes as Docker's go-units reads them: `16g`, `512m`, `16gb`, `1.5g`.
+    static func isSize(_ text: String) -> Bool {
+        var body = Substring(text.lowercased())
+        if body.hasSuffix("b") { body = body.dropLast() }
+        if let last = body.last, "kmgt".contains(last) { body = body.dropLast() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        return !body.isEmpty && parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 12 && $0.allSatisfy(\.isASCIIDigit) }
+            && parts[0].contains(where: { $0 != "0" })
+    }
+
+    mutating func volumes(_ node: YAMLNode) -> [Located<VolumeMount>] {
+        guard let items = sequence(node, "volumes") else { return [] }
+        var result: [Located<VolumeMount>] = []
+        var targets: [String: SourceLocation] = [:]
+        for item in items {
+            guard let text = text(item, "volumes"), plainText(text, "volumes", allowNewlines: false) else { continue }
+            guard let mount = volume(text) else { continue }
+            if let first = targets[mount.target] {
+                report(.duplicateEntry, "two volumes are mounted on `\(mount.target)`", at: text.location,
+                       notes: [DiagnosticNote("the first one is here", file: file, at: first)])
+                continue
+            }
+            targets[mount.target] = text.location
+            result.append(Located(mount, at: text.location))
+        }
+        return result
+    }
+
+    mutating func volume(_ text: Located<String>) -> VolumeMount? {
+        let parts = text.value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        func invalid(_ why: String, fix: String? = nil) -> VolumeMount? {
+            report(.invalidVolume, "volume `\(text.value)`: \(why)", at: text.location, fix: fix)
+            return nil
+        }
+        guard parts.count == 2 || parts.count == 3 else {
+            return invalid("expected `source:target` or `source:target:ro`")
+        }
+        var readOnly = false
+        if parts.count == 3 {
+            guard parts[2] == "ro" || parts[2] == "rw" else { return invalid("the mode must be `ro` or `rw`, not `\(parts[2])`") }
+            readOnly = parts[2] == "ro"
+        }
+        let sourceText = parts[0], target = parts[1]
+        guard !sourceText.isEmpty else { return invalid("the source is empty") }
+        guard !sourceText.contains(where: { $0.isWhitespace }) || sourceText.hasPrefix("/") || sourceText.hasPrefix(".") else {
+            return invalid("the source contains spaces")
+        }
+        let source: VolumeMount.Source
+        if sourceText.hasPrefix("~") {
+            return invalid("`~` is not expanded", fix: "write the absolute path, or a path relative to the spec's folder")
+        } else if sourceText.hasPrefix("/") {
+            source = .absolutePath(sourceText)
+        } else if sourceText.contains("/") || sourceText == "." || sourceText == ".." {
+            source = .relativePath(sourceText)
+        } else {
+            guard let first = sourceText.first, first.isASCIIAlnum,
+                  sourceText.allSatisfy({ $0.isASCIIAlnum || "_.-".contains($0) }) else {
+                return invalid("a named volume is letters, digits, `_`, `.` and `-`; write `./\(sourceText)` for a folder beside the spec")
+            }
+            source = .named(sourceText)
+        }
+        guard Self.isContainerPath(target) else {
+            return invalid("the target must be an absolute path in the container such as /workspace/data, not `\(target)`")
+        }
+        return VolumeMount(source: source, target: target, readOnly: readOnly)
+    }
+
+    static func isContainerPath(_ text: String) -> Bool {
+        text.hasPrefix("/") && text.count <= 4096
+            && text.allSatisfy { $0.isASCIIAlnum || "._-+@/".contains($0) }
+            && !text.split(separator: "/").contains("..")
+    }
+
+    mutating func containerPath(_ node: YAMLNode, _ path: String) -> Located<String>? {
+        guard let text = text(node, path) else { return nil }
+        guard Self.isContainerPath(text.value) else {
+            report(.invalidPath, "`\(path)` must be an absolute path of letters, digits and `._-+@/` such as /workspace, not `\(text.value)`",
+                   at: text.location)
+            return nil
+        }
+        return text
+    }
+
+    mutating func environment(_ node: YAMLNode) -> [EnvVariable] {
+        guard let fields = mapping(node, "env") else { return [] }
+        var result: [EnvVariable] = []
+        for pair in fields.pairs {
+            let name = Located(pair.key, at: pair.keyLocation)
+            let validName = !pair.key.isEmpty && !pair.key.first!.isASCIIDigit && pair.key.allSatisfy { $0.isASCIIAlnum || $0 == "_" }
+            if !validName {
+                let suggestion = String(pair.key.map { $0.isASCIIAlnum ? $0 : "_" }).uppercased()
+                report(.invalidEnvName, "`\(pair.key)` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)",
+                       at: pair.keyLocation, fix: suggestion.first?.isASCIIDigit == false ? "write `\(suggestion)`" : nil)
+            }
+            let value: Located<String>?
+            if case .scalar(let text, _) = pair.value.kind {
+                value = Located(pair.value.isNull ? "" : text, at: pair.value.location)
+            } else {
+                wrongType("env.\(pair.key)", expected: "text", got: pair.value)
+                value = nil
+            }
+            guard validName, let value, plainText(value, "env.\(pair.key)", allowNewlines: false) else { continue }
+            result.append(EnvVariable(name: name, value: value))
+        }
+        return result
+    }
+
+    mutating func setupCommands(_ node: YAMLNode) -> [Located<String>] {
+        guard let items = sequence(node, "setup") else { return [] }
+        var commands: [Located<String>] = []
+        for item in items {
+            guard let text = text(item, "setup") else { continue }
+            guard !text.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                report(.invalidText, "a `setup` command is empty", at: text.location, fix: "remove the entry")
+                continue
+            }
+            if plainText(text, "setup", allowNewlines: true) { commands.append(text) }
+        }
+        return commands
+    }
+
+    mutating func buildOptions(_ node: YAMLNode) -> BuildOptions {
+        guard var fields = mapping(node, "build") else { return BuildOptions() }
+        defer { reportUnknownKeys(fields) }
+        var options = BuildOptions()
+        if let pair = fields.take("ca_bundle"), let path = text(pair.value, "build.ca_bundle"),
+           plainText(path, "build.ca_bundle", allowNewlines: false) {
+            if path.value.hasPrefix("~") {
+                report(.invalidPath, "`build.ca_bundle`: `~` is not expanded; write a path relative to the spec's folder", at: path.location)
+            } else {
+                options.caBundle = path
+            }
+        }
+        if let pair = fields.take("pip_index_url"), let url = text(pair.value, "build.pip_index_url") {
+            let lower = url.value.lowercased()
+            let valid = (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && url.value.count > 8
+                && url.value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`^{}|".unicodeScalars.contains($0) }
+            if valid {
+                options.pipIndexURL = url
+            } else {
+                report(.invalidURL, "`build.pip_index_url` must be an http(s) URL without spaces or quotes, not `\(url.value)`", at: url.location)
+            }
+        }
+        return options
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import MLEnvCore
+
+/// Writes a set of files so that none is ever half-written: every file goes to a temporary
+/// name in the target folder first, and only when all were written are they renamed into
+/// place (rename is atomic within a folder). On failure the temporaries are removed.
+enum AtomicWriter {
+    struct WriteError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func write(_ files: [OutputFile], into folder: String) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var staged: [(temporary: String, final: String)] = []
+        do {
+            for file in files {
+                let final = (folder as NSString).appendingPathComponent(file.path)
+                let temporary = (folder as NSString).appendingPathComponent(".\(file.path).mlenv-\(UUID().uuidString)")
+                staged.append((temporary, final))
+                let data: Data
+                switch file.contents {
+                case .text(let text): data = Data(text.utf8)
+                case .copy(let source):
+                    guard let contents = manager.contents(atPath: source) else {
+                        throw WriteError(description: "cannot read \(source)")
+                    }
+                    data = contents
+                }
+                guard manager.createFile(atPath: temporary, contents: data,
+                                         attributes: [.posixPermissions: file.executable ? 0o755 : 0o644]) else {
+                    throw WriteError(description: "cannot create \(temporary)")
+                }
+            }
+            for (temporary, final) in staged {
+                guard rename(temporary, final) == 0 else {
+                    throw WriteError(description: "cannot rename into \(final): \(String(cString: strerror(errno)))")
+                }
+            }
+        } catch {
+            for (temporary, _) in staged { try? manager.removeItem(atPath: temporary) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import MLEnvCore
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check specs and host files, reporting every problem.",
+        discussion: """
+            Folders are searched for *.yaml and *.yml files (hidden folders are skipped).
+            Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 the command could not run.
+
+            Examples:
+              mlenv check specs/
+              mlenv check --format json specs/vision.yaml specs/nlp.yaml
+            """
+    )
+
+    @Argument(help: "Spec files, host files, or folders holding them.")
+    var paths: [String]
+
+    @Option(help: "Report format: text or json.")
+    var format: ReportFormat = .text
+
+    @Flag(help: "Fail (exit 1) on warnings too.")
+    var strict = false
+
+    func run() throws {
+        let sources = try SourceLoader.load(paths)
+        let result = MLEnv.check(sources, files: DiskFiles())
+        let report = format.formatter(color: format == .text && wantsColor(STDOUT_FILENO))
+            .format(result.diagnostics, fileCount: result.fileCount, sources: SourceLoader.texts(sources))
+        FileHandle.standardOutput.write(Data(report.utf8))
+        let failing = result.diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
+        if failing { throw ExitStatus.problems }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import MLEnvCore
+
+/// `mlenv`: the command line. Parses arguments, reads and writes files, sets the exit status;
+/// everything else happens in MLEnvCore.
+struct MLEnvCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlenv",
+        abstract: "A compiler for ML environments on shared GPU machines.",
+        discussion: """
+            Each team describes its environment in a short YAML spec; mlenv checks it and \
+            generates a Dockerfile and a run script.
+
+            Examples:
+              mlenv check specs/
+              mlenv generate specs/vision.yaml -o out/vision
+              mlenv explain E105
+            """,
+        version: MLEnv.version,
+        subcommands: [CheckCommand.self, GenerateCommand.self, ExplainCommand.self]
+    )
+
+    /// Runs the command line with mlenv's exit codes: 0 success, 1 problems found, 2 the
+    /// command could not run (a bad flag, an unreadable path).
+    static func runAndExit() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Foundation.exit(0)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let status = exitCode(for: error)
+            if status == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            if case let usage as CleanExit = error { _ = usage }
+            Foundation.exit(2)
+        }
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// The exit statuses mlenv documents.
+enum ExitStatus {
+    static let problems = ExitCode(1)
+    static let cannotRun = ExitCode(2)
+}
+
+/// Prints to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+/// Whether colour is wanted on this stream: a terminal, and NO_COLOR not set.
+func wantsColor(_ descriptor: Int32) -> Bool {
+    isatty(descriptor) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+}
