@@ -14,7 +14,8 @@ struct NodeDecoder {
     }
 
     mutating func wrongType(_ path: String, expected: String, got node: YAMLNode) {
-        report(.wrongType, "`\(path)` must be \(expected), not \(node.kindDescription)", at: node.location)
+        let subject = path.isEmpty ? "an mlenv file" : "`\(path)`"
+        report(.wrongType, "\(subject) must be \(expected), not \(node.kindDescription)", at: node.location)
     }
 
     /// The entries of a mapping, or nil (with a diagnostic) when the node is something else.
@@ -69,13 +70,13 @@ struct NodeDecoder {
         for pair in fields.pairs where !fields.known.contains(pair.key) {
             let known = fields.known.sorted()
             var message = "unknown key `\(pair.key)`" + (fields.path.isEmpty ? "" : " in `\(fields.path)`")
-            var fix: String?
             if let suggestion = EditDistance.closest(to: pair.key, among: known) {
                 message += "; did you mean `\(suggestion)`?"
-                fix = "rename `\(pair.key)` to `\(suggestion)`"
+                report(.unknownKey, message, at: pair.keyLocation, fix: "rename `\(pair.key)` to `\(suggestion)`")
+            } else {
+                report(.unknownKey, message, at: pair.keyLocation,
+                       notes: [DiagnosticNote("known keys here: " + known.joined(separator: ", "))])
             }
-            report(.unknownKey, message, at: pair.keyLocation,
-                   notes: [DiagnosticNote("known keys here: " + known.joined(separator: ", "))], fix: fix)
         }
     }
 }

@@ -146,7 +146,8 @@ extension DiagnosticCode {
         explanation: """
             Values that end up in a Dockerfile or a shell script cannot hold control characters \
             such as NUL or carriage return; env values cannot hold line breaks either, because \
-            a Dockerfile `ENV` cannot express them. Setup commands may span lines.
+            a Dockerfile `ENV` cannot express them, nor end with a backslash, which Dockerfile \
+            linters read as escaping the closing quote. Setup commands may span lines.
             """)
     static let unknownKind = DiagnosticCode(
         "E123", .error, name: "unknown-kind", summary: "`kind:` is neither environment nor host.",

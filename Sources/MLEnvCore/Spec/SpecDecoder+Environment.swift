@@ -83,6 +83,7 @@ extension NodeDecoder {
             let suffix = release[suffixStart...]
             guard suffix.allSatisfy({ $0.isASCIIAlnum || "+.-_".contains($0) }), suffix.count <= 64 else { return false }
             release = release[..<suffixStart]
+            if release.hasSuffix(".") { release = release.dropLast() }
         }
         return isDottedVersion(String(release), parts: 1...4)
     }
@@ -370,7 +371,8 @@ extension NodeDecoder {
                 wrongType("env.\(pair.key)", expected: "text", got: pair.value)
                 value = nil
             }
-            guard validName, let value, plainText(value, "env.\(pair.key)", allowNewlines: false) else { continue }
+            guard validName, let value, plainText(value, "env.\(pair.key)", allowNewlines: false),
+                  noTrailingBackslash(value, "env.\(pair.key)") else { continue }
             result.append(EnvVariable(name: name, value: value))
         }
         return result

@@ -6,7 +6,7 @@ public enum SpecDecoder {
     /// environment or host at all; the diagnostics say why.
     public static func decode(_ root: YAMLNode, file: String) -> (MLEnvFile?, [Diagnostic]) {
         var decoder = NodeDecoder(file: file)
-        guard var fields = decoder.mapping(root, "the file") else { return (nil, decoder.diagnostics) }
+        guard var fields = decoder.mapping(root, "") else { return (nil, decoder.diagnostics) }
         let formatOK = decoder.formatVersion(&fields)
         var kind = "environment"
         if let pair = fields.take("kind"), let text = decoder.text(pair.value, "kind") {
@@ -79,6 +79,7 @@ extension NodeDecoder {
         guard let pair = fields.take("description") else { return nil }
         if pair.value.isNull { return nil }
         guard let text = text(pair.value, "description") else { return nil }
+        guard noTrailingBackslash(text, "description") else { return nil }
         let folded = text.value.split(whereSeparator: { $0.isWhitespace || $0.isNewline || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } })
             .joined(separator: " ")
         return folded.isEmpty ? nil : folded
@@ -88,6 +89,16 @@ extension NodeDecoder {
     static func isDottedVersion(_ text: String, parts: ClosedRange<Int>) -> Bool {
         let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
         return parts.contains(pieces.count) && pieces.allSatisfy { !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCIIDigit) }
+    }
+
+    /// Refuses a trailing backslash in values written into Dockerfile `ENV` and `LABEL`
+    /// instructions: BuildKit reads `"x\\"` correctly, but hadolint and other Dockerfile tools
+    /// take the backslash as escaping the closing quote.
+    mutating func noTrailingBackslash(_ value: Located<String>, _ path: String) -> Bool {
+        guard value.value.hasSuffix("\\") else { return true }
+        report(.invalidText, "`\(path)` ends with a backslash, which Dockerfile tools misread as escaping the closing quote",
+               at: value.location, fix: "remove the trailing backslash")
+        return false
     }
 
     /// Text without control characters; tabs and (when allowed) line breaks excepted.

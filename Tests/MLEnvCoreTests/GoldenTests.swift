@@ -1,0 +1,170 @@
+import Foundation
+import XCTest
+@testable import MLEnvCore
+
+/// Generated artifacts compared byte for byte with files committed under Tests/Fixtures, then
+/// judged by the real tools: BuildKit's parser, hadolint, `bash -n` and shellcheck.
+///
+/// `MLENV_UPDATE_GOLDEN=1 swift test --filter GoldenTests` rewrites the expected files on
+/// purpose; review the diff before committing it.
+final class GoldenTests: XCTestCase {
+    struct Case {
+        var name: String
+        var spec: URL
+        var expected: URL
+        var files: [String: String] = [:]
+    }
+
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
+
+    /// Every environment spec in specs/ (expected files in Tests/Fixtures/examples/NAME), and
+    /// every Tests/Fixtures/CASE/spec.yaml (expected files beside it).
+    static func cases() throws -> [Case] {
+        var cases: [Case] = []
+        let specs = repositoryRoot.appendingPathComponent("specs")
+        for name in try FileManager.default.contentsOfDirectory(atPath: specs.path).sorted() where name.hasSuffix(".yaml") {
+            let url = specs.appendingPathComponent(name)
+            guard !(try String(contentsOf: url, encoding: .utf8)).contains("kind: host") else { continue }
+            let stem = String(name.dropLast(5))
+            cases.append(Case(name: stem, spec: url, expected: fixtures.appendingPathComponent("examples/\(stem)")))
+        }
+        for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.path).sorted() where name != "examples" {
+            let folder = fixtures.appendingPathComponent(name)
+            var files: [String: String] = [:]
+            let bundle = folder.appendingPathComponent("corp-ca.pem")
+            if FileManager.default.fileExists(atPath: bundle.path) { files["specs/corp-ca.pem"] = try String(contentsOf: bundle, encoding: .utf8) }
+            cases.append(Case(name: name, spec: folder.appendingPathComponent("spec.yaml"), expected: folder, files: files))
+        }
+        return cases
+    }
+
+    /// Generates a case as `specs/NAME.yaml` into `out/NAME`, from `/work`, so output never
+    /// depends on where the repository is.
+    static func generateCase(_ test: Case) throws -> GenerateResult {
+        let bytes = Array(try Data(contentsOf: test.spec))
+        let view = InMemoryFiles(test.files.mapValues { Array($0.utf8) })
+        return MLEnv.generate(SourceFile(path: "specs/\(test.name).yaml", bytes: bytes), outputDirectory: "out/\(test.name)",
+                              workingDirectory: "/work", files: view)
+    }
+
+    func testGeneratedFilesMatchTheGoldenFiles() throws {
+        let update = ProcessInfo.processInfo.environment["MLENV_UPDATE_GOLDEN"] == "1"
+        let cases = try Self.cases()
+        XCTAssertGreaterThanOrEqual(cases.count, 5)
+        for test in cases {
+            let result = try Self.generateCase(test)
+            XCTAssertFalse(result.diagnostics.containsErrors, "\(test.name): \(result.diagnostics.map(\.message))")
+            let generated = result.outputs.compactMap { file in file.text.map { (file.path, $0) } }
+            XCTAssertFalse(generated.isEmpty, test.name)
+            for (path, text) in generated {
+                let url = test.expected.appendingPathComponent(path)
+                if update {
+                    try FileManager.default.createDirectory(at: test.expected, withIntermediateDirectories: true)
+                    try Data(text.utf8).write(to: url)
+                    continue
+                }
+                guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+                    XCTFail("\(test.name): no golden file \(url.path); run with MLENV_UPDATE_GOLDEN=1")
+                    continue
+                }
+                if expected != text {
+                    XCTFail("\(test.name)/\(path) differs from the golden file:\n\(try Self.diff(expected: expected, actual: text))")
+                }
+            }
+            let expectedNames = Set(generated.map(\.0) + ["spec.yaml", "corp-ca.pem"])
+            let present = (try? FileManager.default.contentsOfDirectory(atPath: test.expected.path)) ?? []
+            for stale in present where !expectedNames.contains(stale) {
+                XCTFail("\(test.name): golden file \(stale) is no longer generated")
+            }
+        }
+    }
+
+    func testGeneratedOutputPassesTheRealTools() throws {
+        let hadolint = try requiredTool("hadolint")
+        let shellcheck = try requiredTool("shellcheck")
+        let python = try requiredTool("python3")
+        let parser = repositoryRoot.appendingPathComponent("Tests/Tools/parse_dockerfile.py").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-golden-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for test in try Self.cases() {
+            let result = try Self.generateCase(test)
+            let folder = scratch.appendingPathComponent(test.name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for file in result.outputs { if let text = file.text { try Data(text.utf8).write(to: folder.appendingPathComponent(file.path)) } }
+            let dockerfile = folder.appendingPathComponent("Dockerfile").path
+            let script = folder.appendingPathComponent("run.sh").path
+
+            let lint = try runProcess(hadolint, ["--no-color", dockerfile])
+            XCTAssertEqual(lint.status, 0, "\(test.name): hadolint: \(lint.output)")
+            XCTAssertEqual(lint.output, "", "\(test.name): hadolint findings")
+
+            let parsed = try runProcess(python, [parser, dockerfile])
+            XCTAssertEqual(parsed.status, 0, "\(test.name): BuildKit's parser: \(parsed.output)")
+            let instructions = try JSONDecoder().decode([ParsedInstruction].self, from: Data(parsed.output.utf8))
+            let spec = try XCTUnwrap(Self.spec(test), test.name)
+            assertInstructions(instructions, match: spec, name: test.name)
+
+            let syntax = try runProcess("/bin/bash", ["-n", script])
+            XCTAssertEqual(syntax.status, 0, "\(test.name): bash -n: \(syntax.output)")
+            let check = try runProcess(shellcheck, ["--norc", "--severity=style", script])
+            XCTAssertEqual(check.status, 0, "\(test.name): shellcheck: \(check.output)")
+        }
+    }
+
+    static func spec(_ test: Case) throws -> EnvironmentSpec? {
+        let (file, _) = MLEnv.load(SourceFile(path: "specs/\(test.name).yaml", bytes: Array(try Data(contentsOf: test.spec))))
+        if case .environment(let spec)? = file { return spec }
+        return nil
+    }
+
+    /// What BuildKit sees must be what the spec says: the base first, one ENV per variable with
+    /// its exact value, one RUN per setup command with its exact text, the default command last.
+    func assertInstructions(_ instructions: [ParsedInstruction], match spec: EnvironmentSpec, name: String) {
+        XCTAssertEqual(instructions.first?.cmd, "FROM", name)
+        if case .image(let image) = spec.base.value { XCTAssertEqual(instructions.first?.value, [image.description], name) }
+        XCTAssertEqual(instructions.last?.cmd, "CMD", name)
+        let env = instructions.filter { $0.cmd == "ENV" && $0.value.count == 2 && !$0.value[0].hasPrefix("PIP_") && $0.value[0] != "VIRTUAL_ENV" }
+        XCTAssertEqual(env.map { $0.value[0] }, spec.env.map(\.name.value), name)
+        XCTAssertEqual(env.map { DockerfileWords.unquote($0.value[1]) }, spec.env.map(\.value.value), name)
+        let runs = instructions.filter { $0.cmd == "RUN" }
+        let setupRuns = Array(runs.suffix(spec.setup.count))
+        XCTAssertEqual(setupRuns.count, spec.setup.count, name)
+        for (run, command) in zip(setupRuns, spec.setup) {
+            if run.json {
+                XCTAssertEqual(run.value, ["/bin/bash", "-o", "pipefail", "-c", command.value], name)
+            } else {
+                XCTAssertEqual(run.value, [command.value.trimmingSpaces], name)
+            }
+        }
+    }
+
+    static func diff(expected: String, actual: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(expected.utf8).write(to: folder.appendingPathComponent("expected"))
+        try Data(actual.utf8).write(to: folder.appendingPathComponent("actual"))
+        return try runProcess("/usr/bin/diff", ["-u", folder.appendingPathComponent("expected").path, folder.appendingPathComponent("actual").path]).output
+    }
+}
+
+/// One instruction as BuildKit's parser reports it.
+struct ParsedInstruction: Decodable {
+    var cmd: String
+    var flags: [String]
+    var value: [String]
+    var json: Bool
+}
+
+/// The Dockerfile's word rules for the double-quoted values mlenv writes: inside quotes a
+/// backslash escapes the next character.
+enum DockerfileWords {
+    static func unquote(_ word: String) -> String {
+        guard word.hasPrefix("\""), word.hasSuffix("\""), word.count >= 2 else { return word }
+        var result = "", escaped = false
+        for character in word.dropFirst().dropLast() {
+            if escaped { result.append(character); escaped = false } else if character == "\\" { escaped = true } else { result.append(character) }
+        }
+        return result
+    }
+}
