@@ -168,7 +168,7 @@ cmd_up() {
   "$ENGINE" run --detach "${RUN_ARGS[@]}" \
     --publish "$publish:$JUPYTER_PORT:8888" --env JUPYTER_TOKEN "$@" "$IMAGE" >/dev/null
   printf 'Started %s.\n' "$CONTAINER"
-  cmd_url
+  print_url "$JUPYTER_TOKEN"
 }
 
 cmd_down() {
@@ -190,14 +190,17 @@ cmd_url() {
   require_engine
   [[ "$JUPYTER" != off ]] || die "this environment has no Jupyter (jupyter: is off in $SPEC_NAME)"
   container_running || die "$CONTAINER is not running; start it with: $0 up"
-  local token host
-  token="$("$ENGINE" exec "$CONTAINER" printenv JUPYTER_TOKEN)"
+  print_url "$("$ENGINE" exec "$CONTAINER" printenv JUPYTER_TOKEN)"
+}
+
+print_url() {
+  local token="$1" host
   host="$JUPYTER_BIND"
   [[ "$host" == 0.0.0.0 ]] && host=127.0.0.1
   [[ "$host" == *:* ]] && host="[$host]"
   printf 'http://%s:%s/%s?token=%s\n' "$host" "$JUPYTER_PORT" "$JUPYTER" "$token"
-  printf 'From a laptop: ssh -N -L %s:127.0.0.1:%s %s@%s\n' \
-    "$JUPYTER_PORT" "$JUPYTER_PORT" "$(id -un)" "$(hostname -f 2>/dev/null || hostname)"
+  printf 'From a laptop: ssh -N -L %s:%s:%s %s@%s\n' \
+    "$JUPYTER_PORT" "$host" "$JUPYTER_PORT" "$(id -un)" "$(hostname -f 2>/dev/null || hostname)"
 }
 
 cmd_shell() {

@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+@testable import MLEnvCore
+
+/// The `mlenv` executable as users run it: exit codes, report formats, files written.
+final class CommandLineTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    static var binary: String {
+        let beside = Bundle.main.bundleURL.appendingPathComponent("mlenv").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return repositoryRoot.appendingPathComponent(".build/debug/mlenv").path
+    }
+
+    @discardableResult
+    func mlenv(_ arguments: String..., in directory: URL? = nil) throws -> (status: Int32, output: String) {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "build mlenv first: swift build")
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        return try runProcess(Self.binary, arguments, environment: environment, directory: directory ?? repositoryRoot)
+    }
+
+    func write(_ text: String, to name: String) throws -> String {
+        let url = scratch.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func testVersionAndHelp() throws {
+        let version = try mlenv("--version")
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.output, MLEnv.version + "\n")
+        for command in ["check", "generate", "explain"] {
+            let help = try mlenv(command, "--help")
+            XCTAssertEqual(help.status, 0, command)
+            XCTAssertTrue(help.output.contains("Examples:"), command)
+        }
+    }
+
+    func testCheckExitCodes() throws {
+        XCTAssertEqual(try mlenv("check", "specs").status, 0)
+        let bad = try write("mlenv: 1\nname: Bad Name\nbase: python:3.11\n", to: "bad.yaml")
+        let failed = try mlenv("check", bad)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.output.hasPrefix("\(bad):2:7: error[E105]: "), failed.output)
+        XCTAssertTrue(failed.output.contains(" 2 | name: Bad Name\n   |       ^\n"), failed.output)
+        XCTAssertTrue(failed.output.hasSuffix("1 error, 0 warnings in 1 file\n"), failed.output)
+        XCTAssertEqual(try mlenv("check", scratch.appendingPathComponent("missing.yaml").path).status, 2)
+        XCTAssertEqual(try mlenv("check", "--no-such-flag", "specs").status, 2)
+        XCTAssertEqual(try mlenv("check", "--format", "xml", "specs").status, 2)
+    }
+
+    func testCheckFolderFindsYAMLFilesAndSkipsHiddenFolders() throws {
+        _ = try write("mlenv: 1\nname: a\nbase: python:3.11\n", to: "tree/a.yaml")
+        _ = try write("mlenv: 1\nname: b\nbase: python:3.11\njupyter: yes\n", to: "tree/sub/b.yml")
+        _ = try write("not: [valid", to: "tree/.git/c.yaml")
+        _ = try write("ignored", to: "tree/notes.txt")
+        let result = try mlenv("check", "--format", "json", scratch.appendingPathComponent("tree").path)
+        XCTAssertEqual(result.status, 1)
+        let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let summary = report?["summary"] as? [String: Int]
+        XCTAssertEqual(summary?["files"], 2)
+        XCTAssertEqual(summary?["errors"], 1)
+    }
+
+    func testJSONReportHasTheContractedShape() throws {
+        let bad = try write("mlenv: 1\nname: x\nbase: python:3.11\npython: \"3.10\"\npython: \"3.11\"\n", to: "dup.yaml")
+        let result = try mlenv("check", "--format", "json", bad)
+        XCTAssertEqual(result.status, 1)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        XCTAssertEqual(Set(report.keys), ["diagnostics", "summary"])
+        let diagnostic = try XCTUnwrap((report["diagnostics"] as? [[String: Any]])?.first)
+        XCTAssertEqual(diagnostic["code"] as? String, "E002")
+        XCTAssertEqual(diagnostic["severity"] as? String, "error")
+        XCTAssertEqual(diagnostic["file"] as? String, bad)
+        XCTAssertEqual(diagnostic["line"] as? Int, 5)
+        XCTAssertEqual(diagnostic["column"] as? Int, 1)
+        XCTAssertNotNil(diagnostic["message"] as? String)
+        let note = try XCTUnwrap((diagnostic["notes"] as? [[String: Any]])?.first)
+        XCTAssertEqual(note["line"] as? Int, 4)
+        XCTAssertEqual(note["file"] as? String, bad)
+        let summary = try XCTUnwrap(report["summary"] as? [String: Int])
+        XCTAssertEqual(summary["files"], 1)
+        XCTAssertEqual(summary["errors"], 1)
+        XCTAssertEqual(summary["warnings"], 0)
+    }
+
+    func testGenerateWritesExecutableScriptAndNoTemporaries() throws {
+        let output = scratch.appendingPathComponent("out/vision").path
+        let result = try mlenv("generate", "specs/vision.yaml", "-o", output)
+        XCTAssertEqual(result.status, 0, result.output)
+        let names = try FileManager.default.contentsOfDirectory(atPath: output).sorted()
+        XCTAssertEqual(names, ["Dockerfile", "requirements.txt", "run.sh"])
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: output + "/run.sh"))
+        XCTAssertFalse(FileManager.default.isExecutableFile(atPath: output + "/Dockerfile"))
+    }
+
+    func testGenerateWithErrorsWritesNothingAndKeepsExistingFiles() throws {
+        let spec = try write("mlenv: 1\nname: x\nbase: python:3.11\ngpus: [1, 1]\n", to: "x.yaml")
+        let output = scratch.appendingPathComponent("out")
+        let fresh = try mlenv("generate", spec, "-o", output.path)
+        XCTAssertEqual(fresh.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
+        _ = try write("keep me", to: "out/Dockerfile")
+        XCTAssertEqual(try mlenv("generate", spec, "-o", output.path).status, 1)
+        XCTAssertEqual(try String(contentsOf: output.appendingPathComponent("Dockerfile"), encoding: .utf8), "keep me")
+    }
+
+    func testGenerateIsTheSameFromAnyWorkingDirectory() throws {
+        let fromRoot = scratch.appendingPathComponent("a")
+        XCTAssertEqual(try mlenv("generate", "specs/vision.yaml", "-o", fromRoot.path).status, 0)
+        let fromSpecs = scratch.appendingPathComponent("b")
+        XCTAssertEqual(try mlenv("generate", "vision.yaml", "-o", fromSpecs.path, in: repositoryRoot.appendingPathComponent("specs")).status, 0)
+        for name in ["Dockerfile", "requirements.txt"] {
+            XCTAssertEqual(try Data(contentsOf: fromRoot.appendingPathComponent(name)), try Data(contentsOf: fromSpecs.appendingPathComponent(name)), name)
+        }
+    }
+
+    func testExplain() throws {
+        let known = try mlenv("explain", "e105")
+        XCTAssertEqual(known.status, 0)
+        XCTAssertTrue(known.output.hasPrefix("E105 (error): invalid-name\n"), known.output)
+        let all = try mlenv("explain", "--all")
+        XCTAssertEqual(all.output.split(separator: "\n").count, DiagnosticCode.registry.count)
+        XCTAssertEqual(try mlenv("explain", "X999").status, 2)
+    }
+}

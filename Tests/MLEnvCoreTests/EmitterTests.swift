@@ -1,0 +1,113 @@
+import Foundation
+import XCTest
+@testable import MLEnvCore
+
+final class EmitterTests: XCTestCase {
+    func testShellQuotingRoundTripsHostileStringsThroughBash() throws {
+        let hostile = [
+            "plain", "", "it's", "\"double\"", "$(id)", "`id`", "${PATH}", "a\\b", "# hash", "new\nline",
+            "tab\there", "semi; rm -rf /", "unicode \u{2028} separator", "ünïcödé", "*?[glob]", "~user", "-n",
+            String(repeating: "x'y", count: 2000),
+        ]
+        for text in hostile {
+            let script = "printf '%s' " + Quoting.shell(text)
+            let result = try runProcess("/bin/bash", ["-c", script])
+            XCTAssertEqual(result.output, text, "round trip of \(text.prefix(40))")
+        }
+    }
+
+    func testRunArgumentKeepsEveryCommandInsideOneInstruction() {
+        XCTAssertEqual(DockerfileEmitter.runArgument("python -m pip check"), "python -m pip check")
+        for command in ["a\nb", "[ -f x ] && y", "cat <<EOF", "echo \\", "--network=host true"] {
+            let argument = DockerfileEmitter.runArgument(command)
+            XCTAssertTrue(argument.hasPrefix("[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\", "), argument)
+            XCTAssertFalse(argument.contains("\n"), argument)
+        }
+    }
+
+    func testHostileSetupCommandsParseAsExactlyOneRunEach() throws {
+        let python = try requiredTool("python3")
+        let commands = ["echo trailing \\", "--mount=type=bind,target=/x true", "a\nFROM evil\nRUN b", "[\"not\", \"json\"", "x <<EOF\ny\nEOF", "tab\there"]
+        var spec = minimalSpec + "gpus: none\nsetup:\n"
+        for command in commands { spec += "  - \(Quoting.json(command))\n" }
+        let outputs = generate(spec)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-emit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dockerfile = folder.appendingPathComponent("Dockerfile")
+        try Data(try XCTUnwrap(outputs["Dockerfile"]).utf8).write(to: dockerfile)
+        let parsed = try runProcess(python, [repositoryRoot.appendingPathComponent("Tests/Tools/parse_dockerfile.py").path, dockerfile.path])
+        XCTAssertEqual(parsed.status, 0, parsed.output)
+        let instructions = try JSONDecoder().decode([ParsedInstruction].self, from: Data(parsed.output.utf8))
+        XCTAssertEqual(instructions.filter { $0.cmd == "FROM" }.count, 1)
+        let runs = instructions.filter { $0.cmd == "RUN" }.suffix(commands.count)
+        XCTAssertEqual(runs.map(\.value), commands.map { $0 == "tab\there" ? [$0] : ["/bin/bash", "-o", "pipefail", "-c", $0] })
+        XCTAssertTrue(runs.allSatisfy { $0.flags.isEmpty })
+    }
+
+    func testOutputDoesNotDependOnTheWorkingDirectory() {
+        let spec = SourceFile(path: "specs/v.yaml", text: minimalSpec + "volumes: [\"./data:/data\"]\n")
+        let a = MLEnv.generate(spec, outputDirectory: "out/v", workingDirectory: "/home/a/repo", files: InMemoryFiles())
+        let b = MLEnv.generate(SourceFile(path: "/srv/b/repo/specs/v.yaml", bytes: spec.bytes),
+                               outputDirectory: "/srv/b/repo/out/v", workingDirectory: "/tmp", files: InMemoryFiles())
+        XCTAssertEqual(a.outputs, b.outputs)
+        XCTAssertTrue(a.outputs.first { $0.path == "run.sh" }?.text?.contains("readonly SPEC_DIR=\"$HERE\"/../../specs") == true)
+    }
+
+    func testFrameworkIsInstalledOnlyWhenTheBaseLacksIt() {
+        let ngc = generate(minimalSpec + "framework: pytorch\n")
+        XCTAssertFalse(ngc["Dockerfile"]!.contains("pip install 'torch"))
+        let cuda = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.10\"\nframework: {name: pytorch, version: \"2.1\"}\n")
+        XCTAssertTrue(cuda["Dockerfile"]!.contains("python3 -m pip install 'torch==2.1.*'"))
+        let cpu = generate("mlenv: 1\nname: t\nbase: python:3.11-slim\ncuda: none\nframework: {name: pytorch, version: \"2.1.2\"}\n")
+        XCTAssertTrue(cpu["Dockerfile"]!.contains("torch==2.1.2 --extra-index-url https://download.pytorch.org/whl/cpu"))
+        let tf = generate("mlenv: 1\nname: t\nbase: python:3.11\ncuda: \"12.2\"\nframework: {name: tensorflow, version: \"2.15\"}\n")
+        XCTAssertTrue(tf["Dockerfile"]!.contains("'tensorflow[and-cuda]==2.15.*'"))
+    }
+
+    func testPythonIsInstalledOnlyOnBasesWithoutIt() {
+        let native = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.10\"\n")["Dockerfile"]!
+        XCTAssertTrue(native.contains("apt-get install -y --no-install-recommends ca-certificates python3.10 python3.10-venv"))
+        XCTAssertFalse(native.contains("deadsnakes"))
+        let ppa = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.12\"\n")["Dockerfile"]!
+        XCTAssertTrue(ppa.contains("add-apt-repository -y ppa:deadsnakes/ppa"))
+        XCTAssertTrue(ppa.contains("RUN python3.12 -m venv /opt/mlenv/venv"))
+        let ngc = generate(minimalSpec)["Dockerfile"]!
+        XCTAssertFalse(ngc.contains("venv"))
+    }
+
+    func testJupyterIsAddedOnlyWhenTheBaseLacksIt() {
+        XCTAssertNil(generate(minimalSpec + "jupyter: true\n")["requirements.txt"], "NGC images ship JupyterLab")
+        let plain = generate("mlenv: 1\nname: t\nbase: python:3.11\njupyter: true\n")
+        XCTAssertTrue(plain["requirements.txt"]!.hasSuffix("jupyterlab\n"))
+        XCTAssertTrue(plain["Dockerfile"]!.contains("CMD [\"jupyter\", \"lab\""))
+        XCTAssertTrue(plain["Dockerfile"]!.contains("EXPOSE 8888"))
+        let none = generate("mlenv: 1\nname: t\nbase: python:3.11\n")
+        XCTAssertTrue(none["Dockerfile"]!.hasSuffix("CMD [\"bash\"]\n"))
+        XCTAssertFalse(none["Dockerfile"]!.contains("EXPOSE"))
+    }
+
+    func testLayersAreOrderedSoPipAndSetupEditsKeepTheAptLayer() {
+        let text = generate(minimalSpec + "packages: {apt: [git], pip: [numpy]}\nenv: {A: b}\nsetup: [\"true\"]\n")["Dockerfile"]!
+        let order = ["apt-get install", "COPY requirements.txt", "ENV A=", "WORKDIR", "RUN true", "LABEL"]
+        let positions = order.map { text.range(of: $0)?.lowerBound }
+        XCTAssertFalse(positions.contains(nil), "\(positions)")
+        XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted())
+    }
+
+    func testAGenerateWithErrorsProducesNoFiles() {
+        let result = MLEnv.generate(SourceFile(path: "s.yaml", text: minimalSpec + "gpus: [0, 0]\n"), outputDirectory: "o",
+                                    workingDirectory: "/w", files: InMemoryFiles())
+        XCTAssertTrue(result.diagnostics.containsErrors)
+        XCTAssertEqual(result.outputs, [])
+        let host = MLEnv.generate(SourceFile(path: "h.yaml", text: "mlenv: 1\nkind: host\nname: h\n"), outputDirectory: "o",
+                                  workingDirectory: "/w", files: InMemoryFiles())
+        XCTAssertEqual(triples(host.diagnostics), ["E132@1:1"])
+    }
+
+    func testCABundleIsCopiedIntoTheBuildContext() {
+        let result = MLEnv.generate(SourceFile(path: "specs/s.yaml", text: minimalSpec + "build: {ca_bundle: certs/ca.pem}\n"),
+                                    outputDirectory: "o", workingDirectory: "/w", files: InMemoryFiles(["specs/certs/ca.pem": [1]]))
+        XCTAssertEqual(result.outputs.last, OutputFile(path: "ca-bundle.crt", contents: .copy(of: "specs/certs/ca.pem")))
+    }
+}

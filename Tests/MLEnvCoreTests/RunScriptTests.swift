@@ -1,0 +1,168 @@
+import Foundation
+import XCTest
+@testable import MLEnvCore
+
+/// The generated run.sh, driven against a stand-in engine that records its arguments, so every
+/// flag the script passes is checked without a real engine (the end-to-end test covers that).
+final class RunScriptTests: XCTestCase {
+    var folder: URL!
+    var log: URL!
+
+    /// A `docker` that logs its arguments, reports the NVIDIA runtime when FAKE_NVIDIA is set,
+    /// and a running container when FAKE_RUNNING is set.
+    static let fakeEngine = """
+        #!/usr/bin/env bash
+        printf '%s\\n' "$*" >> "$FAKE_LOG"
+        case "$1" in
+          info) [[ -z "${FAKE_NVIDIA:-}" ]] || echo ' Runtimes: io.containerd.runc.v2 nvidia runc' ;;
+          ps) [[ -z "${FAKE_RUNNING:-}" && ! -e "$FAKE_LOG.running" ]] || echo 0123456789ab ;;
+          run) [[ " $* " != *" --detach "* ]] || touch "$FAKE_LOG.running" ;;
+          stop) rm -f "$FAKE_LOG.running" ;;
+          exec) echo "${JUPYTER_TOKEN:-tok-from-container}" ;;
+        esac
+        exit 0
+        """
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("specs/data"), withIntermediateDirectories: true)
+        let engine = folder.appendingPathComponent("bin/docker")
+        try Data(Self.fakeEngine.utf8).write(to: engine)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: engine.path)
+        log = folder.appendingPathComponent("engine.log")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Generates `spec` as specs/team.yaml into out/team under the scratch folder.
+    func script(_ spec: String) throws -> String {
+        let result = MLEnv.generate(SourceFile(path: "specs/team.yaml", text: spec), outputDirectory: "out/team",
+                                    workingDirectory: folder.path, files: InMemoryFiles())
+        XCTAssertFalse(result.diagnostics.containsErrors, "\(triples(result.diagnostics))")
+        let output = folder.appendingPathComponent("out/team")
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        for file in result.outputs { if let text = file.text { try Data(text.utf8).write(to: output.appendingPathComponent(file.path)) } }
+        return output.appendingPathComponent("run.sh").path
+    }
+
+    func run(_ script: String, _ arguments: [String], _ environment: [String: String] = [:], engineOnPath: Bool = true) throws -> (status: Int32, output: String, engine: [String]) {
+        try? FileManager.default.removeItem(at: log)
+        try? FileManager.default.removeItem(atPath: log.path + ".running")
+        var env = ["PATH": (engineOnPath ? folder.appendingPathComponent("bin").path + ":" : "") + "/usr/bin:/bin", "FAKE_LOG": log.path, "HOME": folder.path]
+        env.merge(environment) { $1 }
+        let result = try runProcess("/bin/bash", [script] + arguments, environment: env)
+        let calls = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        return (result.status, result.output, calls)
+    }
+
+    let gpuSpec = minimalSpec + "gpus: [0, 1]\nipc: host\njupyter: {port: 18888}\nvolumes: [\"./data:/workspace/data:ro\", \"cache:/cache\"]\n"
+
+    func testUpPassesGPUAndNVIDIAFlagsAndPublishesJupyter() throws {
+        let run = try script(gpuSpec)
+        let result = try self.run(run, ["up"], ["FAKE_NVIDIA": "1", "JUPYTER_TOKEN": "secret-token"])
+        XCTAssertEqual(result.status, 0, result.output)
+        let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
+        let uid = try runProcess("/usr/bin/id", ["-u"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        for flag in ["--detach", "--rm", "--name mlenv-team", "--user \(uid):", "--env HOME=/home/mlenv", "--ipc=host",
+                     "--gpus \"device=0,1\"", "--ulimit memlock=-1 --ulimit stack=67108864",
+                     "--volume \(folder.path)/out/team/../../specs/data:/workspace/data:ro", "--volume cache:/cache:rw",
+                     "--publish 127.0.0.1:18888:8888", "--env JUPYTER_TOKEN mlenv/team:latest"] {
+            XCTAssertTrue(call.contains(flag), "missing \(flag) in: \(call)")
+        }
+        XCTAssertFalse(call.contains("secret-token"), "the token must not appear in the engine's arguments")
+        XCTAssertTrue(result.output.contains("http://127.0.0.1:18888/lab?token=secret-token"), result.output)
+        XCTAssertTrue(result.output.contains("ssh -N -L 18888:127.0.0.1:18888 "), result.output)
+    }
+
+    func testWithoutGPUsNoGPUOnlyFlagsAreUsed() throws {
+        let run = try script(gpuSpec)
+        let result = try self.run(run, ["up"], ["MLENV_GPUS": "none"])
+        XCTAssertEqual(result.status, 0, result.output)
+        let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
+        XCTAssertFalse(call.contains("--gpus"), call)
+        XCTAssertFalse(call.contains("--ulimit"), call)
+        XCTAssertTrue(call.contains("--ipc=host"), call)
+    }
+
+    func testOverridesAndCounts() throws {
+        let run = try script(minimalSpec + "gpus: 2\n")
+        let count = try self.run(run, ["shell"], ["FAKE_NVIDIA": "1"])
+        XCTAssertTrue(count.engine.contains { $0.contains("--gpus 2 ") }, "\(count.engine)")
+        XCTAssertTrue(count.engine.contains { $0.contains("--shm-size=1g") }, "\(count.engine)")
+        let all = try self.run(run, ["shell"], ["FAKE_NVIDIA": "1", "MLENV_GPUS": "all"])
+        XCTAssertTrue(all.engine.contains { $0.contains("--gpus all ") }, "\(all.engine)")
+        let bad = try self.run(run, ["up"], ["FAKE_NVIDIA": "1", "MLENV_GPUS": "0;reboot"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.output.contains("MLENV_GPUS must be none, all or device indices"), bad.output)
+    }
+
+    func testClearOneLineErrors() throws {
+        let run = try script(gpuSpec)
+        let noEngine = try self.run(run, ["up"], engineOnPath: false)
+        XCTAssertEqual(noEngine.status, 1)
+        XCTAssertEqual(noEngine.output, "run.sh: error: container engine 'docker' not found on PATH; install Docker or Podman (MLENV_ENGINE chooses which)\n")
+        let noRuntime = try self.run(run, ["up"])
+        XCTAssertEqual(noRuntime.status, 1)
+        XCTAssertEqual(noRuntime.output.split(separator: "\n").count, 1, noRuntime.output)
+        XCTAssertTrue(noRuntime.output.contains("has no NVIDIA runtime") && noRuntime.output.contains("MLENV_GPUS=none"), noRuntime.output)
+        XCTAssertFalse(noRuntime.engine.contains { $0.hasPrefix("run ") })
+        let badEngine = try self.run(run, ["up"], ["MLENV_ENGINE": "rm"])
+        XCTAssertEqual(badEngine.status, 1)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("specs/data"))
+        let noVolume = try self.run(run, ["up"], ["FAKE_NVIDIA": "1"])
+        XCTAssertEqual(noVolume.status, 1)
+        XCTAssertTrue(noVolume.output.contains("volume source") && noVolume.output.contains("does not exist"), noVolume.output)
+    }
+
+    func testPortInUseIsRefusedBeforeStarting() throws {
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: try requiredTool("python3"))
+        listener.arguments = ["-c", "import socket,sys,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen()\nprint(s.getsockname()[1], flush=True)\ntime.sleep(60)"]
+        let pipe = Pipe()
+        listener.standardOutput = pipe
+        try listener.run()
+        defer { listener.terminate() }
+        var port = ""
+        while !port.hasSuffix("\n") {
+            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { break }
+            port += String(decoding: byte, as: UTF8.self)
+        }
+        let run = try script(minimalSpec + "gpus: none\njupyter: {port: \(port.trimmingCharacters(in: .whitespacesAndNewlines))}\n")
+        let result = try self.run(run, ["up"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("is already in use"), result.output)
+        XCTAssertFalse(result.engine.contains { $0.hasPrefix("run ") })
+    }
+
+    func testPodmanUsesCDIAndKeepID() throws {
+        let podman = folder.appendingPathComponent("bin/podman")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
+        let run = try script(minimalSpec + "gpus: none\n")
+        let result = try self.run(run, ["up"], ["MLENV_ENGINE": "podman"])
+        XCTAssertEqual(result.status, 0, result.output)
+        let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
+        XCTAssertTrue(call.contains("--userns=keep-id"), call)
+        XCTAssertTrue(call.hasSuffix("mlenv/team:latest sleep infinity"), call)
+    }
+
+    func testDownUrlAndUsage() throws {
+        let run = try script(minimalSpec + "gpus: none\njupyter: true\n")
+        let down = try self.run(run, ["down"], ["FAKE_RUNNING": "1"])
+        XCTAssertEqual(down.status, 0)
+        XCTAssertTrue(down.engine.contains("stop mlenv-team"), "\(down.engine)")
+        let url = try self.run(run, ["url"], ["FAKE_RUNNING": "1"])
+        XCTAssertTrue(url.output.hasPrefix("http://127.0.0.1:8888/lab?token=tok-from-container\n"), url.output)
+        let notRunning = try self.run(run, ["url"])
+        XCTAssertEqual(notRunning.status, 1)
+        let usage = try self.run(run, ["bogus"])
+        XCTAssertEqual(usage.status, 2)
+        XCTAssertTrue(usage.output.hasPrefix("Usage: ./run.sh build|up|down|logs|url|shell"), usage.output)
+        let build = try self.run(run, ["build"])
+        XCTAssertEqual(build.status, 0)
+        XCTAssertTrue(build.engine.contains { $0.hasPrefix("build --tag mlenv/team:latest --file ") && $0.hasSuffix("/out/team") }, "\(build.engine)")
+    }
+}
