@@ -166,6 +166,19 @@ public struct PipRequirement: Sendable, Equatable {
     public var text: String
     /// The distribution name, normalised as PEP 503 says (`Foo_Bar` -> `foo-bar`).
     public var normalizedName: String
+    /// `[extra1, extra2]`, as written.
+    public var extras: [String] = []
+    /// The version specifiers (empty when unpinned or given by URL).
+    public var specifiers = SpecifierSet([])
+    /// `@ URL`, when the requirement names one.
+    public var url: String?
+    /// The environment marker after `;`, when there is one.
+    public var marker: String?
+
+    /// Whether the requirement pins one version (`==1.2.3`, `===x` or a URL).
+    public var isPinned: Bool {
+        url != nil || specifiers.specifiers.contains { ($0.op == .equal && !$0.wildcard) || $0.op == .arbitrary }
+    }
 }
 
 /// One `packages.apt` entry: a Debian package, optionally `name=version`.

@@ -11,8 +11,10 @@ enum RequirementParser {
             return .failure(RequirementError("a requirement starts with a package name"))
         }
         scanner.skipSpaces()
+        var requirement = PipRequirement(text: text.trimmingSpaces, normalizedName: normalize(name))
         if scanner.peek == "[" {
-            guard scanner.extras() else { return .failure(RequirementError("the extras in `[...]` are not a comma-separated list of names")) }
+            guard let extras = scanner.extras() else { return .failure(RequirementError("the extras in `[...]` are not a comma-separated list of names")) }
+            requirement.extras = extras
             scanner.skipSpaces()
         }
         if scanner.peek == "@" {
@@ -20,6 +22,7 @@ enum RequirementParser {
             scanner.skipSpaces()
             let url = scanner.take { !$0.properties.isWhitespace }
             guard url.contains("://") || url.hasPrefix("file:") else { return .failure(RequirementError("`@` must be followed by a URL")) }
+            requirement.url = url
             guard url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`".unicodeScalars.contains($0) }) else {
                 return .failure(RequirementError("the URL contains characters that are not allowed in URLs"))
             }
@@ -28,17 +31,20 @@ enum RequirementParser {
                 return .failure(RequirementError("a URL must be followed by a space before `;`"))
             }
         } else if !scanner.atEnd && scanner.peek != ";" {
-            guard scanner.versionSpecifiers() else { return .failure(RequirementError("`\(text)` has a malformed version specifier (use e.g. `==1.2`, `>=1.0,<2`, `~=1.4`)")) }
+            guard let specifiers = scanner.versionSpecifiers() else { return .failure(RequirementError("`\(text)` has a malformed version specifier (use e.g. `==1.2`, `>=1.0,<2`, `~=1.4`)")) }
+            requirement.specifiers = SpecifierSet(specifiers)
             scanner.skipSpaces()
         }
         if scanner.peek == ";" {
             scanner.advance()
-            var markers = MarkerParser(scanner.rest())
+            let rest = scanner.rest()
+            var markers = MarkerParser(rest)
+            requirement.marker = String(String.UnicodeScalarView(rest)).trimmingSpaces
             guard markers.parse() else { return .failure(RequirementError("the environment marker after `;` is not valid (e.g. `; python_version < \"3.11\"`)")) }
             scanner.position = scanner.scalars.count
         }
         guard scanner.atEnd else { return .failure(RequirementError("unexpected `\(String(String.UnicodeScalarView(scanner.scalars[scanner.position...])))` after the requirement")) }
-        return .success(PipRequirement(text: text.trimmingSpaces, normalizedName: normalize(name)))
+        return .success(requirement)
     }
 
     /// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`.
@@ -101,43 +107,43 @@ private struct Scanner {
         return text
     }
 
-    mutating func extras() -> Bool {
+    mutating func extras() -> [String]? {
         advance()
         skipSpaces()
-        if peek == "]" { advance(); return true }
+        var names: [String] = []
+        if peek == "]" { advance(); return names }
         while true {
-            guard name() != nil else { return false }
+            guard let name = name() else { return nil }
+            names.append(name)
             skipSpaces()
-            if peek == "]" { advance(); return true }
-            guard peek == "," else { return false }
+            if peek == "]" { advance(); return names }
+            guard peek == "," else { return nil }
             advance()
             skipSpaces()
         }
     }
 
     /// `op version (, op version)*`, optionally in parentheses.
-    mutating func versionSpecifiers() -> Bool {
+    mutating func versionSpecifiers() -> [VersionSpecifier]? {
         let parenthesised = peek == "("
         if parenthesised { advance() }
+        var specifiers: [VersionSpecifier] = []
         while true {
             skipSpaces()
             let op = take { "<>=!~".unicodeScalars.contains($0) }
-            guard ["~=", "==", "!=", "<=", ">=", "<", ">", "==="].contains(op) else { return false }
             skipSpaces()
             let version = take { Self.isAlnum($0) || "._*+!-".unicodeScalars.contains($0) }
-            guard !version.isEmpty else { return false }
-            if version.contains("*") && !(["==", "!="].contains(op) && version.hasSuffix(".*") && version.filter({ $0 == "*" }).count == 1) {
-                return false
-            }
+            guard version.filter({ $0 == "*" }).count <= 1, let specifier = VersionSpecifier(op: op, version: version) else { return nil }
+            specifiers.append(specifier)
             skipSpaces()
             if peek == "," { advance(); continue }
             break
         }
         if parenthesised {
-            guard peek == ")" else { return false }
+            guard peek == ")" else { return nil }
             advance()
         }
-        return true
+        return specifiers
     }
 }
 

@@ -1,0 +1,55 @@
+/// A plain dotted version: NVIDIA driver versions (`535.129.03`), CUDA toolkits (`12.2.2`),
+/// Python interpreters (`3.10`). Compared number by number; missing parts count as zero.
+public struct DottedVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The numbers, as written (so `535.129.03` keeps its text in `description`).
+    public let parts: [Int]
+    private let text: String
+
+    /// Parses `N(.N)*`; nil otherwise.
+    public init?(_ text: String) {
+        let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard !pieces.isEmpty, pieces.count <= 6 else { return nil }
+        var parts: [Int] = []
+        for piece in pieces {
+            guard !piece.isEmpty, piece.count <= 9, piece.allSatisfy(\.isASCIIDigit), let value = Int(piece) else { return nil }
+            parts.append(value)
+        }
+        self.parts = parts
+        self.text = text
+    }
+
+    /// The first `count` parts (`12.2.2` -> `12.2`).
+    public func prefix(_ count: Int) -> DottedVersion {
+        DottedVersion(parts.prefix(count).map(String.init).joined(separator: "."))!
+    }
+
+    /// The major version.
+    public var major: Int { parts[0] }
+    /// The minor version, zero when not written.
+    public var minor: Int { parts.count > 1 ? parts[1] : 0 }
+
+    /// Whether `self` starts with every part of `other` (`12.2.2` starts with `12.2`).
+    public func starts(with other: DottedVersion) -> Bool {
+        other.parts.count <= parts.count && Array(parts.prefix(other.parts.count)) == other.parts
+    }
+
+    public var description: String { text }
+
+    public static func == (a: DottedVersion, b: DottedVersion) -> Bool { compare(a, b) == 0 }
+    public static func < (a: DottedVersion, b: DottedVersion) -> Bool { compare(a, b) < 0 }
+
+    public func hash(into hasher: inout Hasher) {
+        var trimmed = parts
+        while trimmed.count > 1, trimmed.last == 0 { trimmed.removeLast() }
+        hasher.combine(trimmed)
+    }
+
+    static func compare(_ a: DottedVersion, _ b: DottedVersion) -> Int {
+        for index in 0..<max(a.parts.count, b.parts.count) {
+            let x = index < a.parts.count ? a.parts[index] : 0
+            let y = index < b.parts.count ? b.parts[index] : 0
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+}
