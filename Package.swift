@@ -19,14 +19,14 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // Build-time tool: turns templates/*.mustache into a Swift source file, so the binary
-        // carries its templates and works from any folder.
-        .executableTarget(name: "EmbedTemplates", path: "Sources/EmbedTemplates"),
+        // Build-time tool: turns the templates and catalog tables into Swift source, so the
+        // binary carries them and works from any folder.
+        .executableTarget(name: "EmbedResources", path: "Sources/EmbedResources"),
         .plugin(
-            name: "EmbedTemplatesPlugin",
+            name: "EmbedResourcesPlugin",
             capability: .buildTool(),
-            dependencies: ["EmbedTemplates"],
-            path: "Sources/EmbedTemplatesPlugin"
+            dependencies: ["EmbedResources"],
+            path: "Sources/EmbedResourcesPlugin"
         ),
         // The whole pipeline: text in, values out. No printing, no exit(), no file system.
         .target(
@@ -35,7 +35,8 @@ let package = Package(
                 "CYAML",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            plugins: ["EmbedTemplatesPlugin"]
+            exclude: ["Catalog/Data"],
+            plugins: ["EmbedResourcesPlugin"]
         ),
         // The command line: argument parsing, file I/O and exit codes.
         .executableTarget(

@@ -17,12 +17,29 @@ public struct SourceFile: Sendable {
     }
 }
 
+/// What checking needs besides the files: the catalog and the host.
+public struct CheckOptions: Sendable {
+    /// The compatibility knowledge: the built-in catalog plus any `--catalog` files.
+    public var catalog: Catalog
+    /// The host inventory (`--host`); when nil, a single `kind: host` file among the checked
+    /// files is used.
+    public var host: HostSpec?
+
+    /// Options with the built-in catalog and no host.
+    public init(catalog: Catalog = CatalogLoader.builtIn, host: HostSpec? = nil) {
+        self.catalog = catalog
+        self.host = host
+    }
+}
+
 /// The result of checking files.
 public struct CheckResult: Sendable {
     /// Every diagnostic of every file, in reading order.
     public var diagnostics: [Diagnostic]
     /// The files that decoded, in the order given.
     public var files: [MLEnvFile]
+    /// The environments that resolved, in the order given.
+    public var environments: [ResolvedEnvironment]
     /// How many files were checked.
     public var fileCount: Int
 }
@@ -50,56 +67,71 @@ public enum MLEnv {
     }
 
     /// Checks every file and reports every problem.
-    public static func check(_ sources: [SourceFile], files: FileSystemView) -> CheckResult {
+    public static func check(_ sources: [SourceFile], files: FileSystemView, options: CheckOptions = CheckOptions()) -> CheckResult {
         var diagnostics: [Diagnostic] = []
         var decoded: [MLEnvFile] = []
         for source in sources {
             let (file, found) = load(source)
             diagnostics += found
-            guard let file else { continue }
-            decoded.append(file)
-            if case .environment(let spec) = file {
-                diagnostics += checkEnvironment(spec, files: files)
-            }
+            if let file { decoded.append(file) }
         }
-        return CheckResult(diagnostics: diagnostics.sortedForDisplay(), files: decoded, fileCount: sources.count)
+        let hosts = decoded.compactMap { file -> HostSpec? in
+            if case .host(let host) = file { return host }
+            return nil
+        }
+        let host = options.host ?? (hosts.count == 1 ? hosts[0] : nil)
+        var environments: [ResolvedEnvironment] = []
+        for case .environment(let spec) in decoded {
+            let (environment, found) = checkEnvironment(spec, files: files, catalog: options.catalog, host: host)
+            diagnostics += found
+            if let environment { environments.append(environment) }
+        }
+        return CheckResult(diagnostics: diagnostics.sortedForDisplay(), files: decoded, environments: environments, fileCount: sources.count)
     }
 
-    /// The checks that need more than the file's own syntax.
-    static func checkEnvironment(_ spec: EnvironmentSpec, files: FileSystemView) -> [Diagnostic] {
+    /// Resolves a spec and runs every rule family on it.
+    static func checkEnvironment(_ spec: EnvironmentSpec, files: FileSystemView, catalog: Catalog,
+                                 host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
         var diagnostics = FileReferenceRule.check(spec, files: files)
-        if case .image(let image) = spec.base.value {
-            diagnostics += BaseImageRule.check(spec, image: image, traits: BaseImageTraits.of(image))
-        }
-        return diagnostics
+        let (resolved, found) = Resolver.resolve(spec, catalog: catalog, host: host)
+        diagnostics += found
+        guard let resolved else { return (nil, diagnostics) }
+        var context = RuleContext(environment: resolved, catalog: catalog, host: host)
+        BaseImageRule.check(&context)
+        FrameworkPythonRule.check(&context)
+        FrameworkCUDARule.check(&context)
+        PipRule.check(&context)
+        HostRule.check(&context)
+        HygieneRule.check(&context)
+        return (resolved, diagnostics + context.diagnostics)
     }
 
     /// Checks one spec and, when it has no errors, returns the files to write into
     /// `outputDirectory`. Both paths are as the user named them; `workingDirectory` is the
     /// absolute folder they are relative to, so the run script can find the spec's folder.
     public static func generate(_ source: SourceFile, outputDirectory: String, workingDirectory: String,
-                                files: FileSystemView) -> GenerateResult {
-        let result = check([source], files: files)
+                                files: FileSystemView, options: CheckOptions = CheckOptions()) -> GenerateResult {
+        let result = check([source], files: files, options: options)
         var diagnostics = result.diagnostics
         guard let file = result.files.first else { return GenerateResult(diagnostics: diagnostics, outputs: []) }
-        guard case .environment(let spec) = file else {
+        guard case .environment = file else {
             diagnostics.append(Diagnostic(.notAnEnvironment, "`\(source.path)` describes a host, not an environment; `generate` takes an environment spec",
                                           file: source.path, at: SourceLocation(line: 1, column: 1)))
             return GenerateResult(diagnostics: diagnostics, outputs: [])
         }
-        guard !diagnostics.containsErrors, case .image(let image) = spec.base.value else {
+        guard !diagnostics.containsErrors, let environment = result.environments.first else {
             return GenerateResult(diagnostics: diagnostics, outputs: [])
         }
+        let spec = environment.spec
         let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
         let specFolder = SpecPaths.folder(of: absolute(source.path))
         let specFolderFromOutput = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
         let header = GeneratedHeader(mlenvVersion: version, specName: lastComponent(source.path), specHash: SHA256.hex(source.bytes))
-        let traits = BaseImageTraits.of(image)
 
         var outputs: [OutputFile] = []
-        let requirements = RequirementsEmitter.render(spec, traits: traits, header: header)
+        let requirements = RequirementsEmitter.render(environment, header: header)
         outputs.append(OutputFile(path: GeneratedFiles.dockerfile, contents: .text(
-            DockerfileEmitter.render(spec, image: image, traits: traits, header: header, hasRequirements: requirements != nil))))
+            DockerfileEmitter.render(environment, catalog: options.catalog, header: header, hasRequirements: requirements != nil))))
         outputs.append(OutputFile(path: GeneratedFiles.runScript, contents: .text(
             RunScriptEmitter.render(spec, header: header, specFolderFromOutput: specFolderFromOutput)), executable: true))
         if let requirements {

@@ -74,7 +74,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testJSONReportHasTheContractedShape() throws {
-        let bad = try write("mlenv: 1\nname: x\nbase: python:3.11\npython: \"3.10\"\npython: \"3.11\"\n", to: "dup.yaml")
+        let bad = try write("mlenv: 1\nname: x\nbase: python:3.10-slim\npython: \"3.10\"\npython: \"3.11\"\n", to: "dup.yaml")
         let result = try mlenv("check", "--format", "json", bad)
         XCTAssertEqual(result.status, 1)
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])

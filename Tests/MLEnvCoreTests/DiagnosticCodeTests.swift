@@ -36,17 +36,29 @@ final class DiagnosticCodeTests: XCTestCase {
         ("E120", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nworkdir: workspace\n", ["E120@4:10"]),
         ("E121", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nbuild: {pip_index_url: \"ftp://mirror\"}\n", ["E121@4:24"]),
         ("E122", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nenv: {GREETING: \"hello\\nworld\"}\n", ["E122@4:17"]),
-        ("E122backslash", "mlenv: 1\nname: team\nbase: python:3.11\nenv: {P: 'C:\\'}\n", ["E122@4:10"]),
         ("E123", "mlenv: 1\nkind: cluster\nname: x\n", ["E123@2:7"]),
         ("E124", "mlenv: 1\nkind: host\nname: dgx\njupyter_ports: 18899-18800\n", ["E124@4:16"]),
         ("E125", "mlenv: 1\nkind: host\nname: dgx\ndriver: latest\n", ["E125@4:9"]),
-        ("E126", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\npackages:\n  apt: [git, htop, git]\n", ["E126@5:20"]),
-        ("E127", "mlenv: 1\nname: team\nbase: auto\n", ["E127@3:7"]),
+        ("E126", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\npackages:\n  apt: [git, htop, git]\n", ["W303@5:9", "E126@5:20"]),
+        ("E127", "mlenv: 1\nname: team\nbase: auto\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.11\"\n", ["E127@3:7"]),
         ("E128", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.2.2-runtime-ubuntu22.04\n", ["E128@3:7"]),
         ("E129", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.2.2-runtime-rockylinux9\npython: \"3.11\"\n", ["E129@3:7"]),
         ("E130", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\npackages:\n  pip: [\"torch==2.3.0\"]\n", ["E130@5:9"]),
         ("E131", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nframework: tensorflow\n", ["E131@4:12"]),
+        ("E201", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.2.2-runtime-ubuntu22.04\nframework: {name: tensorflow, version: \"2.15\"}\npython: \"3.12\"\ncuda: \"12.2\"\n", ["E201@5:9"]),
+        ("E202", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.4.1-runtime-ubuntu22.04\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.10\"\ncuda: \"12.4\"\n", ["E202@6:7"]),
+        ("E203", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nframework: {name: pytorch, version: \"2.2\"}\npython: \"3.8\"\ncuda: \"12.1\"\n", ["E203@4:37", "E203@5:9", "E203@6:7"]),
+        ("E204", "mlenv: 1\nname: team\nbase: python:3.11-slim\nframework: {name: pytorch, version: \"2.1\"}\ncuda: none\npackages:\n  pip: [\"numpy<2,>=2.0\", \"torch==2.3.0\"]\n", ["E204@7:9", "W302@7:9", "E204@7:26"]),
         ("N101", "mlenv: 1\nname: team\nbase: registry.corp/ml/base:2024.1\n", ["N101@3:7"]),
+        ("N127", "mlenv: 1\nname: team\nbase: auto\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.10\"\ncuda: \"12.2\"\n", ["N127@3:7"]),
+        ("N201", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:22.09-py3\ncuda: \"12.0\"\n", ["N201@4:7"]),
+        ("W202", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.4.1-runtime-ubuntu22.04\nframework: {name: tensorflow, version: \"2.15\"}\npython: \"3.10\"\ncuda: \"12.4\"\n", ["W202@6:7"]),
+        ("W204", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\npackages:\n  pip: [\"tensorflow==2.15.0\"]\n", ["W204@5:9"]),
+        ("W205", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\npackages:\n  pip: [\"torch>=2.0\"]\n", ["W205@5:9", "W302@5:9"]),
+        ("W301", "mlenv: 1\nname: team\nbase: python\n", ["W301@3:7"]),
+        ("W304", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\njupyter: {bind: 0.0.0.0}\n", ["W304@4:17"]),
+        ("W305", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nenv: {HF_TOKEN: hf_abcdef, TOKENIZERS_PARALLELISM: \"false\", NOTE: \"sk-live-123\"}\n", ["W305@4:7", "W305@4:61"]),
+        ("E122backslash", "mlenv: 1\nname: team\nbase: python:3.11\nenv: {P: 'C:\\'}\n", ["E122@4:10"]),
     ]
 
     func testEveryCaseReportsItsCodeAtItsPosition() {
@@ -57,7 +69,9 @@ final class DiagnosticCodeTests: XCTestCase {
 
     func testEveryRegisteredCodeIsProvokedByACase() {
         let provoked = Set(Self.cases.flatMap { $0.2.map { String($0.prefix(4)) } })
-        let untested = DiagnosticCode.registry.map(\.id).filter { !provoked.contains($0) && $0 != "E132" }
+        // E132 is covered by EmitterTests, E140 and the host rules by CatalogTests.
+        let elsewhere: Set<String> = ["E132", "E140", "E206", "W206", "E207"]
+        let untested = DiagnosticCode.registry.map(\.id).filter { !provoked.contains($0) && !elsewhere.contains($0) }
         XCTAssertEqual(untested, [], "codes without a case here")
     }
 
@@ -101,6 +115,8 @@ final class DiagnosticCodeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(names.count, 4)
         let sources = try names.map { SourceFile(path: "specs/\($0)", bytes: Array(try Data(contentsOf: folder.appendingPathComponent($0)))) }
         let result = MLEnv.check(sources, files: InMemoryFiles())
-        XCTAssertEqual(triples(result.diagnostics), [])
+        XCTAssertEqual(result.diagnostics.filter { $0.severity == .error }.map(\.message), [])
+        // The examples pin what they can; the only warnings left are unpinned apt packages.
+        XCTAssertEqual(Set(result.diagnostics.map(\.code.id)), ["W303"])
     }
 }

@@ -60,7 +60,7 @@ final class EmitterTests: XCTestCase {
         let cuda = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.10\"\nframework: {name: pytorch, version: \"2.1\"}\n")
         XCTAssertTrue(cuda["Dockerfile"]!.contains("python3 -m pip install 'torch==2.1.*'"))
         let cpu = generate("mlenv: 1\nname: t\nbase: python:3.11-slim\ncuda: none\nframework: {name: pytorch, version: \"2.1.2\"}\n")
-        XCTAssertTrue(cpu["Dockerfile"]!.contains("torch==2.1.2 --extra-index-url https://download.pytorch.org/whl/cpu"))
+        XCTAssertTrue(cpu["Dockerfile"]!.contains("torch==2.1.2 --index-url https://download.pytorch.org/whl/cpu"))
         let tf = generate("mlenv: 1\nname: t\nbase: python:3.11\ncuda: \"12.2\"\nframework: {name: tensorflow, version: \"2.15\"}\n")
         XCTAssertTrue(tf["Dockerfile"]!.contains("'tensorflow[and-cuda]==2.15.*'"))
     }

@@ -14,13 +14,13 @@ extension DiagnosticCode {
             pick the image's `-ubuntu` or Debian variant.
             """)
     static let frameworkReinstalled = DiagnosticCode(
-        "E130", .error, name: "framework-reinstalled", summary: "`packages.pip` installs a framework that the base image already ships.",
+        "E130", .error, name: "framework-reinstalled", summary: "`packages.pip` would replace the framework build that the base image ships.",
         explanation: """
             NVIDIA's NGC images contain their own builds of PyTorch and TensorFlow, compiled \
-            against the image's CUDA, cuDNN and NCCL. A pip package of the same framework \
-            installed on top replaces that build and usually breaks it. Remove the entry, or \
-            choose a base image without the framework (such as `nvidia/cuda`) if you need a \
-            different version.
+            against the image's CUDA, cuDNN and NCCL. A pip requirement that the image's build \
+            does not satisfy makes pip replace that build, which usually breaks it. Remove the \
+            entry, pick the image that ships the version you need, or choose a base without the \
+            framework (such as `nvidia/cuda`).
             """)
     static let frameworkMismatch = DiagnosticCode(
         "E131", .error, name: "framework-mismatch", summary: "The spec's framework is not the one the base image is built around.",
@@ -36,47 +36,98 @@ extension DiagnosticCode {
         explanation: """
             For images it does not recognise, mlenv cannot tell whether Python, pip or \
             JupyterLab are present. The generated Dockerfile assumes `python3 -m pip` works and \
-            installs JupyterLab when Jupyter is on. If the build fails there, start from an \
-            image that has Python.
+            installs JupyterLab when Jupyter is on. Describe the image in a catalog file \
+            (`--catalog`, see `mlenv explain E140`) to have it checked like an NGC image.
             """)
 }
 
-/// Checks the spec against what the base image is known to contain.
+/// Rule family 3: the base image against the spec's declared framework, Python and CUDA, and
+/// what the Dockerfile needs from the image.
 enum BaseImageRule {
-    static func check(_ spec: EnvironmentSpec, image: ImageReference, traits: BaseImageTraits) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
+    static func check(_ context: inout RuleContext) {
+        let environment = context.environment
+        let spec = context.spec
+        let image = environment.image
+        let traits = environment.traits
+        let entry = environment.catalogImage
         let baseLocation = spec.base.location
-        let baseNote = DiagnosticNote("the base image is declared here", file: spec.file, at: baseLocation)
         if traits.shipsPython == false && spec.python == nil {
             var fix = "add `python: \"3.10\"`"
             if let python = BaseImageTraits.ubuntuPython(traits.operatingSystem) { fix = "add `python: \"\(python)\"` (the Python of \(traits.operatingSystem!))" }
-            diagnostics.append(Diagnostic(.pythonRequired, "`\(image)` has no Python; say which version to install with `python:`",
-                                          file: spec.file, at: baseLocation, fix: fix))
+            context.report(.pythonRequired, "`\(image)` has no Python; say which version to install with `python:`", at: baseLocation, fix: fix)
         }
         if traits.usesApt == false {
-            diagnostics.append(Diagnostic(.unsupportedBaseOS, "`\(image)` does not use apt (\(traits.operatingSystem ?? "not Debian or Ubuntu")); mlenv generates Dockerfiles for Debian and Ubuntu bases",
-                                          file: spec.file, at: baseLocation, fix: "use an Ubuntu or Debian variant of the image"))
+            context.report(.unsupportedBaseOS, "`\(image)` does not use apt (\(traits.operatingSystem ?? "not Debian or Ubuntu")); mlenv generates Dockerfiles for Debian and Ubuntu bases",
+                           at: baseLocation, fix: "use an Ubuntu or Debian variant of the image")
         }
-        if traits.family == .unknown {
-            diagnostics.append(Diagnostic(.unknownBaseImage, "mlenv does not know `\(image)`; it assumes the image has python3 and pip",
-                                          file: spec.file, at: baseLocation))
+        if traits.family == .unknown && entry == nil {
+            context.report(.unknownBaseImage, "mlenv does not know `\(image)`; it assumes the image has python3 and pip", at: baseLocation)
         }
-        if let shipped = traits.framework, let declared = spec.framework, declared.name.value != .none, declared.name.value != shipped {
-            diagnostics.append(Diagnostic(
-                .frameworkMismatch, "the spec asks for \(declared.name.value.displayName), but `\(image)` is built around \(shipped.displayName)",
-                file: spec.file, at: declared.name.location, notes: [baseNote],
-                fix: "use an image built for \(declared.name.value.displayName), or `framework: \(shipped.rawValue)`"))
+        if let shipped = environment.shippedFramework, let declared = spec.framework,
+           declared.name.value != .none, declared.name.value != shipped {
+            context.report(.frameworkMismatch, "the spec asks for \(declared.name.value.displayName), but `\(image)` is built around \(shipped.displayName)",
+                           at: declared.name.location, notes: [context.baseNote],
+                           fix: "use an image built for \(declared.name.value.displayName), or `framework: \(shipped.rawValue)`")
         }
-        if let shipped = traits.framework {
-            let distributions = Set(shipped.pipDistributions)
-            for requirement in spec.pip where distributions.contains(requirement.value.normalizedName) {
-                diagnostics.append(Diagnostic(
-                    .frameworkReinstalled,
-                    "`\(requirement.value.text)` would replace the \(shipped.displayName) build that `\(image)` ships",
-                    file: spec.file, at: requirement.location, notes: [baseNote],
-                    fix: "remove `\(requirement.value.text)` from packages.pip"))
+        checkDeclaredFacts(&context)
+    }
+
+    /// The spec's python, cuda and framework version against what the image ships.
+    static func checkDeclaredFacts(_ context: inout RuleContext) {
+        let environment = context.environment
+        let spec = context.spec
+        let image = environment.image
+        let entry = environment.catalogImage
+        let traits = environment.traits
+
+        if let declared = spec.python, let wanted = DottedVersion(declared.value) {
+            let shipped: Fact<DottedVersion> = entry?.python ?? traits.pythonFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+            compare(&context, what: "Python", declared: wanted, at: declared.location, shipped: shipped,
+                    alternatives: { $0.python.known.map { Compatibility.minor($0) == Compatibility.minor(wanted) } ?? false })
+        }
+        if case .version(let text)? = spec.cuda?.value, let wanted = DottedVersion(text), let location = spec.cuda?.location {
+            let shipped: Fact<DottedVersion> = entry?.cuda ?? traits.cudaFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+            compare(&context, what: "CUDA", declared: wanted, at: location, shipped: shipped,
+                    alternatives: { $0.cuda.known?.starts(with: wanted) ?? false })
+        }
+        if let entry, let framework = entry.framework, spec.framework?.name.value == framework,
+           let declared = spec.framework?.version {
+            let wanted = declared.value
+            switch entry.frameworkVersion {
+            case .known(let shipped) where !Compatibility.matches(shipped, prefix: wanted):
+                let others = matchingImages(context.catalog, like: image) { candidate in
+                    candidate.framework == framework && (candidate.frameworkVersion.known.map { Compatibility.matches($0, prefix: wanted) } ?? false)
+                }
+                context.report(.imageMismatch, "`\(image)` ships \(framework.displayName) \(shipped), not \(wanted)",
+                               at: declared.location, notes: [context.baseNote],
+                               fix: others.isEmpty ? "set `framework.version` to \"\(shipped.release.prefix(2).map(String.init).joined(separator: "."))\"" : "use \(others)")
+            case .likely(let shipped) where !Compatibility.matches(shipped, prefix: wanted):
+                context.report(.unverified, "`\(image)` probably ships \(framework.displayName) \(shipped) (unconfirmed), not \(wanted)", at: declared.location)
+            default:
+                break
             }
         }
-        return diagnostics
+    }
+
+    static func compare(_ context: inout RuleContext, what: String, declared: DottedVersion, at location: SourceLocation,
+                        shipped: Fact<DottedVersion>, alternatives: (CatalogImage) -> Bool) {
+        let image = context.environment.image
+        switch shipped {
+        case .known(let value) where !value.starts(with: declared) && !(what == "Python" && Compatibility.minor(value) == Compatibility.minor(declared) && declared.parts.count <= 2):
+            let others = matchingImages(context.catalog, like: image, alternatives)
+            context.report(.imageMismatch, "`\(image)` comes with \(what) \(value), not \(declared)", at: location,
+                           notes: [context.baseNote],
+                           fix: others.isEmpty ? "declare \(what) \(value)" : "declare \(what) \(value), or use \(others)")
+        case .likely(let value) where !value.starts(with: declared):
+            context.report(.unverified, "`\(image)` probably comes with \(what) \(value) (unconfirmed), not \(declared)", at: location)
+        default:
+            break
+        }
+    }
+
+    /// Up to three newest catalog images of the same repository that satisfy `predicate`.
+    static func matchingImages(_ catalog: Catalog, like image: ImageReference, _ predicate: (CatalogImage) -> Bool) -> String {
+        let candidates = catalog.images.filter { $0.reference.canonicalRepository == image.canonicalRepository && predicate($0) }
+        return candidates.suffix(3).map { "`\($0.reference)`" }.joined(separator: ", ")
     }
 }

@@ -10,7 +10,10 @@ extension DiagnosticCode {
         .invalidPipRequirement, .invalidAptPackage, .invalidAddress, .missingFile, .invalidPath,
         .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver,
         .duplicateEntry, .autoBaseUnavailable, .pythonRequired, .unsupportedBaseOS,
-        .frameworkReinstalled, .frameworkMismatch, .notAnEnvironment,
-        .unknownBaseImage,
+        .frameworkReinstalled, .frameworkMismatch, .notAnEnvironment, .invalidCatalog,
+        .frameworkPython, .frameworkCUDA, .imageMismatch, .pipConflict, .driverTooOld, .gpuUnsupported,
+        .unknownBaseImage, .autoBaseChosen, .unverified,
+        .frameworkCUDAMinor, .secondFramework, .redundantFramework, .driverCompatibility,
+        .unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage,
     ]
 }

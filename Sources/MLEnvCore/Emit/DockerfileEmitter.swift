@@ -4,8 +4,9 @@
 /// framework, pip packages, env, setup, and the labels naming the spec's hash last, so that
 /// editing `setup` or `packages.pip` never rebuilds the apt layer.
 enum DockerfileEmitter {
-    static func render(_ spec: EnvironmentSpec, image: ImageReference, traits: BaseImageTraits,
-                       header: GeneratedHeader, hasRequirements: Bool) -> String {
+    static func render(_ environment: ResolvedEnvironment, catalog: Catalog, header: GeneratedHeader, hasRequirements: Bool) -> String {
+        let spec = environment.spec
+        let image = environment.image
         var context: [String: Any] = [
             "version": header.mlenvVersion,
             "specName": header.specName,
@@ -18,14 +19,14 @@ enum DockerfileEmitter {
         ]
         if let url = spec.build.pipIndexURL { context["pipIndexURL"] = url.value }
         if spec.build.caBundle != nil { context["caBundle"] = ["file": GeneratedFiles.caBundle] }
-        if let install = pythonInstall(spec, traits: traits) { context["pythonInstall"] = install }
+        if let install = pythonInstall(environment) { context["pythonInstall"] = install }
         if !spec.apt.isEmpty {
             context["apt"] = [
                 "packages": spec.apt.map(\.value.argument).joined(separator: " "),
                 "unpinned": spec.apt.contains { $0.value.version == nil },
             ] as [String: Any]
         }
-        if let framework = FrameworkInstall.plan(spec, traits: traits) {
+        if let framework = FrameworkInstall.plan(environment, catalog: catalog) {
             context["framework"] = ["description": framework.description, "arguments": framework.arguments]
         }
         if spec.jupyter != nil { context["jupyter"] = true }
@@ -39,8 +40,9 @@ enum DockerfileEmitter {
     }
 
     /// How the base image gets the Python the spec asks for, when it has none.
-    static func pythonInstall(_ spec: EnvironmentSpec, traits: BaseImageTraits) -> [String: Any]? {
-        guard traits.shipsPython == false, let python = spec.python?.value else { return nil }
+    static func pythonInstall(_ environment: ResolvedEnvironment) -> [String: Any]? {
+        let traits = environment.traits
+        guard environment.catalogImage == nil, traits.shipsPython == false, let python = environment.spec.python?.value else { return nil }
         let minor = python.split(separator: ".").prefix(2).joined(separator: ".")
         let interpreter = "python\(minor)"
         let packages = "\(interpreter) \(interpreter)-venv"
@@ -100,21 +102,26 @@ struct FrameworkInstall {
     /// The shell words after `pip install`.
     var arguments: String
 
-    static func plan(_ spec: EnvironmentSpec, traits: BaseImageTraits) -> FrameworkInstall? {
-        guard traits.framework == nil, let framework = spec.framework, framework.name.value != .none else { return nil }
-        let version = framework.version?.value
+    static func plan(_ environment: ResolvedEnvironment, catalog: Catalog) -> FrameworkInstall? {
+        guard !environment.imageShipsFramework, let framework = environment.framework,
+              environment.spec.framework != nil else { return nil }
+        let version = environment.frameworkVersion
         let pin = version.map { $0.split(separator: ".").count >= 3 ? "==\($0)" : "==\($0).*" } ?? ""
-        let cpuOnly = spec.cuda?.value == CUDARequest.none
-        let cudaMajor: String? = {
-            if case .version(let text)? = spec.cuda?.value { return String(text.split(separator: ".")[0]) }
-            return nil
-        }()
+        let cpuOnly = environment.cpuOnly
+        let cuda = environment.cuda.any
+        let cudaMajor = cuda.map { String($0.major) }
         let versionText = version.map { " \($0)" } ?? ""
-        switch framework.name.value {
+        switch framework {
         case .pytorch:
             if cpuOnly {
                 return FrameworkInstall(description: "PyTorch\(versionText), CPU build from PyTorch's own index",
-                                        arguments: Quoting.shell("torch\(pin)") + " --extra-index-url https://download.pytorch.org/whl/cpu")
+                                        arguments: Quoting.shell("torch\(pin)") + " --index-url https://download.pytorch.org/whl/cpu")
+            }
+            let releases = catalog.pytorch.filter { release in version.map { Compatibility.matches(release.version, prefix: $0) } ?? false }
+            if let cuda, case let variant = Compatibility.pytorchVariant(cuda),
+               releases.contains(where: { $0.cudaWheels.contains { $0.any == variant } }) {
+                return FrameworkInstall(description: "PyTorch\(versionText) built for CUDA \(cuda.prefix(2)), from PyTorch's own index",
+                                        arguments: Quoting.shell("torch\(pin)") + " --index-url https://download.pytorch.org/whl/\(variant)")
             }
             return FrameworkInstall(description: "PyTorch\(versionText) from PyPI (Linux wheels bundle their CUDA libraries)",
                                     arguments: Quoting.shell("torch\(pin)"))

@@ -175,10 +175,11 @@ extension DiagnosticCode {
             report during the build or at start-up.
             """)
     static let autoBaseUnavailable = DiagnosticCode(
-        "E127", .error, name: "auto-base-unavailable", summary: "`base: auto` cannot be resolved by this mlenv.",
+        "E127", .error, name: "auto-base-unavailable", summary: "`base: auto` found no catalog image that fits.",
         explanation: """
-            `base: auto` asks mlenv to pick an image from its compatibility catalog. This \
-            version has no catalog yet, so name the image you want, for example \
-            `base: nvcr.io/nvidia/pytorch:23.10-py3`.
+            `base: auto` asks mlenv to pick the newest catalog image that satisfies the spec's \
+            framework, framework version, Python and CUDA (and the host's driver and GPUs when \
+            a host is given). When none does, the notes name the nearest images and what each \
+            would need changed. Change the spec, or name a base image yourself.
             """)
 }

@@ -37,11 +37,7 @@ extension NodeDecoder {
 
     mutating func baseImage(_ node: YAMLNode) -> Located<BaseImage>? {
         guard let text = text(node, "base") else { return nil }
-        if text.value == "auto" {
-            report(.autoBaseUnavailable, "`base: auto` needs mlenv's image catalog, which this version does not have",
-                   at: text.location, fix: "name an image, e.g. `base: nvcr.io/nvidia/pytorch:23.10-py3`")
-            return nil
-        }
+        if text.value == "auto" { return Located(.auto, at: text.location) }
         guard let reference = ImageReference(parsing: text.value) else {
             var fix: String?
             if text.value != text.value.lowercased(), ImageReference(parsing: text.value.lowercased()) != nil {

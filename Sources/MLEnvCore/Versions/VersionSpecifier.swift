@@ -37,7 +37,9 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
     public var intervals: [VersionInterval] {
         guard let v = version?.public_ else { return [VersionInterval.everything] }
         switch op {
-        case .arbitrary, .equal where !wildcard:
+        case .arbitrary:
+            return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(v, inclusive: true))]
+        case .equal where !wildcard:
             return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(v, inclusive: true))]
         case .equal:
             return [VersionInterval(lower: .init(Self.floor(v.release), inclusive: true), upper: .init(Self.floor(Self.bump(v.release)), inclusive: false))]

@@ -1,8 +1,8 @@
 import Foundation
 
-// Usage: EmbedTemplates OUTPUT.swift TEMPLATE.mustache...
-// Writes `enum EmbeddedTemplates { static let sources: [String: String] }`, keyed by file name
-// without the `.mustache` extension.
+// Usage: EmbedResources OUTPUT.swift ENUM FILE...
+// Writes `enum ENUM { static let sources: [String: String] }`, keyed by file name without its
+// extension.
 
 /// A Swift string literal for any text: escapes quotes, backslashes and every non-printable scalar.
 func swiftLiteral(_ text: String) -> String {
@@ -21,16 +21,18 @@ func swiftLiteral(_ text: String) -> String {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let output = arguments.first else {
-    FileHandle.standardError.write(Data("usage: EmbedTemplates OUTPUT TEMPLATE...\n".utf8))
+guard arguments.count >= 2, let output = arguments.first else {
+    FileHandle.standardError.write(Data("usage: EmbedResources OUTPUT ENUM FILE...\n".utf8))
     exit(2)
 }
+let enumName = arguments[arguments.startIndex + 1]
 var lines = [
-    "// Generated at build time from templates/ by EmbedTemplates. Do not edit.",
-    "enum EmbeddedTemplates {",
+    "// Generated at build time by EmbedResources. Do not edit.",
+    "enum \(enumName) {",
     "    static let sources: [String: String] = [",
 ]
-for path in arguments.dropFirst() {
+if arguments.count == 2 { lines.append("        :") }
+for path in arguments.dropFirst(2) {
     let url = URL(fileURLWithPath: path)
     let name = url.deletingPathExtension().lastPathComponent
     let text = try String(contentsOf: url, encoding: .utf8)

@@ -1,0 +1,175 @@
+/// What mlenv knows about images, frameworks, CUDA, drivers and GPUs. The built-in tables come
+/// from shared/reference through `Catalog/Data/*.yaml`; `--catalog FILE` adds more.
+public struct Catalog: Sendable {
+    /// Images whose contents are known (NGC framework containers, and a team's own).
+    public var images: [CatalogImage] = []
+    /// PyTorch releases and their wheels.
+    public var pytorch: [PyTorchRelease] = []
+    /// TensorFlow's tested configurations.
+    public var tensorflow: [TensorFlowRelease] = []
+    /// JAX releases.
+    public var jax: [JAXRelease] = []
+    /// CUDA toolkits.
+    public var toolkits: [CUDAToolkit] = []
+    /// GPU models.
+    public var gpus: [GPUModel] = []
+    /// GPU architectures and when CUDA dropped them.
+    public var architectures: [ArchitectureLifecycle] = []
+    /// The tables read, with their sources: table name -> (source key -> description).
+    public var tables: [CatalogTable] = []
+
+    /// An empty catalog.
+    public init() {}
+
+    /// Adds another catalog's entries; an image listed in both is taken from `other`.
+    public mutating func merge(_ other: Catalog) {
+        let replaced = Set(other.images.map(\.reference.description))
+        images = images.filter { !replaced.contains($0.reference.description) } + other.images
+        pytorch += other.pytorch
+        tensorflow += other.tensorflow
+        jax += other.jax
+        toolkits += other.toolkits
+        gpus += other.gpus
+        architectures += other.architectures
+        tables += other.tables
+    }
+
+    /// The catalog entry for an image reference, comparing registry and repository the way
+    /// Docker does (`python` is `docker.io/library/python`).
+    public func image(_ reference: ImageReference) -> CatalogImage? {
+        images.first { $0.reference.canonicalRepository == reference.canonicalRepository && $0.reference.tag == reference.tag }
+            ?? images.first { entry in
+                // `-igpu` variants ship what their plain tag ships.
+                guard let tag = reference.tag, tag.hasSuffix("-igpu") else { return false }
+                return entry.reference.canonicalRepository == reference.canonicalRepository && entry.reference.tag == String(tag.dropLast(5))
+            }
+    }
+
+    /// The toolkit entry for a CUDA version: the exact release, else the newest update of the
+    /// same major.minor (so `12.2` means the latest 12.2.x listed).
+    public func toolkit(_ version: DottedVersion) -> CUDAToolkit? {
+        if let exact = toolkits.first(where: { $0.version == version && $0.version.parts.count >= version.parts.count }) { return exact }
+        let minor = version.prefix(2)
+        return toolkits.filter { $0.version.prefix(2) == minor }.max { $0.version < $1.version }
+    }
+
+    /// The GPU model a host inventory names (`A100-SXM4-80GB` is the A100).
+    public func gpu(named model: String) -> GPUModel? {
+        let wanted = GPUModel.key(model)
+        return gpus.filter { entry in
+            let key = entry.key
+            guard wanted.hasPrefix(key) else { return false }
+            let rest = wanted.dropFirst(key.count)
+            return rest.first.map { !$0.isASCIIAlnum } ?? true
+        }.max { $0.key.count < $1.key.count }
+    }
+}
+
+/// A catalog table as read: its name and the sources it names.
+public struct CatalogTable: Sendable {
+    /// The table's name (`ngc_images`, or a user catalog's file).
+    public var name: String
+    /// What the table holds.
+    public var description: String
+    /// Source key -> description.
+    public var sources: [(key: String, description: String)]
+}
+
+/// One image whose contents are known.
+public struct CatalogImage: Sendable {
+    /// The image.
+    public var reference: ImageReference
+    /// Ubuntu release, e.g. `22.04`.
+    public var ubuntu: Fact<String>
+    /// The Python it ships.
+    public var python: Fact<DottedVersion>
+    /// The CUDA toolkit it ships.
+    public var cuda: Fact<DottedVersion>
+    /// cuDNN.
+    public var cudnn: Fact<String>
+    /// The framework built into the image, if any.
+    public var framework: FrameworkName?
+    /// That framework's exact version (NVIDIA's builds are pre-releases: `2.1.0a0+32f93b1`).
+    public var frameworkVersion: Fact<PEP440Version>
+    /// The minimum driver the image's notes state.
+    public var minimumDriver: Fact<DottedVersion>
+    /// Data-center driver branches the image runs on through CUDA forward compatibility.
+    public var forwardCompatibleDrivers: [String]
+    /// Whether JupyterLab is installed.
+    public var shipsJupyter: Bool
+    /// The table the entry comes from, and its source keys.
+    public var table: String
+    public var sources: [String]
+}
+
+/// A PyTorch release.
+public struct PyTorchRelease: Sendable {
+    public var version: PEP440Version
+    public var pythonMinimum: Fact<DottedVersion>
+    public var pythonMaximum: Fact<DottedVersion>
+    /// `cu118`, `cu121`... with whether each is only likely.
+    public var cudaWheels: [Fact<String>]
+    /// The CUDA variant `pip install torch` gets on Linux x86_64.
+    public var pypiDefault: Fact<String>
+}
+
+/// A TensorFlow release's tested configuration.
+public struct TensorFlowRelease: Sendable {
+    public var package: String
+    public var version: PEP440Version
+    public var pythonMinimum: Fact<DottedVersion>
+    public var pythonMaximum: Fact<DottedVersion>
+    /// The CUDA it was built and tested with.
+    public var cuda: Fact<DottedVersion>
+}
+
+/// A JAX release.
+public struct JAXRelease: Sendable {
+    public var version: PEP440Version
+    public var pythonMinimum: Fact<DottedVersion>
+    /// CUDA majors with `jax[cudaN]` wheels.
+    public var cudaMajors: [Int]
+}
+
+/// A CUDA toolkit release.
+public struct CUDAToolkit: Sendable {
+    public var version: DottedVersion
+    /// The minimum Linux driver for the full toolkit.
+    public var minimumDriver: Fact<DottedVersion>
+    /// The driver branch (`R535`).
+    public var branch: String?
+    /// The lowest driver that runs it through minor-version compatibility.
+    public var minorCompatibilityDriver: Fact<DottedVersion>
+    /// The driver branch from which minor-version compatibility no longer covers it (`580`).
+    public var minorCompatibilityBelow: Fact<DottedVersion>
+    /// Lowest and highest `sm_NN` nvcc compiles for.
+    public var minimumSM: Fact<Int>
+    public var maximumSM: Fact<Int>
+}
+
+/// A GPU model.
+public struct GPUModel: Sendable {
+    public var name: String
+    public var computeCapability: Fact<DottedVersion>
+    public var architecture: String
+    /// The first CUDA toolkit with native code for it.
+    public var minimumCUDA: Fact<DottedVersion>
+
+    /// The model without vendor words, upper-cased, for matching (`NVIDIA A100` -> `A100`).
+    var key: String { Self.key(name) }
+
+    static func key(_ name: String) -> String {
+        var words = name.uppercased().split(whereSeparator: { $0 == " " || $0 == "_" }).map(String.init)
+        while let first = words.first, ["NVIDIA", "TESLA", "GEFORCE", "QUADRO"].contains(first) { words.removeFirst() }
+        return words.joined(separator: " ").split(separator: "(").first.map { String($0).trimmingSpaces } ?? ""
+    }
+}
+
+/// An architecture and the CUDA release that dropped it.
+public struct ArchitectureLifecycle: Sendable {
+    public var architecture: String
+    public var computeCapabilities: [DottedVersion]
+    /// The last toolkit that compiles for it; nil while supported.
+    public var lastCUDA: Fact<DottedVersion>
+    public var lastDriverBranch: String?
+}

@@ -1,0 +1,49 @@
+/// Rule family 2: the framework build against the CUDA toolkit, for frameworks mlenv installs
+/// with pip (an NGC image's own build is matched to its CUDA by NVIDIA; rule 3 checks those).
+enum FrameworkCUDARule {
+    static func check(_ context: inout RuleContext) {
+        let environment = context.environment
+        guard !environment.imageShipsFramework, let framework = environment.framework,
+              let prefix = environment.frameworkVersion, let cuda = environment.cuda.known else { return }
+        let declared = context.spec.cuda?.location ?? context.spec.base.location
+        var notes: [DiagnosticNote] = []
+        if let location = context.spec.framework?.version?.location {
+            notes.append(DiagnosticNote("\(framework.displayName) \(prefix) is asked for here", file: context.file, at: location))
+        }
+        switch framework {
+        case .pytorch:
+            let releases = context.catalog.pytorch.filter { Compatibility.matches($0.version, prefix: prefix) }
+            let known = releases.flatMap { $0.cudaWheels.compactMap(\.known) }
+            guard !known.isEmpty else { return }
+            let variant = Compatibility.pytorchVariant(cuda)
+            let all = Set(releases.flatMap { $0.cudaWheels.compactMap(\.any) })
+            if all.contains(variant) { return }
+            let offered = Set(known).sorted().map(Compatibility.cudaOfVariant).joined(separator: ", ")
+            let newer = context.catalog.pytorch.filter { $0.cudaWheels.contains { $0.known == variant } }.map(\.version).min()
+            var fix = "use CUDA \(offered)"
+            if let newer { fix += ", or PyTorch \(newer.release.prefix(2).map(String.init).joined(separator: ".")) or newer, which has \(variant) wheels" }
+            context.report(.frameworkCUDA, "no PyTorch \(prefix) wheel exists for CUDA \(cuda.prefix(2)); PyTorch \(prefix) is built for CUDA \(offered)",
+                           at: declared, notes: notes, fix: fix)
+        case .tensorflow:
+            let builds = context.catalog.tensorflow.filter { $0.package == "tensorflow" && Compatibility.matches($0.version, prefix: prefix) }
+                .compactMap(\.cuda.known)
+            guard let built = builds.max() else { return }
+            if builds.contains(where: { $0.major == cuda.major && $0.minor == cuda.minor }) { return }
+            if !builds.contains(where: { $0.major == cuda.major }) {
+                context.report(.frameworkCUDA, "TensorFlow \(prefix) was built for CUDA \(built), not CUDA \(cuda.major)",
+                               at: declared, notes: notes, fix: "use CUDA \(built)")
+            } else {
+                context.report(.frameworkCUDAMinor, "TensorFlow \(prefix) was built and tested with CUDA \(built); the spec says \(cuda)",
+                               at: declared, notes: notes, fix: "use CUDA \(built)")
+            }
+        case .jax:
+            let releases = context.catalog.jax.filter { Compatibility.matches($0.version, prefix: prefix) }
+            let majors = Set(releases.flatMap(\.cudaMajors))
+            guard !majors.isEmpty, !majors.contains(cuda.major) else { return }
+            context.report(.frameworkCUDA, "JAX \(prefix) has CUDA wheels for CUDA \(majors.sorted().map(String.init).joined(separator: ", ")), not CUDA \(cuda.major)",
+                           at: declared, notes: notes)
+        case .none:
+            return
+        }
+    }
+}

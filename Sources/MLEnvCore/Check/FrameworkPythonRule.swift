@@ -1,0 +1,78 @@
+/// Rule family 1: the framework version against the Python version.
+enum FrameworkPythonRule {
+    static func check(_ context: inout RuleContext) {
+        let environment = context.environment
+        guard let framework = environment.framework, let prefix = environment.frameworkVersion,
+              let python = environment.python.known.map(Compatibility.minor) else { return }
+        let location = context.spec.python?.location ?? context.spec.base.location
+        // NGC images pair their own build with their own Python: rule 3 compares those.
+        guard !environment.imageShipsFramework else { return }
+        let ranges = pythonRanges(framework, prefix, catalog: context.catalog)
+        guard !ranges.isEmpty else {
+            if let location = context.spec.framework?.version?.location {
+                context.report(.unverified, "mlenv's catalog has no \(framework.displayName) \(prefix) release, so its Python support is not checked", at: location)
+            }
+            return
+        }
+        let fits = ranges.contains { range in
+            (range.minimum.map { python >= $0 } ?? true) && (range.maximum.map { python <= $0 } ?? true)
+        }
+        guard !fits else { return }
+        let described = describe(ranges)
+        var notes: [DiagnosticNote] = []
+        if let location = context.spec.framework?.version?.location {
+            notes.append(DiagnosticNote("\(framework.displayName) \(prefix) is asked for here", file: context.file, at: location))
+        }
+        context.report(.frameworkPython, "\(framework.displayName) \(prefix) supports Python \(described), not \(python)",
+                       at: location, notes: notes,
+                       fix: suggestion(framework, python: python, catalog: context.catalog).map { "use Python \(described), or \($0)" } ?? "use Python \(described)")
+    }
+
+    struct PythonRange {
+        var minimum: DottedVersion?
+        var maximum: DottedVersion?
+    }
+
+    /// The known Python ranges of every release matching the prefix.
+    static func pythonRanges(_ framework: FrameworkName, _ prefix: String, catalog: Catalog) -> [PythonRange] {
+        switch framework {
+        case .pytorch:
+            return catalog.pytorch.filter { Compatibility.matches($0.version, prefix: prefix) }
+                .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
+                .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
+        case .tensorflow:
+            return catalog.tensorflow.filter { $0.package == "tensorflow" && Compatibility.matches($0.version, prefix: prefix) }
+                .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
+                .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
+        case .jax:
+            return catalog.jax.filter { Compatibility.matches($0.version, prefix: prefix) }
+                .compactMap { $0.pythonMinimum.known.map { PythonRange(minimum: $0, maximum: nil) } }
+        case .none:
+            return []
+        }
+    }
+
+    static func describe(_ ranges: [PythonRange]) -> String {
+        let low = ranges.compactMap(\.minimum).min()
+        let high = ranges.compactMap(\.maximum).max()
+        switch (low, high) {
+        case let (low?, high?): return "\(low)-\(high)"
+        case let (low?, nil): return "\(low) and newer"
+        case let (nil, high?): return "up to \(high)"
+        default: return "(unknown)"
+        }
+    }
+
+    /// The newest release of the framework that supports `python`, for the fix-it.
+    static func suggestion(_ framework: FrameworkName, python: DottedVersion, catalog: Catalog) -> String? {
+        let versions = Compatibility.releases(framework, nil, in: catalog).sorted(by: >)
+        for version in versions {
+            let prefix = version.release.prefix(2).map(String.init).joined(separator: ".")
+            let ranges = pythonRanges(framework, prefix, catalog: catalog)
+            if ranges.contains(where: { ($0.minimum.map { python >= $0 } ?? true) && ($0.maximum.map { python <= $0 } ?? true) }) {
+                return "\(framework.displayName) \(prefix), which supports Python \(python)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,46 @@
+extension DiagnosticCode {
+    static let autoBaseChosen = DiagnosticCode(
+        "N127", .note, name: "auto-base-chosen", summary: "Which image `base: auto` chose, and why.",
+        explanation: """
+            `base: auto` picks the newest catalog image that satisfies the spec's framework, \
+            framework version, Python and CUDA, and the host's driver and GPUs when a host is \
+            given. The note lists what was matched. Run `mlenv resolve SPEC` to see the result, \
+            and `mlenv lock` (when available) to pin it.
+            """)
+}
+
+/// Turns a checked spec into a `ResolvedEnvironment`, choosing an image for `base: auto`.
+public enum Resolver {
+    /// Resolves `spec`; nil (with an error) when `base: auto` finds no image.
+    public static func resolve(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
+        switch spec.base.value {
+        case .image(let image):
+            return (environment(spec, image: image, catalog: catalog, choice: nil), [])
+        case .auto:
+            return AutoBase.choose(spec, catalog: catalog, host: host)
+        }
+    }
+
+    static func environment(_ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, choice: String?) -> ResolvedEnvironment {
+        let entry = catalog.image(image)
+        let traits = BaseImageTraits.of(image)
+        var python: Fact<DottedVersion> = spec.python.flatMap { DottedVersion($0.value) }.map(Fact.known)
+            ?? entry?.python ?? traits.pythonFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+        if spec.python == nil, entry == nil, traits.family == .unknown { python = .unknown }
+        let cpuOnly = spec.cuda?.value == CUDARequest.none
+        var cuda: Fact<DottedVersion> = .unknown
+        if case .version(let text)? = spec.cuda?.value, let version = DottedVersion(text) {
+            cuda = .known(version)
+        } else if !cpuOnly {
+            cuda = entry?.cuda ?? traits.cudaFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+        }
+        let shipped = entry?.framework ?? traits.framework
+        var framework = spec.framework?.name.value
+        if framework == FrameworkName.none { framework = nil }
+        var version = spec.framework?.version?.value
+        if framework == nil, spec.framework == nil { framework = shipped }
+        if version == nil, framework != nil, framework == shipped { version = entry?.frameworkVersion.any?.description }
+        return ResolvedEnvironment(spec: spec, image: image, choice: choice, catalogImage: entry, traits: traits,
+                                   python: python, cuda: cuda, cpuOnly: cpuOnly, framework: framework, frameworkVersion: version)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+@testable import MLEnvCore
+
+final class CatalogTests: XCTestCase {
+    let catalog = CatalogLoader.builtIn
+
+    func testBuiltInCatalogLoadsEveryTable() {
+        XCTAssertEqual(catalog.images.filter { $0.reference.repository == "nvidia/pytorch" }.count, 71)
+        XCTAssertGreaterThan(catalog.images.filter { $0.reference.repository == "nvidia/tensorflow" }.count, 20)
+        XCTAssertGreaterThan(catalog.pytorch.count, 30)
+        XCTAssertGreaterThan(catalog.tensorflow.count, 30)
+        XCTAssertGreaterThan(catalog.jax.count, 50)
+        XCTAssertGreaterThan(catalog.toolkits.count, 60)
+        XCTAssertGreaterThan(catalog.gpus.count, 30)
+        XCTAssertEqual(Set(catalog.tables.map(\.name)), ["ngc_images", "pytorch", "tensorflow", "jax", "cuda", "gpus"])
+        XCTAssertTrue(catalog.tables.allSatisfy { !$0.sources.isEmpty }, "every table names its sources")
+        let image = catalog.image(ImageReference(parsing: "nvcr.io/nvidia/pytorch:23.10-py3")!)
+        XCTAssertEqual(image?.python, .known(DottedVersion("3.10")!))
+        XCTAssertEqual(image?.cuda, .known(DottedVersion("12.2.2")!))
+        XCTAssertEqual(image?.frameworkVersion.known?.description, "2.1.0a0+32f93b1")
+        XCTAssertEqual(image?.minimumDriver.isLikely, true)
+        XCTAssertNotNil(catalog.image(ImageReference(parsing: "nvcr.io/nvidia/pytorch:24.12-py3-igpu")!), "-igpu variants")
+    }
+
+    /// The committed tables are what the converter makes of shared/reference today.
+    func testCatalogMatchesTheReferenceTables() throws {
+        let reference = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/reference")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: reference.path), "shared/reference is beside the repository")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-catalog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let result = try runProcess(try requiredTool("python3"), [repositoryRoot.appendingPathComponent("Tests/Tools/catalog_from_reference.py").path,
+                                                                   reference.path, output.path])
+        XCTAssertEqual(result.status, 0, result.output)
+        let committed = repositoryRoot.appendingPathComponent("Sources/MLEnvCore/Catalog/Data")
+        for name in try FileManager.default.contentsOfDirectory(atPath: committed.path) {
+            XCTAssertEqual(try Data(contentsOf: output.appendingPathComponent(name)), try Data(contentsOf: committed.appendingPathComponent(name)),
+                           "\(name) is stale: rerun Tests/Tools/catalog_from_reference.py")
+        }
+    }
+
+    /// Every NGC image the catalog knows, described exactly by a spec, gives no error.
+    func testEveryCatalogImageDescribedExactlyHasNoErrors() {
+        for image in catalog.images {
+            var spec = "mlenv: 1\nname: exact\nbase: \(image.reference)\n"
+            if let framework = image.framework {
+                spec += "framework: {name: \(framework.rawValue)"
+                if let version = image.frameworkVersion.known { spec += ", version: \"\(version.release.prefix(2).map(String.init).joined(separator: "."))\"" }
+                spec += "}\n"
+            }
+            if let python = image.python.known { spec += "python: \"\(python.prefix(2))\"\n" }
+            if let cuda = image.cuda.known { spec += "cuda: \"\(cuda)\"\n" }
+            let errors = diagnostics(spec).filter { $0.severity == .error }
+            XCTAssertEqual(errors.map(\.message), [], "\(image.reference)")
+        }
+    }
+
+    func testGPUModelsMatchHostNames() {
+        XCTAssertEqual(catalog.gpu(named: "A100-SXM4-80GB")?.name, "NVIDIA A100")
+        XCTAssertEqual(catalog.gpu(named: "NVIDIA H100 80GB HBM3")?.name, "NVIDIA H100")
+        XCTAssertEqual(catalog.gpu(named: "A10")?.name, "NVIDIA A10")
+        XCTAssertEqual(catalog.gpu(named: "Tesla V100-SXM2-32GB")?.name, "NVIDIA V100")
+        XCTAssertEqual(catalog.gpu(named: "GeForce RTX 4090")?.name, "GeForce RTX 4090")
+        XCTAssertNil(catalog.gpu(named: "Radeon MI300X"))
+    }
+
+    func host(driver: String, model: String) -> SourceFile {
+        SourceFile(path: "host.yaml", text: "mlenv: 1\nkind: host\nname: dgx\ndriver: \"\(driver)\"\ngpus: {model: \(model), count: 8}\n")
+    }
+
+    func check(_ spec: String, host: SourceFile) -> [String] {
+        let result = MLEnv.check([SourceFile(path: "spec.yaml", text: spec), host], files: InMemoryFiles())
+        return result.diagnostics.map { "\($0.file):\($0.code.id)@\($0.location.line):\($0.location.column)" }
+    }
+
+    func testDriverRules() {
+        let spec = "mlenv: 1\nname: t\nbase: nvidia/cuda:12.2.2-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"12.2.2\"\n"
+        XCTAssertEqual(check(spec, host: host(driver: "535.129.03", model: "A100-SXM4-80GB")), [])
+        XCTAssertEqual(check(spec, host: host(driver: "530.30.02", model: "A100-SXM4-80GB")), ["spec.yaml:W206@5:7"])
+        XCTAssertEqual(check(spec, host: host(driver: "470.57.02", model: "A100-SXM4-80GB")), ["spec.yaml:E206@5:7"])
+        let result = MLEnv.check([SourceFile(path: "spec.yaml", text: spec), host(driver: "470.57.02", model: "A100")], files: InMemoryFiles())
+        XCTAssertEqual(result.diagnostics.first?.notes.first?.file, "host.yaml")
+        XCTAssertEqual(result.diagnostics.first?.notes.first?.location, SourceLocation(line: 4, column: 9))
+        // NGC 22.10 (CUDA 11.8) lists R470 among its forward-compatible branches: fine on an A100, not on a GeForce.
+        let ngc = "mlenv: 1\nname: t\nbase: nvcr.io/nvidia/pytorch:22.10-py3\n"
+        XCTAssertEqual(check(ngc, host: host(driver: "440.33.01", model: "A100")), ["spec.yaml:E206@3:7"])
+        XCTAssertEqual(check(ngc, host: host(driver: "470.57.02", model: "A100")), ["spec.yaml:W206@3:7"])
+        XCTAssertEqual(check(ngc, host: host(driver: "520.61.05", model: "A100")), [])
+        let cpu = "mlenv: 1\nname: t\nbase: python:3.11\ncuda: none\n"
+        XCTAssertEqual(check(cpu, host: host(driver: "390.1", model: "A100")), [], "CPU-only specs need no driver")
+    }
+
+    func testGPURules() {
+        let old = "mlenv: 1\nname: t\nbase: nvidia/cuda:11.7.1-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"11.7\"\n"
+        XCTAssertEqual(check(old, host: host(driver: "550.54.14", model: "H100-SXM5-80GB")), ["spec.yaml:E207@5:7"])
+        let new = "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-runtime-ubuntu24.04\npython: \"3.12\"\ncuda: \"13.0\"\n"
+        XCTAssertEqual(check(new, host: host(driver: "580.65.06", model: "Tesla V100-SXM2-32GB")), ["spec.yaml:E207@5:7"])
+        let message = MLEnv.check([SourceFile(path: "spec.yaml", text: new), host(driver: "580.65.06", model: "V100")], files: InMemoryFiles())
+            .diagnostics.first?.message ?? ""
+        XCTAssertTrue(message.contains("no longer supports Volta") && message.contains("CUDA 12.9"), message)
+        XCTAssertEqual(check(new, host: host(driver: "580.65.06", model: "H100")), [])
+    }
+
+    func testAutoBaseHonoursTheHost() {
+        let spec = "mlenv: 1\nname: t\nbase: auto\nframework: pytorch\n"
+        let result = MLEnv.check([SourceFile(path: "spec.yaml", text: spec), host(driver: "535.129.03", model: "A100")], files: InMemoryFiles())
+        let chosen = result.environments.first?.image.description ?? ""
+        // The newest image whose CUDA a 535 driver runs (12.x through minor-version compatibility).
+        XCTAssertTrue(chosen.hasPrefix("nvcr.io/nvidia/pytorch:25.0") || chosen.hasPrefix("nvcr.io/nvidia/pytorch:25.06"), chosen)
+        let none = MLEnv.check([SourceFile(path: "spec.yaml", text: spec + "python: \"3.7\"\n")], files: InMemoryFiles())
+        XCTAssertEqual(none.diagnostics.first?.code, .autoBaseUnavailable)
+        XCTAssertEqual(none.diagnostics.first?.notes.count, 3)
+    }
+
+    func testUserCatalogAddsImages() throws {
+        let text = """
+            mlenv-catalog: 1
+            table: corp
+            sources: {IT1: "platform team notes"}
+            images:
+              - image: registry.corp/ml/base:2024.1
+                python: "3.11"
+                cuda: "12.2.2"
+                framework: pytorch
+                framework_version: "2.1.2"
+                jupyter: true
+                sources: [IT1]
+            """
+        let (corp, problems) = CatalogLoader.load(SourceFile(path: "corp.yaml", text: text))
+        XCTAssertEqual(problems, [])
+        var merged = catalog
+        merged.merge(corp)
+        let options = CheckOptions(catalog: merged)
+        let spec = "mlenv: 1\nname: t\nbase: registry.corp/ml/base:2024.1\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.10\"\n"
+        let result = MLEnv.check([SourceFile(path: "spec.yaml", text: spec)], files: InMemoryFiles(), options: options)
+        XCTAssertEqual(triples(result.diagnostics), ["E203@5:9"])
+        XCTAssertEqual(result.environments.first?.imageShipsFramework, true)
+        let without = MLEnv.check([SourceFile(path: "spec.yaml", text: spec)], files: InMemoryFiles())
+        XCTAssertEqual(triples(without.diagnostics), ["N101@3:7"])
+    }
+
+    func testMalformedUserCatalogIsReportedAtItsPosition() {
+        let (_, problems) = CatalogLoader.load(SourceFile(path: "c.yaml", text: "mlenv-catalog: 1\nimages:\n  - image: Not An Image\n  - python: \"3.1x\"\n"))
+        XCTAssertEqual(triples(problems), ["E140@3:12", "E140@4:5"])
+        let (_, missing) = CatalogLoader.load(SourceFile(path: "c.yaml", text: "images: []\n"))
+        XCTAssertEqual(triples(missing), ["E140@1:1"])
+    }
+
+    func testGenerateInstallsThePyTorchWheelForTheBaseCUDA() {
+        let outputs = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:11.8.0-runtime-ubuntu22.04\npython: \"3.10\"\nframework: {name: pytorch, version: \"2.1\"}\n")
+        XCTAssertTrue(outputs["Dockerfile"]!.contains("python3 -m pip install 'torch==2.1.*' --index-url https://download.pytorch.org/whl/cu118"), outputs["Dockerfile"]!)
+    }
+}
