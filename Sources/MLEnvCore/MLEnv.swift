@@ -143,8 +143,13 @@ public enum MLEnv {
         return GenerateResult(diagnostics: diagnostics, outputs: outputs)
     }
 
+    /// The spec's file name as generated files show it, in comments too: control characters
+    /// (a newline in a file name would start a new Dockerfile instruction) become `?`.
     static func lastComponent(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return String(String.UnicodeScalarView(name.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029 ? "?" : scalar
+        }))
     }
 }
 

@@ -13,6 +13,7 @@ struct CheckCommand: ParsableCommand {
             Examples:
               mlenv check specs/
               mlenv check --format json specs/vision.yaml specs/nlp.yaml
+              mlenv check --host specs/dgx-01.yaml --catalog corp-images.yaml specs/
             """
     )
 
@@ -25,13 +26,17 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
 
+    @OptionGroup var knowledge: KnowledgeOptions
+
     func run() throws {
+        let (options, extraSources, extraDiagnostics) = try knowledge.load()
         let sources = try SourceLoader.load(paths)
-        let result = MLEnv.check(sources, files: DiskFiles())
+        let result = MLEnv.check(sources, files: DiskFiles(), options: options)
+        let diagnostics = extraDiagnostics + result.diagnostics
         let report = format.formatter(color: format == .text && wantsColor(STDOUT_FILENO))
-            .format(result.diagnostics, fileCount: result.fileCount, sources: SourceLoader.texts(sources))
+            .format(diagnostics, fileCount: result.fileCount, sources: SourceLoader.texts(sources + extraSources))
         FileHandle.standardOutput.write(Data(report.utf8))
-        let failing = result.diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
+        let failing = diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
         if failing { throw ExitStatus.problems }
     }
 }

@@ -26,22 +26,33 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Report format for problems: text or json.")
     var format: ReportFormat = .text
 
+    @OptionGroup var knowledge: KnowledgeOptions
+
     func run() throws {
+        let (options, extraSources, extraDiagnostics) = try knowledge.load()
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: spec, isDirectory: &isFolder), isFolder.boolValue {
+            printError("mlenv: error: \(spec) is a folder; `generate` takes one spec file")
+            throw ExitStatus.cannotRun
+        }
         guard let source = try SourceLoader.load([spec]).first else { throw ExitStatus.cannotRun }
         let workingDirectory = FileManager.default.currentDirectoryPath
-        let result = MLEnv.generate(source, outputDirectory: output, workingDirectory: workingDirectory, files: DiskFiles())
-        if !result.diagnostics.isEmpty || format == .json {
-            let report = format.formatter(color: format == .text && wantsColor(STDERR_FILENO))
-                .format(result.diagnostics, fileCount: 1, sources: SourceLoader.texts([source]))
-            printError(report)
+        let result = MLEnv.generate(source, outputDirectory: output, workingDirectory: workingDirectory, files: DiskFiles(), options: options)
+        let diagnostics = extraDiagnostics + result.diagnostics
+        // JSON is the command's output (on standard output, alone); text reports are for people.
+        if format == .json {
+            FileHandle.standardOutput.write(Data(JSONFormatter().format(diagnostics, fileCount: 1, sources: [:]).utf8))
+        } else if !diagnostics.isEmpty {
+            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: 1, sources: SourceLoader.texts([source] + extraSources)))
         }
-        guard !result.outputs.isEmpty else { throw ExitStatus.problems }
+        guard !result.outputs.isEmpty, !extraDiagnostics.containsErrors else { throw ExitStatus.problems }
         do {
             try AtomicWriter.write(result.outputs, into: output)
         } catch {
             printError("mlenv: error: could not write into \(output): \(error)")
             throw ExitStatus.cannotRun
         }
+        guard format == .text else { return }
         for file in result.outputs {
             print("wrote \((output as NSString).appendingPathComponent(file.path))")
         }

@@ -15,10 +15,12 @@ struct MLEnvCommand: ParsableCommand {
             Examples:
               mlenv check specs/
               mlenv generate specs/vision.yaml -o out/vision
+              mlenv resolve --host specs/dgx-01.yaml specs/vision.yaml
+              mlenv catalog --framework pytorch
               mlenv explain E105
             """,
         version: MLEnv.version,
-        subcommands: [CheckCommand.self, GenerateCommand.self, ExplainCommand.self]
+        subcommands: [CheckCommand.self, GenerateCommand.self, ResolveCommand.self, CatalogCommand.self, ExplainCommand.self]
     )
 
     /// Runs the command line with mlenv's exit codes: 0 success, 1 problems found, 2 the
@@ -37,7 +39,6 @@ struct MLEnvCommand: ParsableCommand {
                 Foundation.exit(0)
             }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            if case let usage as CleanExit = error { _ = usage }
             Foundation.exit(2)
         }
     }

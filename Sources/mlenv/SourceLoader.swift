@@ -17,6 +17,10 @@ enum SourceLoader {
                 throw ExitStatus.cannotRun
             }
             let files = isFolder.boolValue ? try yamlFiles(in: path) : [path]
+            if files.isEmpty {
+                printError("mlenv: error: \(path): no *.yaml or *.yml files in this folder")
+                throw ExitStatus.cannotRun
+            }
             for file in files {
                 sources.append(SourceFile(path: file, bytes: try read(file)))
             }

@@ -21,12 +21,13 @@ final class CommandLineTests: XCTestCase {
         return repositoryRoot.appendingPathComponent(".build/debug/mlenv").path
     }
 
+    /// Runs mlenv; `output` holds standard output and error together unless `stdoutOnly`.
     @discardableResult
-    func mlenv(_ arguments: String..., in directory: URL? = nil) throws -> (status: Int32, output: String) {
+    func mlenv(_ arguments: String..., in directory: URL? = nil, stdoutOnly: Bool = false) throws -> (status: Int32, output: String) {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "build mlenv first: swift build")
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
-        return try runProcess(Self.binary, arguments, environment: environment, directory: directory ?? repositoryRoot)
+        return try runProcess(Self.binary, arguments, environment: environment, directory: directory ?? repositoryRoot, discardErrors: stdoutOnly)
     }
 
     func write(_ text: String, to name: String) throws -> String {
@@ -124,6 +125,54 @@ final class CommandLineTests: XCTestCase {
         for name in ["Dockerfile", "requirements.txt"] {
             XCTAssertEqual(try Data(contentsOf: fromRoot.appendingPathComponent(name)), try Data(contentsOf: fromSpecs.appendingPathComponent(name)), name)
         }
+    }
+
+    func testGenerateAndCheckRefuseWhatTheyCannotUse() throws {
+        XCTAssertEqual(try mlenv("generate", "specs", "-o", scratch.appendingPathComponent("o").path).status, 2)
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        let empty = try mlenv("check", scratch.appendingPathComponent("empty").path)
+        XCTAssertEqual(empty.status, 2)
+        XCTAssertTrue(empty.output.contains("no *.yaml"), empty.output)
+    }
+
+    func testGenerateJSONIsAloneOnStandardOutput() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["generate", "--format", "json", "specs/vision.yaml", "-o", scratch.appendingPathComponent("v").path]
+        process.currentDirectoryURL = repositoryRoot
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        XCTAssertNotNil(report?["summary"])
+    }
+
+    func testResolveAndCatalog() throws {
+        let resolved = try mlenv("resolve", "--format", "json", "specs/vision.yaml", stdoutOnly: true)
+        XCTAssertEqual(resolved.status, 0, resolved.output)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(resolved.output.utf8)) as? [String: Any])
+        XCTAssertEqual(object["base"] as? String, "nvcr.io/nvidia/pytorch:23.10-py3")
+        XCTAssertEqual(object["python"] as? String, "3.10")
+        XCTAssertEqual(object["cuda"] as? String, "12.2")
+        XCTAssertEqual((object["framework"] as? [String: Any])?["name"] as? String, "pytorch")
+        let auto = try write("mlenv: 1\nname: a\nbase: auto\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.10\"\ncuda: \"12.2\"\n", to: "auto.yaml")
+        let chosen = try mlenv("resolve", auto, stdoutOnly: true)
+        XCTAssertEqual(chosen.status, 0, chosen.output)
+        XCTAssertTrue(chosen.output.contains("base:      nvcr.io/nvidia/pytorch:23.10-py3"), chosen.output)
+        let catalog = try mlenv("catalog", "--framework", "pytorch", "--format", "json", stdoutOnly: true)
+        let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(catalog.output.utf8)) as? [String: Any])
+        XCTAssertEqual((listed["images"] as? [Any])?.count, 71)
+        let corp = try write("mlenv-catalog: 1\ntable: corp\nimages:\n  - image: registry.corp/ml/base:2024.1\n    python: \"3.11\"\n", to: "corp.yaml")
+        let spec = try write("mlenv: 1\nname: c\nbase: registry.corp/ml/base:2024.1\npython: \"3.10\"\n", to: "c.yaml")
+        let checked = try mlenv("check", "--catalog", corp, spec)
+        XCTAssertEqual(checked.status, 1)
+        XCTAssertTrue(checked.output.contains("error[E203]"), checked.output)
+        let hosted = try mlenv("check", "--host", "specs/dgx-01.yaml", "specs/speech.yaml")
+        XCTAssertEqual(hosted.status, 0, hosted.output)
     }
 
     func testExplain() throws {

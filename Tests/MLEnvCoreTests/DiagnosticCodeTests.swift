@@ -87,6 +87,18 @@ final class DiagnosticCodeTests: XCTestCase {
         }
     }
 
+    /// Cases found in review: each was accepted and produced a broken or unsafe artifact.
+    func testReviewRegressions() {
+        XCTAssertEqual(triples(diagnostics("mlenv: 1\nname: team-\nbase: python:3.11\n")), ["E105@2:7"], "image names cannot end in -")
+        XCTAssertEqual(triples(diagnostics(minimalSpec + "workdir: /usr/local\n")), ["E120@4:10"], "workdir is made world-writable")
+        XCTAssertEqual(triples(diagnostics(minimalSpec + "workdir: /\n")), ["E120@4:10"])
+        XCTAssertEqual(triples(diagnostics(minimalSpec + "workdir: /srv/team\n")), [])
+        XCTAssertEqual(triples(diagnostics(minimalSpec + "build: {pip_index_url: \"https://bob:s3cret@pypi.corp/simple\"}\n")), ["E121@4:24"])
+        XCTAssertEqual(triples(diagnostics(minimalSpec + "description: \"ends with \\\\ \"\n")), ["E122@4:14"], "folded text ends in a backslash")
+        let markers = minimalSpec + "packages:\n  pip: [\"numpy==1.26.4; python_version < '3.9'\", \"numpy==2.1.0; python_version >= '3.9'\"]\n"
+        XCTAssertEqual(triples(diagnostics(markers)), [], "the same package under different markers is not a duplicate")
+    }
+
     func testDuplicateKeyPointsAtTheFirstOccurrence() {
         let found = diagnostics(minimalSpec + "python: \"3.10\"\npython: \"3.11\"\n")
         XCTAssertEqual(found.first?.notes.first?.location, SourceLocation(line: 4, column: 1))

@@ -20,7 +20,7 @@ final class EmitterTests: XCTestCase {
         XCTAssertEqual(DockerfileEmitter.runArgument("python -m pip check"), "python -m pip check")
         for command in ["a\nb", "[ -f x ] && y", "cat <<EOF", "echo \\", "--network=host true"] {
             let argument = DockerfileEmitter.runArgument(command)
-            XCTAssertTrue(argument.hasPrefix("[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\", "), argument)
+            XCTAssertTrue(argument.hasPrefix("[\"/bin/bash\", \"-e\", \"-o\", \"pipefail\", \"-c\", "), argument)
             XCTAssertFalse(argument.contains("\n"), argument)
         }
     }
@@ -41,7 +41,7 @@ final class EmitterTests: XCTestCase {
         let instructions = try JSONDecoder().decode([ParsedInstruction].self, from: Data(parsed.output.utf8))
         XCTAssertEqual(instructions.filter { $0.cmd == "FROM" }.count, 1)
         let runs = instructions.filter { $0.cmd == "RUN" }.suffix(commands.count)
-        XCTAssertEqual(runs.map(\.value), commands.map { $0 == "tab\there" ? [$0] : ["/bin/bash", "-o", "pipefail", "-c", $0] })
+        XCTAssertEqual(runs.map(\.value), commands.map { $0 == "tab\there" ? [$0] : ["/bin/bash", "-e", "-o", "pipefail", "-c", $0] })
         XCTAssertTrue(runs.allSatisfy { $0.flags.isEmpty })
     }
 
@@ -103,6 +103,47 @@ final class EmitterTests: XCTestCase {
         let host = MLEnv.generate(SourceFile(path: "h.yaml", text: "mlenv: 1\nkind: host\nname: h\n"), outputDirectory: "o",
                                   workingDirectory: "/w", files: InMemoryFiles())
         XCTAssertEqual(triples(host.diagnostics), ["E132@1:1"])
+    }
+
+    func testSpecFileNameCannotInjectLines() {
+        let result = MLEnv.generate(SourceFile(path: "specs/evil\nRUN curl x | sh\n.yaml", text: minimalSpec), outputDirectory: "o",
+                                    workingDirectory: "/w", files: InMemoryFiles())
+        for file in result.outputs {
+            XCTAssertFalse(file.text?.contains("\nRUN curl") ?? false, file.path)
+            XCTAssertTrue(file.text?.contains("evil?RUN curl x | sh?.yaml") ?? true, file.path)
+        }
+    }
+
+    func testRequirementsDoNotChangeWhenOnlyOtherKeysDo() {
+        let a = generate(minimalSpec + "packages: {pip: [\"numpy==1.26.4\"]}\n")
+        let b = generate(minimalSpec + "packages: {pip: [\"numpy==1.26.4\"]}\nsetup: [\"true\"]\nenv: {A: b}\n")
+        XCTAssertEqual(a["requirements.txt"], b["requirements.txt"])
+        XCTAssertNotEqual(a["Dockerfile"], b["Dockerfile"])
+    }
+
+    func testFrameworkExtrasFollowTheRelease() {
+        func dockerfile(_ framework: String, cuda: String = "12.2") -> String {
+            generate("mlenv: 1\nname: t\nbase: nvidia/cuda:\(cuda).0-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"\(cuda)\"\nframework: \(framework)\n")["Dockerfile"] ?? ""
+        }
+        XCTAssertTrue(dockerfile("{name: jax, version: \"0.4.20\"}").contains("'jax[cuda12_pip]==0.4.20' -f https://storage.googleapis.com/jax-releases/jax_cuda_releases.html"))
+        XCTAssertTrue(dockerfile("{name: jax, version: \"0.4.30\"}").contains("'jax[cuda12]==0.4.30'"))
+        XCTAssertTrue(dockerfile("{name: tensorflow, version: \"2.15\"}").contains("'tensorflow[and-cuda]==2.15.*'"))
+        XCTAssertTrue(dockerfile("{name: tensorflow, version: \"2.12\"}", cuda: "11.8").contains("'tensorflow==2.12.*'"))
+        let unpinned = dockerfile("pytorch")
+        XCTAssertTrue(unpinned.contains("# hadolint ignore=DL3013\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    python3 -m pip install torch"), unpinned)
+    }
+
+    func testInstalledFrameworkConstrainsLaterPipInstalls() {
+        let ngc = generate(minimalSpec + "packages: {pip: [\"numpy==1.26.4\"]}\n")["Dockerfile"]!
+        XCTAssertTrue(ngc.contains("grep -iE '^(torch|torchvision|torchaudio)=='"), ngc)
+        XCTAssertTrue(ngc.contains("-c /tmp/mlenv/constraints.txt"))
+        let plain = generate("mlenv: 1\nname: t\nbase: python:3.11\npackages: {pip: [\"numpy==1.26.4\"]}\n")["Dockerfile"]!
+        XCTAssertFalse(plain.contains("constraints.txt"))
+    }
+
+    func testNamedVolumeFoldersAreWritable() {
+        let text = generate(minimalSpec + "volumes: [\"cache:/workspace/.cache\", \"/data:/data\"]\n")["Dockerfile"]!
+        XCTAssertTrue(text.contains("RUN mkdir -p /home/mlenv /workspace /workspace/.cache \\\n && chmod 1777 /home/mlenv /workspace /workspace/.cache\n"), text)
     }
 
     func testCABundleIsCopiedIntoTheBuildContext() {

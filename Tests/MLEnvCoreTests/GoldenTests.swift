@@ -131,7 +131,7 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(setupRuns.count, spec.setup.count, name)
         for (run, command) in zip(setupRuns, spec.setup) {
             if run.json {
-                XCTAssertEqual(run.value, ["/bin/bash", "-o", "pipefail", "-c", command.value], name)
+                XCTAssertEqual(run.value, ["/bin/bash", "-e", "-o", "pipefail", "-c", command.value], name)
             } else {
                 XCTAssertEqual(run.value, [command.value.trimmingSpaces], name)
             }

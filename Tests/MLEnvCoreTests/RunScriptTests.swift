@@ -17,7 +17,7 @@ final class RunScriptTests: XCTestCase {
           info) [[ -z "${FAKE_NVIDIA:-}" ]] || echo ' Runtimes: io.containerd.runc.v2 nvidia runc' ;;
           ps) [[ -z "${FAKE_RUNNING:-}" && ! -e "$FAKE_LOG.running" ]] || echo 0123456789ab ;;
           run) [[ " $* " != *" --detach "* ]] || touch "$FAKE_LOG.running" ;;
-          stop) rm -f "$FAKE_LOG.running" ;;
+          rm) rm -f "$FAKE_LOG.running" ;;
           exec) echo "${JUPYTER_TOKEN:-tok-from-container}" ;;
         esac
         exit 0
@@ -66,7 +66,7 @@ final class RunScriptTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.output)
         let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
         let uid = try runProcess("/usr/bin/id", ["-u"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-        for flag in ["--detach", "--rm", "--name mlenv-team", "--user \(uid):", "--env HOME=/home/mlenv", "--ipc=host",
+        for flag in ["--detach", "--name mlenv-team --init", "--user \(uid):", "--env HOME=/home/mlenv", "--ipc=host",
                      "--gpus \"device=0,1\"", "--ulimit memlock=-1 --ulimit stack=67108864",
                      "--volume \(folder.path)/out/team/../../specs/data:/workspace/data:ro", "--volume cache:/cache:rw",
                      "--publish 127.0.0.1:18888:8888", "--env JUPYTER_TOKEN mlenv/team:latest"] {
@@ -149,11 +149,21 @@ final class RunScriptTests: XCTestCase {
         XCTAssertTrue(call.hasSuffix("mlenv/team:latest sleep infinity"), call)
     }
 
+    func testCountSyntaxCannotInjectArithmetic() throws {
+        let podman = folder.appendingPathComponent("bin/podman")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
+        let run = try script(minimalSpec + "gpus: 2\n")
+        let marker = folder.appendingPathComponent("pwned").path
+        let result = try self.run(run, ["up"], ["MLENV_ENGINE": "podman", "MLENV_GPUS": "count:1+x[$(touch \(marker))0]"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
+    }
+
     func testDownUrlAndUsage() throws {
         let run = try script(minimalSpec + "gpus: none\njupyter: true\n")
         let down = try self.run(run, ["down"], ["FAKE_RUNNING": "1"])
         XCTAssertEqual(down.status, 0)
-        XCTAssertTrue(down.engine.contains("stop mlenv-team"), "\(down.engine)")
+        XCTAssertTrue(down.engine.contains("rm --force mlenv-team"), "\(down.engine)")
         let url = try self.run(run, ["url"], ["FAKE_RUNNING": "1"])
         XCTAssertTrue(url.output.hasPrefix("http://127.0.0.1:8888/lab?token=tok-from-container\n"), url.output)
         let notRunning = try self.run(run, ["url"])

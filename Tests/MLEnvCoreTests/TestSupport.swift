@@ -43,7 +43,8 @@ func generate(_ text: String, path: String = "specs/spec.yaml", output: String =
 /// Runs a program and returns its exit status and combined output.
 @discardableResult
 func runProcess(_ executable: String, _ arguments: [String], input: String? = nil,
-                environment: [String: String]? = nil, directory: URL? = nil) throws -> (status: Int32, output: String) {
+                environment: [String: String]? = nil, directory: URL? = nil,
+                discardErrors: Bool = false) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -51,7 +52,7 @@ func runProcess(_ executable: String, _ arguments: [String], input: String? = ni
     if let directory { process.currentDirectoryURL = directory }
     let pipe = Pipe()
     process.standardOutput = pipe
-    process.standardError = pipe
+    process.standardError = discardErrors ? FileHandle.nullDevice : pipe
     let inputPipe = Pipe()
     process.standardInput = inputPipe
     try process.run()

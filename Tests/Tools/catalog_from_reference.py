@@ -158,9 +158,16 @@ def tensorflow():
 def jax():
     entries = []
     for row in rows("jax_releases.csv"):
-        majors = sorted(set(re.findall(r"cuda(\d+)", row["cuda_wheel_variants"])))
+        variants = row["cuda_wheel_variants"]
+        majors = sorted(set(re.findall(r"cuda(\d+)", variants)))
+        extras = []
+        for match in re.finditer(r"cuda\d+(?:_pip|_local)?(\?)?", variants):
+            name = match.group(0)
+            if name.rstrip("?").endswith("_local") or name.rstrip("?") in [e.rstrip("?") for e in extras]:
+                continue
+            extras.append(name)
         entries.append({"version": fact(row["jax_version"]), "python_min": fact(row["python_requires"].replace(">=", "")),
-                        "cuda_majors": majors, "min_compute_capability": fact(row["min_compute_capability"])})
+                        "cuda_majors": majors, "cuda_extras": extras, "min_compute_capability": fact(row["min_compute_capability"])})
     write("jax", "JAX releases: Python floor and the CUDA majors of the jax[cudaN] wheels (shared/reference jax_releases.csv)",
           ["J1"], "releases", entries)
 

@@ -129,6 +129,8 @@ public struct JAXRelease: Sendable {
     public var pythonMinimum: Fact<DottedVersion>
     /// CUDA majors with `jax[cudaN]` wheels.
     public var cudaMajors: [Int]
+    /// The pip extras that bring CUDA (`cuda12`, or before 0.4.26 `cuda12_pip`).
+    public var cudaExtras: [Fact<String>]
 }
 
 /// A CUDA toolkit release.

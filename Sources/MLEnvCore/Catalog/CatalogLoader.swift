@@ -161,8 +161,9 @@ private struct CatalogReader {
     mutating func jax(_ fields: inout FieldSet) -> JAXRelease? {
         guard let version = version(&fields) else { return nil }
         _ = fields.take("min_compute_capability")
+        let extras = list(&fields, "cuda_extras").map { $0.hasSuffix("?") ? Fact.likely(String($0.dropLast())) : .known($0) }
         return JAXRelease(version: version, pythonMinimum: fact(&fields, "python_min", DottedVersion.init),
-                          cudaMajors: list(&fields, "cuda_majors").compactMap { Int($0) })
+                          cudaMajors: list(&fields, "cuda_majors").compactMap { Int($0) }, cudaExtras: extras)
     }
 
     mutating func toolkit(_ fields: inout FieldSet) -> CUDAToolkit? {

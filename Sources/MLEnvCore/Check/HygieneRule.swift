@@ -7,6 +7,10 @@ enum HygieneRule {
             context.report(.unpinnedBase, "`\(image)` \(why), so the same spec builds a different image over time", at: spec.base.location,
                            fix: "name a release tag or a digest")
         }
+        if !context.environment.imageShipsFramework, let framework = spec.framework, framework.name.value != .none, framework.version == nil {
+            context.report(.unpinnedPip, "`framework: \(framework.name.value.rawValue)` has no version, so pip installs the newest \(framework.name.value.displayName)",
+                           at: framework.name.location, fix: "add `version:`, e.g. `framework: {name: \(framework.name.value.rawValue), version: \"2.1\"}`")
+        }
         for requirement in spec.pip where !requirement.value.isPinned {
             context.report(.unpinnedPip, "`\(requirement.value.text)` is not pinned to one version", at: requirement.location,
                            fix: "pin it with ==")

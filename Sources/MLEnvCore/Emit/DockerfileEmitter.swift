@@ -27,8 +27,19 @@ enum DockerfileEmitter {
             ] as [String: Any]
         }
         if let framework = FrameworkInstall.plan(environment, catalog: catalog) {
-            context["framework"] = ["description": framework.description, "arguments": framework.arguments]
+            context["framework"] = ["description": framework.description, "arguments": framework.arguments,
+                                    "unpinned": environment.frameworkVersion == nil] as [String: Any]
         }
+        if let framework = environment.framework {
+            // Later pip installs may not replace the framework: its installed versions become
+            // constraints, so a package that needs another version fails the build instead.
+            context["protected"] = framework.protectedDistributions.joined(separator: "|")
+        }
+        let namedVolumeTargets = spec.volumes.compactMap { volume -> String? in
+            if case .named = volume.value.source { return volume.value.target }
+            return nil
+        }
+        context["writableFolders"] = (["/home/mlenv", spec.workdir.value] + namedVolumeTargets).joined(separator: " ")
         if spec.jupyter != nil { context["jupyter"] = true }
         context["hasEnv"] = !spec.env.isEmpty
         context["env"] = spec.env.map { ["name": $0.name.value, "value": $0.value.value] }
@@ -71,7 +82,7 @@ enum DockerfileEmitter {
         let needsExecForm = trimmed.contains("\n") || trimmed.hasPrefix("[") || trimmed.contains("<<")
             || trimmed.hasSuffix("\\") || trimmed.hasPrefix("--") || trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\t" }
         guard needsExecForm else { return trimmed }
-        return "[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\", \(Quoting.json(command))]"
+        return "[\"/bin/bash\", \"-e\", \"-o\", \"pipefail\", \"-c\", \(Quoting.json(command))]"
     }
 
     static func defaultCommand(_ jupyter: JupyterSpec?) -> String {
@@ -126,14 +137,26 @@ struct FrameworkInstall {
             return FrameworkInstall(description: "PyTorch\(versionText) from PyPI (Linux wheels bundle their CUDA libraries)",
                                     arguments: Quoting.shell("torch\(pin)"))
         case .tensorflow:
-            let extra = cpuOnly ? "" : "[and-cuda]"
-            return FrameworkInstall(description: "TensorFlow\(versionText) from PyPI" + (cpuOnly ? "" : " with its CUDA libraries"),
+            // The `and-cuda` extra, which brings CUDA's pip wheels, exists from TensorFlow 2.14
+            // (tensorflow.org/install/pip); older releases use the system's CUDA.
+            let hasExtra = version.flatMap(PEP440Version.init).map { $0 >= PEP440Version(release: [2, 14]) } ?? true
+            let extra = cpuOnly || !hasExtra ? "" : "[and-cuda]"
+            return FrameworkInstall(description: "TensorFlow\(versionText) from PyPI" + (extra.isEmpty ? "" : " with its CUDA libraries"),
                                     arguments: Quoting.shell("tensorflow\(extra)\(pin)"))
         case .jax:
-            var extra = ""
-            if let cudaMajor { extra = cudaMajor == "11" ? "[cuda11_pip]" : "[cuda\(cudaMajor)]" }
-            return FrameworkInstall(description: "JAX\(versionText) from PyPI" + (extra.isEmpty ? "" : " with CUDA \(cudaMajor!) wheels"),
-                                    arguments: Quoting.shell("jax\(extra)\(pin)"))
+            guard !cpuOnly, let cudaMajor else {
+                return FrameworkInstall(description: "JAX\(versionText) from PyPI, CPU only", arguments: Quoting.shell("jax\(pin)"))
+            }
+            // JAX names its CUDA extras differently over time (`cuda12_pip` and a find-links
+            // page before 0.4.26, `cuda12` after): take what the catalog says the release has.
+            let releases = catalog.jax.filter { release in version.map { Compatibility.matches(release.version, prefix: $0) } ?? true }
+            let extras = Set(releases.flatMap { $0.cudaExtras.compactMap(\.any) })
+            if !extras.contains("cuda\(cudaMajor)"), extras.contains("cuda\(cudaMajor)_pip") {
+                return FrameworkInstall(description: "JAX\(versionText) with CUDA \(cudaMajor) wheels from JAX's release page",
+                                        arguments: Quoting.shell("jax[cuda\(cudaMajor)_pip]\(pin)") + " -f https://storage.googleapis.com/jax-releases/jax_cuda_releases.html")
+            }
+            return FrameworkInstall(description: "JAX\(versionText) from PyPI with CUDA \(cudaMajor) wheels",
+                                    arguments: Quoting.shell("jax[cuda\(cudaMajor)]\(pin)"))
         case .none:
             return nil
         }

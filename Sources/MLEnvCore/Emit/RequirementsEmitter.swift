@@ -13,7 +13,6 @@ enum RequirementsEmitter {
         let context: [String: Any] = [
             "version": header.mlenvVersion,
             "specName": header.specName,
-            "specHash": header.specHash,
             "requirements": spec.pip.map(\.value.text),
             "added": added,
             "hasAdded": !added.isEmpty,

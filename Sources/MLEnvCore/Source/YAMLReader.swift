@@ -48,11 +48,11 @@ extension DiagnosticCode {
             `{a: 1}: x` or `? [a]` is legal YAML but has no meaning here.
             """)
     static let tooDeep = DiagnosticCode(
-        "E008", .error, name: "too-deep", summary: "The document nests deeper than mlenv allows.",
+        "E008", .error, name: "too-large", summary: "The document nests deeper, or holds more values, than mlenv allows.",
         explanation: """
             No mlenv file needs more than a few levels of nesting; a deeply nested document is \
-            either a mistake or an attempt to exhaust memory. The limit is set by the reader's \
-            `maximumDepth`.
+            either a mistake or an attempt to exhaust memory. The limits are 64 levels and \
+            1,000,000 values.
             """)
 }
 
@@ -87,14 +87,17 @@ public enum YAMLReader {
     public static func read(_ bytes: [UInt8], file: String, limits: YAMLLimits = YAMLLimits()) -> YAMLDocument {
         var state = ReaderState(file: file, limits: limits, bytes: bytes)
         bytes.withUnsafeBufferPointer { buffer in
-            var parser = yaml_parser_t()
-            guard yaml_parser_initialize(&parser) == 1 else {
+            // libyaml keeps a pointer to the parser inside the parser, so it must not move:
+            // allocate it rather than pass `&local` to each call.
+            let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+            defer { parser.deallocate() }
+            guard yaml_parser_initialize(parser) == 1 else {
                 state.report(.yamlSyntax, "libyaml could not be initialised (out of memory)", at: SourceLocation(line: 1, column: 1))
                 return
             }
-            defer { yaml_parser_delete(&parser) }
-            yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
-            state.run(&parser)
+            defer { yaml_parser_delete(parser) }
+            yaml_parser_set_input_string(parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
+            state.run(parser)
         }
         if state.root == nil && !state.diagnostics.containsErrors {
             state.report(.emptyDocument, "the file is empty; an mlenv file is a mapping that starts with `mlenv: 1`",
@@ -137,11 +140,11 @@ private struct ReaderState {
     }
 
     /// Consumes events until the stream ends or an error stops it.
-    mutating func run(_ parser: inout yaml_parser_t) {
+    mutating func run(_ parser: UnsafeMutablePointer<yaml_parser_t>) {
         var event = yaml_event_t()
         while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else {
-                reportParserError(parser)
+            guard yaml_parser_parse(parser, &event) == 1 else {
+                reportParserError(parser.pointee)
                 return
             }
             let keepGoing = handle(event)

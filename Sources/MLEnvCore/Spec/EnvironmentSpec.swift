@@ -68,6 +68,17 @@ public enum FrameworkName: String, Sendable, CaseIterable {
         case .none: []
         }
     }
+
+    /// The installed distributions that later pip installs must not replace: the framework
+    /// and the companion packages built against it.
+    public var protectedDistributions: [String] {
+        switch self {
+        case .pytorch: ["torch", "torchvision", "torchaudio"]
+        case .tensorflow: ["tensorflow", "tensorflow-cpu", "tensorflow-gpu"]
+        case .jax: ["jax", "jaxlib"]
+        case .none: []
+        }
+    }
 }
 
 /// `framework:`.

@@ -30,7 +30,7 @@ extension DiagnosticCode {
         explanation: """
             The name becomes the image name, the container name and a folder name, so it is \
             restricted to what all of them accept: lower-case letters, digits and `-`, starting \
-            with a letter or digit, at most 63 characters. Example: `name: vision-team`.
+            and ending with a letter or digit, at most 63 characters. Example: `name: vision-team`.
             """)
     static let invalidVersion = DiagnosticCode(
         "E106", .error, name: "invalid-version", summary: "A version is not written as mlenv expects.",
@@ -133,13 +133,17 @@ extension DiagnosticCode {
         "E120", .error, name: "invalid-path", summary: "A path inside the container is not a plain absolute path.",
         explanation: """
             `workdir:` and the container side of a volume must be absolute paths made of \
-            letters, digits and `. _ - + @ /`, such as `/workspace/data`.
+            letters, digits and `. _ - + @ /`, such as `/workspace/data`. The working folder is \
+            made writable for every user (the container runs as the invoking user), so it cannot \
+            be a system folder such as `/`, `/etc` or `/usr/local`.
             """)
     static let invalidURL = DiagnosticCode(
         "E121", .error, name: "invalid-url", summary: "A URL is not an http(s) URL.",
         explanation: """
             `build.pip_index_url` is the address of a PyPI mirror, such as \
-            `https://pypi.example.org/simple`, with no spaces or quotes.
+            `https://pypi.example.org/simple`, with no spaces or quotes. It must not carry \
+            credentials (`https://user:token@...`): build arguments are recorded in the image's \
+            history. Give pip its credentials through a netrc or keyring instead.
             """)
     static let invalidText = DiagnosticCode(
         "E122", .error, name: "invalid-text", summary: "Text contains a control character or is empty.",

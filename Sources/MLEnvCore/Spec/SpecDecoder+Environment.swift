@@ -121,13 +121,15 @@ extension NodeDecoder {
                 guard let text = text(item, "packages.pip"), plainText(text, "packages.pip", allowNewlines: false) else { continue }
                 switch RequirementParser.parse(text.value) {
                 case .success(let requirement):
-                    if let first = seen[requirement.normalizedName] {
+                    // The same name under different markers is legitimate (`numpy<2; python_version<"3.9"`).
+                    let key = requirement.normalizedName + ";" + (requirement.marker ?? "")
+                    if let first = seen[key] {
                         report(.duplicateEntry, "pip package `\(requirement.normalizedName)` is listed twice", at: text.location,
                                notes: [DiagnosticNote("first listed here", file: file, at: first)],
                                fix: "merge the two entries into one requirement")
                         continue
                     }
-                    seen[requirement.normalizedName] = text.location
+                    seen[key] = text.location
                     pip.append(Located(requirement, at: text.location))
                 case .failure(let error):
                     report(.invalidPipRequirement, "`\(text.value)` is not a valid pip requirement: \(error.message)", at: text.location)
@@ -346,7 +348,23 @@ extension NodeDecoder {
                    at: text.location)
             return nil
         }
+        guard !Self.isSystemPath(text.value) else {
+            report(.invalidPath, "`\(path)` cannot be the system folder `\(text.value)`: mlenv makes the working folder writable for every user",
+                   at: text.location, fix: "use a folder of its own, such as /workspace")
+            return nil
+        }
         return text
+    }
+
+    /// Folders of the operating system that must never become world-writable.
+    static func isSystemPath(_ path: String) -> Bool {
+        let system: Set<Substring> = ["bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "root", "run",
+                                      "sbin", "sys", "usr", "var", "tmp", "opt", "home", "mnt", "media", "srv"]
+        let parts = path.split(separator: "/")
+        guard let first = parts.first else { return true }
+        // Top-level folders are system folders; below them only the OS's own trees are.
+        if parts.count == 1 { return system.contains(first) }
+        return ["bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "sys", "usr"].contains(first)
     }
 
     mutating func environment(_ node: YAMLNode) -> [EnvVariable] {
@@ -404,7 +422,11 @@ extension NodeDecoder {
             let lower = url.value.lowercased()
             let valid = (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && url.value.count > 8
                 && url.value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`^{}|".unicodeScalars.contains($0) }
-            if valid {
+            let authority = url.value.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
+            if valid && authority.contains("@") {
+                report(.invalidURL, "`build.pip_index_url` carries credentials, which the image's history would record",
+                       at: url.location, fix: "remove `user:password@` and give pip its credentials through a netrc file")
+            } else if valid {
                 options.pipIndexURL = url
             } else {
                 report(.invalidURL, "`build.pip_index_url` must be an http(s) URL without spaces or quotes, not `\(url.value)`", at: url.location)

@@ -52,11 +52,13 @@ extension NodeDecoder {
     mutating func name(_ node: YAMLNode) -> Located<String>? {
         guard let name = text(node, "name") else { return nil }
         let value = name.value
-        let valid = (1...63).contains(value.count) && value.first!.isLowerAlnum
+        // The pattern, [a-z0-9][a-z0-9-]*, plus a last letter or digit: image names
+        // (mlenv/NAME) and DNS labels cannot end in `-`.
+        let valid = (1...63).contains(value.count) && value.first!.isLowerAlnum && value.last!.isLowerAlnum
             && value.allSatisfy { $0.isLowerAlnum || $0 == "-" }
         guard valid else {
             let suggestion = Self.suggestedName(value)
-            report(.invalidName, "`name` must be lower-case letters, digits and `-`, starting with a letter or digit, at most 63 characters; `\(value)` is not",
+            report(.invalidName, "`name` must be lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters; `\(value)` is not",
                    at: name.location, fix: suggestion.map { "write `name: \($0)`" })
             return nil
         }
@@ -79,9 +81,9 @@ extension NodeDecoder {
         guard let pair = fields.take("description") else { return nil }
         if pair.value.isNull { return nil }
         guard let text = text(pair.value, "description") else { return nil }
-        guard noTrailingBackslash(text, "description") else { return nil }
         let folded = text.value.split(whereSeparator: { $0.isWhitespace || $0.isNewline || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } })
             .joined(separator: " ")
+        guard noTrailingBackslash(Located(folded, at: text.location), "description") else { return nil }
         return folded.isEmpty ? nil : folded
     }
 

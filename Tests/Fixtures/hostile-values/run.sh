@@ -45,6 +45,8 @@ require_engine() {
   esac
   command -v "$ENGINE" >/dev/null 2>&1 \
     || die "container engine '$ENGINE' not found on PATH; install Docker or Podman (MLENV_ENGINE chooses which)"
+  "$ENGINE" info >/dev/null 2>&1 \
+    || die "cannot reach the $ENGINE engine (is its daemon running, and may $(id -un) use it?)"
 }
 
 is_podman() {
@@ -55,13 +57,17 @@ container_running() {
   [[ -n "$("$ENGINE" ps --quiet --filter "name=^${CONTAINER}\$" 2>/dev/null)" ]]
 }
 
+container_exists() {
+  [[ -n "$("$ENGINE" ps --all --quiet --filter "name=^${CONTAINER}\$" 2>/dev/null)" ]]
+}
+
 # Which GPUs to give the container: MLENV_GPUS when set, otherwise what the spec says.
 gpu_request() {
   local want="${MLENV_GPUS:-$SPEC_GPUS}"
   case "$want" in
-    none | all | count:[1-9]*) ;;
+    none | all) ;;
     *)
-      [[ "$want" =~ ^[0-9]+(,[0-9]+)*$ ]] \
+      [[ "$want" =~ ^([0-9]+(,[0-9]+)*|count:[1-9][0-9]*)$ ]] \
         || die "MLENV_GPUS must be none, all or device indices such as 0,1; not '$want'"
       ;;
   esac
@@ -71,11 +77,18 @@ gpu_request() {
 # Whether the engine can hand NVIDIA GPUs to containers: the NVIDIA runtime, the NVIDIA
 # Container Toolkit's hook (Docker's --gpus), or a CDI specification (Podman, newer Docker).
 has_nvidia_support() {
+  local info
   if ! is_podman; then
-    "$ENGINE" info 2>/dev/null | grep -qi 'runtimes:.*nvidia' && return 0
+    info="$("$ENGINE" info 2>/dev/null || true)"
+    [[ "$info" =~ [Rr]untimes:[^$'\n']*nvidia ]] && return 0
     command -v nvidia-container-runtime-hook >/dev/null 2>&1 && return 0
   fi
   compgen -G '/etc/cdi/nvidia*.yaml' >/dev/null || compgen -G '/var/run/cdi/nvidia*.yaml' >/dev/null
+}
+
+# Rootless Podman cannot raise the memlock limit; it runs GPU jobs without that flag.
+is_rootless_podman() {
+  is_podman && [[ "$("$ENGINE" info 2>/dev/null || true)" =~ rootless:\ *true ]]
 }
 
 # Appends the GPU flags, and NVIDIA's recommended limits for GPU jobs, to RUN_ARGS.
@@ -98,7 +111,8 @@ add_gpu_args() {
       *) RUN_ARGS+=(--gpus "\"device=$want\"") ;;
     esac
   fi
-  RUN_ARGS+=(--ulimit memlock=-1 --ulimit stack=67108864)
+  is_rootless_podman || RUN_ARGS+=(--ulimit memlock=-1)
+  RUN_ARGS+=(--ulimit stack=67108864)
 }
 
 # Appends a volume after checking that a host folder exists (the engine would otherwise
@@ -111,13 +125,18 @@ add_volume() {
   RUN_ARGS+=(--volume "$source:$target:$mode")
 }
 
-# The arguments shared by `up` and `shell`.
+# The arguments shared by `up` and `shell`: the invoking user with all their groups (team
+# data is often readable by group only), shared memory, GPUs and volumes.
 base_run_args() {
-  RUN_ARGS=(--rm --name "$CONTAINER" --hostname "$NAME")
+  local group
+  RUN_ARGS=(--hostname "$NAME")
   if is_podman; then
     RUN_ARGS+=(--userns=keep-id)
   else
     RUN_ARGS+=(--user "$(id -u):$(id -g)")
+    for group in $(id -G); do
+      [[ "$group" == "$(id -g)" ]] || RUN_ARGS+=(--group-add "$group")
+    done
   fi
   RUN_ARGS+=(--env HOME=/home/mlenv --shm-size=1g)
   add_gpu_args
@@ -131,7 +150,9 @@ port_in_use() {
   local host="$1"
   [[ "$host" == 0.0.0.0 ]] && host=127.0.0.1
   [[ "$host" == :: ]] && host=::1
-  (exec 3<>"/dev/tcp/$host/$2") 2>/dev/null
+  # The inner bash expands $1 and $2; timeout keeps a filtered port from hanging `up`.
+  # shellcheck disable=SC2016
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' port_in_use "$host" "$2" 2>/dev/null
 }
 
 new_token() {
@@ -150,7 +171,12 @@ cmd_up() {
     [[ "$JUPYTER" == off ]] || cmd_url
     return 0
   fi
+  # A stopped container from an earlier `up` keeps its name (and its logs) until now.
+  if container_exists; then
+    "$ENGINE" rm "$CONTAINER" >/dev/null
+  fi
   base_run_args
+  RUN_ARGS+=(--name "$CONTAINER" --init)
   require_image
   if [[ "$JUPYTER" == off ]]; then
     "$ENGINE" run --detach "${RUN_ARGS[@]}" "$@" "$IMAGE" sleep infinity >/dev/null
@@ -172,9 +198,9 @@ cmd_up() {
 
 cmd_down() {
   require_engine
-  if container_running; then
-    "$ENGINE" stop "$CONTAINER" >/dev/null
-    printf 'Stopped %s.\n' "$CONTAINER"
+  if container_exists; then
+    "$ENGINE" rm --force "$CONTAINER" >/dev/null
+    printf 'Stopped and removed %s.\n' "$CONTAINER"
   else
     printf '%s is not running.\n' "$CONTAINER"
   fi
@@ -196,6 +222,7 @@ print_url() {
   local token="$1" host
   host="$JUPYTER_BIND"
   [[ "$host" == 0.0.0.0 ]] && host=127.0.0.1
+  [[ "$host" == :: ]] && host=::1
   [[ "$host" == *:* ]] && host="[$host]"
   printf 'http://%s:%s/%s?token=%s\n' "$host" "$JUPYTER_PORT" "$JUPYTER" "$token"
   printf 'From a laptop: ssh -N -L %s:%s:%s %s@%s\n' \
@@ -208,6 +235,7 @@ cmd_shell() {
     "$ENGINE" exec -it "$CONTAINER" bash "$@"
   else
     base_run_args
+    RUN_ARGS+=(--rm --name "$CONTAINER-shell")
     require_image
     "$ENGINE" run -it "${RUN_ARGS[@]}" "$IMAGE" bash "$@"
   fi

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import MLEnvCore
+
+/// `--catalog FILE` (repeatable) and `--host FILE`, shared by the commands that check.
+struct KnowledgeOptions: ParsableArguments {
+    @Option(name: .customLong("catalog"), help: ArgumentHelp("A catalog file adding images mlenv should know (repeatable; see `mlenv explain E140`).", valueName: "file"))
+    var catalogs: [String] = []
+
+    @Option(help: ArgumentHelp("A host inventory (kind: host) to check drivers and GPUs against.", valueName: "file"))
+    var host: String?
+
+    /// The options, and any problems found in the catalog and host files themselves.
+    func load() throws -> (CheckOptions, [SourceFile], [Diagnostic]) {
+        var options = CheckOptions()
+        var sources: [SourceFile] = []
+        var diagnostics: [Diagnostic] = []
+        for path in catalogs {
+            let source = try SourceLoader.load([path])[0]
+            sources.append(source)
+            let (catalog, found) = CatalogLoader.load(source)
+            diagnostics += found
+            options.catalog.merge(catalog)
+        }
+        if let host {
+            let source = try SourceLoader.load([host])[0]
+            sources.append(source)
+            let (file, found) = MLEnv.load(source)
+            diagnostics += found
+            switch file {
+            case .host(let spec)?: options.host = spec
+            case .environment?:
+                printError("mlenv: error: \(host): --host needs a `kind: host` file")
+                throw ExitStatus.cannotRun
+            case nil: break
+            }
+        }
+        return (options, sources, diagnostics)
+    }
+}
