@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# End-to-end test on a real container engine: build what `mlenv generate` writes, start it, reach
+# Jupyter through the forwarded port, and check the container from inside and outside.
+#
+# Usage: bash Tests/e2e/run.sh        (as root; installs docker.io and debootstrap when missing)
+#
+# It starts a private Docker daemon (its own socket and data folder), builds a small Debian base
+# image with debootstrap, declares it to mlenv through a test catalog, and always stops the daemon
+# and removes what it made, also when a step fails. Takes 3-6 minutes on 2 cores.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+work="$(mktemp -d /tmp/mlenv-e2e.XXXXXX)"
+chmod 755 "$work"
+run_id="$(basename "$work" | tr -cd 'a-z0-9' | tail -c 8)"
+user="mlenv-e2e"
+docker_bin=/usr/bin/docker   # Debian's client: BuildKit without the buildx plugin
+export DOCKER_HOST="unix://$work/docker.sock"
+daemon_pid=""
+started=$SECONDS
+
+step() { printf '\n== [%3ss] %s\n' "$((SECONDS - started))" "$*"; }
+fail() {
+  printf 'e2e: FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+cleanup() {
+  local status=$?
+  if ((status != 0)) && [[ -f "$work/dockerd.log" ]]; then
+    printf '\n== engine log (last 40 lines)\n' >&2
+    tail -n 40 "$work/dockerd.log" >&2 || true
+  fi
+  if [[ -n "$daemon_pid" ]]; then
+    "$docker_bin" ps -aq 2>/dev/null | xargs -r "$docker_bin" rm -f >/dev/null 2>&1 || true
+    kill "$daemon_pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$daemon_pid" 2>/dev/null || true
+  fi
+  # vfs layers can hold mounts; unmount anything left below the work folder before removing it.
+  grep -o " ${work}[^ ]*" /proc/mounts 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  rm -rf "$work"
+  printf '\nend-to-end test took %ss\n' "$((SECONDS - started))"
+  if ((status == 0)); then
+    echo "e2e: 1 passed, 0 failed"
+  else
+    echo "e2e: 0 passed, 1 failed"
+  fi
+}
+trap cleanup EXIT
+trap 'printf "e2e: FAILED at line %s: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
+
+[[ $EUID -eq 0 ]] || fail "run as root: the test starts its own Docker daemon"
+
+step "tools"
+missing=()
+for tool in dockerd:docker.io debootstrap:debootstrap curl:curl; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+[[ -x "$docker_bin" ]] || fail "$docker_bin missing (Debian's docker.io client)"
+getent group docker >/dev/null || groupadd --system docker
+id "$user" >/dev/null 2>&1 || useradd --create-home --groups docker "$user"
+
+step "start a private Docker daemon"
+dockerd --host "$DOCKER_HOST" --group docker --data-root "$work/data" --exec-root "$work/exec" \
+  --pidfile "$work/dockerd.pid" --storage-driver vfs \
+  --default-ulimit nofile=1024:1024 --default-ulimit nproc=1024:1024 >"$work/dockerd.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 1 60); do
+  "$docker_bin" info >/dev/null 2>&1 && break
+  kill -0 "$daemon_pid" 2>/dev/null || fail "dockerd exited"
+  sleep 1
+done
+"$docker_bin" info >/dev/null 2>&1 || fail "dockerd did not answer within 60 s"
+
+step "a Debian base image with Python (debootstrap)"
+base="localhost/mlenv-e2e-base:bookworm-$run_id"
+debootstrap --variant=minbase --include=python3,python3-pip,python3-venv,ca-certificates \
+  bookworm "$work/rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+  || { tail -n 20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
+tar -C "$work/rootfs" -c . | "$docker_bin" import - "$base" >/dev/null
+rm -rf "$work/rootfs"
+
+step "generate"
+project="$work/project"
+mkdir -p "$project/specs/data" "$project/specs/certs"
+chown "$user" "$project/specs/data"
+# Downloads inside builds pass through a TLS-inspecting proxy here; its CA is in the host's bundle,
+# exactly what build.ca_bundle is for.
+cp /etc/ssl/certs/ca-certificates.crt "$project/specs/certs/host-ca.pem"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+python3_version=3.11   # Debian 12's python3; checked inside the container below
+cat >"$project/catalog.yaml" <<EOF
+mlenv-catalog: 1
+table: e2e
+sources: {E2E: "debootstrap bookworm minbase with python3, built by Tests/e2e/run.sh"}
+images:
+  - image: $base
+    ubuntu: "none (Debian 12)"
+    python: "$python3_version"
+    framework: none
+    jupyter: false
+    sources: [E2E]
+EOF
+write_spec() {
+  cat >"$project/specs/e2e.yaml" <<EOF
+mlenv: 1
+name: e2e-$run_id
+description: mlenv end-to-end test
+base: $base
+python: "$python3_version"
+cuda: none
+packages:
+  pip: ["$1", "packaging==24.0"]
+  apt: ["jq"]
+gpus: none
+jupyter: {port: $port}
+volumes: ["./data:/workspace/data"]
+env: {MLENV_E2E: "it's \$HOME \"quoted\""}
+setup: ["python3 -c 'import six, packaging' && echo setup-ran > /opt/mlenv-setup-ran"]
+build: {ca_bundle: certs/host-ca.pem}
+EOF
+}
+write_spec "six==1.16.0"
+mlenv="$repo/.build/debug/mlenv"
+[[ -x "$mlenv" ]] || (cd "$repo" && swift build >/dev/null)
+"$mlenv" generate --catalog "$project/catalog.yaml" "$project/specs/e2e.yaml" -o "$project/out" >/dev/null
+chmod -R a+rX "$project"
+script="$project/out/run.sh"
+as_user() { runuser -u "$user" -- env DOCKER_HOST="$DOCKER_HOST" MLENV_ENGINE="$docker_bin" "$@"; }
+
+step "run.sh build"
+as_user "$script" build --progress=plain >"$work/build1.log" 2>&1 || { tail -n 40 "$work/build1.log" >&2; fail "first build"; }
+
+step "run.sh up (MLENV_GPUS=none) and wait for Jupyter"
+token="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+as_user env MLENV_GPUS=none JUPYTER_TOKEN="$token" "$script" up >"$work/up.log" 2>&1 || { cat "$work/up.log" >&2; fail "up"; }
+status=""
+for _ in $(seq 1 90); do
+  status="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status?token=$token" || true)"
+  [[ "$status" == 200 ]] && break
+  sleep 1
+done
+[[ "$status" == 200 ]] || { "$docker_bin" logs "mlenv-e2e-$run_id" >&2 || true; fail "Jupyter did not answer 200 on 127.0.0.1:$port (last: $status)"; }
+without="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status")"
+[[ "$without" == 403 ]] || fail "without the token Jupyter answered $without, not 403"
+url_output="$(as_user "$script" url)"
+url="${url_output%%$'\n'*}"
+[[ "$url_output" == *"ssh -N -L $port:127.0.0.1:$port $user@"* ]] || fail "run.sh url printed no ssh line: $url_output"
+[[ "$url" == "http://127.0.0.1:$port/lab?token=$token" ]] || fail "run.sh url printed '$url'"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" == 200 ]] || fail "the URL from run.sh url does not open"
+image_metadata="$("$docker_bin" image inspect "mlenv/e2e-$run_id:latest")$("$docker_bin" history --no-trunc "mlenv/e2e-$run_id:latest")"
+[[ "$image_metadata" != *"$token"* ]] || fail "the Jupyter token is in the image"
+
+step "inside the container"
+container="mlenv-e2e-$run_id"
+in_container() { "$docker_bin" exec "$container" "$@"; }
+[[ "$(in_container python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')" == "$python3_version" ]] || fail "Python version"
+in_container python3 -c 'import six, packaging, jupyterlab' || fail "pip packages do not import"
+[[ "$(in_container printenv MLENV_E2E)" == "it's \$HOME \"quoted\"" ]] || fail "env value: $(in_container printenv MLENV_E2E)"
+in_container test -f /opt/mlenv-setup-ran || fail "setup step did not run"
+in_container jq --version >/dev/null || fail "apt package jq missing"
+in_container sh -c 'echo written > /workspace/data/from-container.txt'
+owner="$(stat -c %U "$project/specs/data/from-container.txt")"
+[[ "$owner" == "$user" ]] || fail "a file written to the volume belongs to $owner, not $user"
+label="$("$docker_bin" image inspect "mlenv/e2e-$run_id:latest" --format '{{index .Config.Labels "io.mlenv.spec.sha256"}}')"
+[[ "$label" =~ ^[0-9a-f]{64}$ ]] || fail "image label io.mlenv.spec.sha256 missing ($label)"
+
+step "rebuild with nothing changed: every step cached"
+as_user "$script" build --progress=plain >"$work/build2.log" 2>&1 || fail "second build"
+# Every RUN and COPY step of the build must report CACHED.
+uncached="$(awk '/^#[0-9]+ \[[^]]*\] (RUN|COPY) / { step[$1] = $0 } /^#[0-9]+ CACHED$/ { delete step[$1] }
+                 END { for (id in step) print step[id] }' "$work/build2.log")"
+steps="$(grep -cE '^#[0-9]+ \[[^]]*\] (RUN|COPY) ' "$work/build2.log" || true)"
+((steps >= 5)) || { cat "$work/build2.log" >&2; fail "the second build's log lists only $steps steps"; }
+[[ -z "$uncached" ]] || fail "steps rebuilt although nothing changed: $uncached"
+
+step "change one pip package: the apt layer stays cached"
+write_spec "six==1.17.0"
+"$mlenv" generate --catalog "$project/catalog.yaml" "$project/specs/e2e.yaml" -o "$project/out" >/dev/null
+chmod -R a+rX "$project"
+as_user "$script" build --progress=plain >"$work/build3.log" 2>&1 || { tail -n 30 "$work/build3.log" >&2; fail "third build"; }
+apt_step="$(grep -m1 -E '^#[0-9]+ \[[^]]*\] RUN apt-get update' "$work/build3.log" || true)"
+apt_step="${apt_step%% *}"
+[[ -n "$apt_step" ]] || { cat "$work/build3.log" >&2; fail "no apt step in the third build's log"; }
+grep -qE "^$apt_step CACHED" "$work/build3.log" || { grep -E "^$apt_step " "$work/build3.log" >&2; fail "the apt layer was rebuilt after a pip change"; }
+grep -qE 'six==1.17.0|six-1.17.0' "$work/build3.log" || fail "the pip layer did not install the changed package"
+
+step "run.sh down leaves no container"
+as_user "$script" down >/dev/null
+[[ -z "$("$docker_bin" ps -aq --filter "name=$container")" ]] || fail "a container is left after down"
