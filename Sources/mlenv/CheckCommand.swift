@@ -13,6 +13,7 @@ struct CheckCommand: ParsableCommand {
             Examples:
               mlenv check specs/
               mlenv check --format json specs/vision.yaml specs/nlp.yaml
+              mlenv check --format sarif specs/ > mlenv.sarif
               mlenv check --host specs/dgx-01.yaml --catalog corp-images.yaml specs/
             """
     )
@@ -20,11 +21,14 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Spec files, host files, or folders holding them.")
     var paths: [String]
 
-    @Option(help: "Report format: text or json.")
+    @Option(help: "Report format: text, json, sarif (SARIF 2.1.0) or github (workflow commands).")
     var format: ReportFormat = .text
 
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
+
+    @Flag(help: "Report errors only.")
+    var quiet = false
 
     @OptionGroup var knowledge: KnowledgeOptions
 
@@ -33,8 +37,9 @@ struct CheckCommand: ParsableCommand {
         let sources = try SourceLoader.load(paths)
         let result = MLEnv.check(sources, files: DiskFiles(), options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
+        let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
         let report = format.formatter(color: format == .text && wantsColor(STDOUT_FILENO))
-            .format(diagnostics, fileCount: result.fileCount, sources: SourceLoader.texts(sources + extraSources))
+            .format(shown, fileCount: result.fileCount, sources: SourceLoader.texts(sources + extraSources))
         FileHandle.standardOutput.write(Data(report.utf8))
         let failing = diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
         if failing { throw ExitStatus.problems }

@@ -48,10 +48,10 @@ final class RunScriptTests: XCTestCase {
         return output.appendingPathComponent("run.sh").path
     }
 
-    func run(_ script: String, _ arguments: [String], _ environment: [String: String] = [:], engineOnPath: Bool = true) throws -> (status: Int32, output: String, engine: [String]) {
+    func run(_ script: String, _ arguments: [String], _ environment: [String: String] = [:]) throws -> (status: Int32, output: String, engine: [String]) {
         try? FileManager.default.removeItem(at: log)
         try? FileManager.default.removeItem(atPath: log.path + ".running")
-        var env = ["PATH": (engineOnPath ? folder.appendingPathComponent("bin").path + ":" : "") + "/usr/bin:/bin", "FAKE_LOG": log.path, "HOME": folder.path]
+        var env = ["PATH": folder.appendingPathComponent("bin").path + ":/usr/bin:/bin", "FAKE_LOG": log.path, "HOME": folder.path]
         env.merge(environment) { $1 }
         let result = try runProcess("/bin/bash", [script] + arguments, environment: env)
         let calls = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
@@ -101,9 +101,9 @@ final class RunScriptTests: XCTestCase {
 
     func testClearOneLineErrors() throws {
         let run = try script(gpuSpec)
-        let noEngine = try self.run(run, ["up"], engineOnPath: false)
+        let noEngine = try self.run(run, ["up"], ["MLENV_ENGINE": "/nonexistent/docker"])
         XCTAssertEqual(noEngine.status, 1)
-        XCTAssertEqual(noEngine.output, "run.sh: error: container engine 'docker' not found on PATH; install Docker or Podman (MLENV_ENGINE chooses which)\n")
+        XCTAssertEqual(noEngine.output, "run.sh: error: container engine '/nonexistent/docker' not found on PATH; install Docker or Podman (MLENV_ENGINE chooses which)\n")
         let noRuntime = try self.run(run, ["up"])
         XCTAssertEqual(noRuntime.status, 1)
         XCTAssertEqual(noRuntime.output.split(separator: "\n").count, 1, noRuntime.output)

@@ -7,13 +7,15 @@ public protocol DiagnosticFormatter {
 
 /// The report formats the CLI offers (`--format`).
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json
+    case text, json, sarif, github
 
     /// The formatter for this format.
     public func formatter(color: Bool = false) -> DiagnosticFormatter {
         switch self {
         case .text: TextFormatter(color: color)
         case .json: JSONFormatter()
+        case .sarif: SARIFFormatter()
+        case .github: GitHubFormatter()
         }
     }
 }
