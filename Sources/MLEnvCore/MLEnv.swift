@@ -110,23 +110,31 @@ public enum MLEnv {
     /// `outputDirectory`. Both paths are as the user named them; `workingDirectory` is the
     /// absolute folder they are relative to, so the run script can find the spec's folder.
     public static func generate(_ source: SourceFile, outputDirectory: String, workingDirectory: String,
-                                files: FileSystemView, options: CheckOptions = CheckOptions()) -> GenerateResult {
+                                files: FileSystemView, options: CheckOptions = CheckOptions(),
+                                lock: SourceFile? = nil, locked: Bool = false) -> GenerateResult {
         let result = check([source], files: files, options: options)
         var diagnostics = result.diagnostics
+        let (lockFile, lockProblems) = usableLock(lock, for: source, locked: locked)
+        diagnostics += lockProblems
         guard let file = result.files.first else { return GenerateResult(diagnostics: diagnostics, outputs: []) }
         guard case .environment = file else {
             diagnostics.append(Diagnostic(.notAnEnvironment, "`\(source.path)` describes a host, not an environment; `generate` takes an environment spec",
                                           file: source.path, at: SourceLocation(line: 1, column: 1)))
             return GenerateResult(diagnostics: diagnostics, outputs: [])
         }
-        guard !diagnostics.containsErrors, let environment = result.environments.first else {
+        guard !diagnostics.containsErrors, var environment = result.environments.first else {
             return GenerateResult(diagnostics: diagnostics, outputs: [])
         }
+        if let lockFile { environment = apply(lockFile, to: environment, catalog: options.catalog) }
         let spec = environment.spec
         let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
         let specFolder = SpecPaths.folder(of: absolute(source.path))
         let specFolderFromOutput = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
-        let header = GeneratedHeader(mlenvVersion: version, specName: lastComponent(source.path), specHash: SHA256.hex(source.bytes))
+        let usedLock = lockFile == nil ? nil : lock
+        let header = GeneratedHeader(
+            mlenvVersion: version, specName: lastComponent(source.path), specHash: SHA256.hex(source.bytes),
+            inputsHash: SHA256.hex(source.bytes + (usedLock?.bytes ?? [])), lockName: usedLock.map { lastComponent($0.path) },
+            specPathFromOutput: printable(SpecPaths.relativePath(from: absolute(outputDirectory), to: absolute(source.path)) ?? absolute(source.path)))
 
         var outputs: [OutputFile] = []
         let requirements = RequirementsEmitter.render(environment, header: header)
@@ -143,11 +151,49 @@ public enum MLEnv {
         return GenerateResult(diagnostics: diagnostics, outputs: outputs)
     }
 
+    /// The lock to build from: one whose spec hash matches. A stale lock is a warning, or with
+    /// `--locked` an error, as is a missing one.
+    static func usableLock(_ lock: SourceFile?, for source: SourceFile, locked: Bool) -> (LockFile?, [Diagnostic]) {
+        let start = SourceLocation(line: 1, column: 1)
+        guard let lock else {
+            return (nil, locked ? [Diagnostic(.lockMissing, "`--locked` needs \(LockFile.path(forSpec: source.path)), which does not exist",
+                                               file: source.path, at: start, fix: "run `mlenv lock \(source.path)`")] : [])
+        }
+        let (parsed, problems) = LockFile.parse(lock)
+        guard let parsed else { return (nil, problems) }
+        if parsed.specSHA256 == SHA256.hex(source.bytes) { return (parsed, problems) }
+        let note = DiagnosticNote("the lock records spec sha256 \(parsed.specSHA256.prefix(12))…", file: lock.path, at: start)
+        let message = "`\(source.path)` changed after it was locked"
+        if locked {
+            return (nil, problems + [Diagnostic(.lockMismatch, message + "; `--locked` refuses the stale lock", file: source.path, at: start,
+                                                notes: [note], fix: "run `mlenv lock \(source.path)` and commit the lock")])
+        }
+        return (nil, problems + [Diagnostic(.lockStale, message + "; generating from the spec alone", file: source.path, at: start,
+                                            notes: [note], fix: "run `mlenv lock \(source.path)`")])
+    }
+
+    /// The environment with the lock's exact choices: its base image, and the exact framework
+    /// release when mlenv installs the framework.
+    static func apply(_ lock: LockFile, to environment: ResolvedEnvironment, catalog: Catalog) -> ResolvedEnvironment {
+        var locked = environment
+        if let image = ImageReference(parsing: lock.base), image != environment.image {
+            locked = Resolver.environment(environment.spec, image: image, catalog: catalog, choice: "locked in \(lock.spec)")
+        }
+        if !locked.imageShipsFramework, let version = lock.frameworkVersion, locked.framework?.rawValue == lock.frameworkName {
+            locked.frameworkVersion = version
+        }
+        return locked
+    }
+
     /// The spec's file name as generated files show it, in comments too: control characters
     /// (a newline in a file name would start a new Dockerfile instruction) become `?`.
     static func lastComponent(_ path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        return String(String.UnicodeScalarView(name.unicodeScalars.map { scalar in
+        printable(path.split(separator: "/").last.map(String.init) ?? path)
+    }
+
+    /// `text` with control characters and line separators replaced by `?`.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029 ? "?" : scalar
         }))
     }

@@ -26,7 +26,27 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Report format for problems: text or json.")
     var format: ReportFormat = .text
 
+    @Flag(help: "Fail when the spec has no lock, or its lock no longer matches it (see `mlenv lock`).")
+    var locked = false
+
+    @Flag(help: "Write nothing; exit 1 with a diff when the files in the output folder differ from what the spec (and lock) produce.")
+    var check = false
+
     @OptionGroup var knowledge: KnowledgeOptions
+
+    func run() throws {
+        try Generation(spec: spec, output: output, format: format, locked: locked, check: check, knowledge: knowledge).run()
+    }
+}
+
+/// `generate`, `generate --check` and `verify` share this.
+struct Generation {
+    var spec: String
+    var output: String
+    var format: ReportFormat
+    var locked: Bool
+    var check: Bool
+    var knowledge: KnowledgeOptions
 
     func run() throws {
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
@@ -36,8 +56,11 @@ struct GenerateCommand: ParsableCommand {
             throw ExitStatus.cannotRun
         }
         guard let source = try SourceLoader.load([spec]).first else { throw ExitStatus.cannotRun }
+        let lockPath = LockFile.path(forSpec: spec)
+        let lock = FileManager.default.fileExists(atPath: lockPath) ? try SourceLoader.load([lockPath]).first : nil
         let workingDirectory = FileManager.default.currentDirectoryPath
-        let result = MLEnv.generate(source, outputDirectory: output, workingDirectory: workingDirectory, files: DiskFiles(), options: options)
+        let result = MLEnv.generate(source, outputDirectory: output, workingDirectory: workingDirectory, files: DiskFiles(),
+                                    options: options, lock: lock, locked: locked)
         let diagnostics = extraDiagnostics + result.diagnostics
         // JSON is the command's output (on standard output, alone); text reports are for people.
         if format == .json {
@@ -46,6 +69,10 @@ struct GenerateCommand: ParsableCommand {
             printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: 1, sources: SourceLoader.texts([source] + extraSources)))
         }
         guard !result.outputs.isEmpty, !extraDiagnostics.containsErrors else { throw ExitStatus.problems }
+        if check {
+            try DriftCheck.compare(result.outputs, with: output)
+            return
+        }
         do {
             try AtomicWriter.write(result.outputs, into: output)
         } catch {

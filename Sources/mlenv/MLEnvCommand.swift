@@ -20,7 +20,8 @@ struct MLEnvCommand: ParsableCommand {
               mlenv explain E105
             """,
         version: MLEnv.version,
-        subcommands: [CheckCommand.self, GenerateCommand.self, ResolveCommand.self, CatalogCommand.self, ExplainCommand.self]
+        subcommands: [CheckCommand.self, GenerateCommand.self, LockCommand.self, VerifyCommand.self, ResolveCommand.self,
+                      CatalogCommand.self, ExplainCommand.self]
     )
 
     /// Runs the command line with mlenv's exit codes: 0 success, 1 problems found, 2 the

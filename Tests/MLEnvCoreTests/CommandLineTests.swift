@@ -184,3 +184,34 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try mlenv("explain", "X999").status, 2)
     }
 }
+
+extension CommandLineTests {
+    func testLockGenerateAndVerifyCatchDrift() throws {
+        let folder = scratch.appendingPathComponent("repo")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("specs"), withIntermediateDirectories: true)
+        let spec = folder.appendingPathComponent("specs/speech.yaml")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("specs/speech.yaml"), to: spec)
+        XCTAssertEqual(try mlenv("lock", "specs/speech.yaml", in: folder).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("specs/speech.mlenv.lock").path))
+        XCTAssertEqual(try mlenv("generate", "--locked", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 0)
+        let clean = try mlenv("verify", "out/speech", in: folder)
+        XCTAssertEqual(clean.status, 0, clean.output)
+        XCTAssertTrue(clean.output.contains("up to date"), clean.output)
+        XCTAssertEqual(try mlenv("generate", "--check", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 0)
+
+        // A hand edit is caught, with a diff.
+        let script = folder.appendingPathComponent("out/speech/run.sh")
+        try (try String(contentsOf: script, encoding: .utf8) + "# hand edit\n").write(to: script, atomically: true, encoding: .utf8)
+        let edited = try mlenv("verify", "out/speech", in: folder)
+        XCTAssertEqual(edited.status, 1)
+        XCTAssertTrue(edited.output.contains("+# hand edit"), edited.output)
+
+        // A changed spec is caught, and --locked refuses the stale lock.
+        XCTAssertEqual(try mlenv("generate", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 0)
+        try (try String(contentsOf: spec, encoding: .utf8) + "shm_size: 4g\n").write(to: spec, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try mlenv("verify", "out/speech", in: folder).status, 1)
+        let refused = try mlenv("generate", "--locked", "specs/speech.yaml", "-o", "out/speech", in: folder)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.output.contains("error[E150]"), refused.output)
+    }
+}

@@ -19,6 +19,7 @@ final class RunScriptTests: XCTestCase {
           run) [[ " $* " != *" --detach "* ]] || touch "$FAKE_LOG.running" ;;
           rm) rm -f "$FAKE_LOG.running" ;;
           exec) echo "${JUPYTER_TOKEN:-tok-from-container}" ;;
+          image) [[ "$2" != inspect || "$3" != --format ]] || echo "${FAKE_LABEL:-}" ;;
         esac
         exit 0
         """
@@ -157,6 +158,18 @@ final class RunScriptTests: XCTestCase {
         let result = try self.run(run, ["up"], ["MLENV_ENGINE": "podman", "MLENV_GPUS": "count:1+x[$(touch \(marker))0]"])
         XCTAssertEqual(result.status, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
+    }
+
+    func testVerifyComparesTheImageLabel() throws {
+        let run = try script(minimalSpec + "gpus: none\n")
+        let text = try String(contentsOfFile: run, encoding: .utf8)
+        let hash = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("readonly INPUTS_SHA256=") }).split(separator: "=")[1]
+        let matching = try self.run(run, ["verify"], ["FAKE_LABEL": String(hash)])
+        XCTAssertEqual(matching.status, 0, matching.output)
+        XCTAssertTrue(matching.engine.contains { $0.contains("image inspect --format {{ index .Config.Labels \"io.mlenv.inputs.sha256\" }} mlenv/team:latest") }, "\(matching.engine)")
+        let other = try self.run(run, ["verify"], ["FAKE_LABEL": "0000"])
+        XCTAssertEqual(other.status, 1)
+        XCTAssertTrue(other.output.contains("was built from other inputs"), other.output)
     }
 
     func testDownUrlAndUsage() throws {

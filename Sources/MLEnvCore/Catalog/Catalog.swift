@@ -18,6 +18,9 @@ public struct Catalog: Sendable {
     /// The tables read, with their sources: table name -> (source key -> description).
     public var tables: [CatalogTable] = []
 
+    /// SHA-256 over every table's text, so a lock can say which knowledge it was made with.
+    public var fingerprint = SHA256.hex([])
+
     /// An empty catalog.
     public init() {}
 
@@ -32,6 +35,7 @@ public struct Catalog: Sendable {
         gpus += other.gpus
         architectures += other.architectures
         tables += other.tables
+        fingerprint = SHA256.hex(Array((fingerprint + other.fingerprint).utf8))
     }
 
     /// The catalog entry for an image reference, comparing registry and repository the way

@@ -40,7 +40,8 @@ public enum CatalogLoader {
         let document = YAMLReader.read(source.bytes, file: source.path)
         guard let root = document.root else { return (Catalog(), document.diagnostics) }
         var reader = CatalogReader(decoder: NodeDecoder(file: source.path))
-        let catalog = reader.read(root)
+        var catalog = reader.read(root)
+        catalog.fingerprint = SHA256.hex(source.bytes)
         return (catalog, document.diagnostics + reader.decoder.diagnostics)
     }
 }

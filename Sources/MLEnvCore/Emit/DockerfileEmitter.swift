@@ -9,8 +9,9 @@ enum DockerfileEmitter {
         let image = environment.image
         var context: [String: Any] = [
             "version": header.mlenvVersion,
-            "specName": header.specName,
-            "specHash": header.specHash,
+            "sources": header.sources,
+            "inputsHash": header.inputsHash,
+            "specPath": header.specPathFromOutput,
             "base": image.description,
             "workdir": spec.workdir.value,
             "requirements": hasRequirements,
@@ -98,6 +99,7 @@ enum DockerfileEmitter {
             ("org.opencontainers.image.base.name", image.description),
             ("io.mlenv.spec", header.specName),
             ("io.mlenv.spec.sha256", header.specHash),
+            ("io.mlenv.inputs.sha256", header.inputsHash),
             ("io.mlenv.version", header.mlenvVersion),
         ]
         return pairs.enumerated().map { index, pair in

@@ -6,6 +6,16 @@ struct GeneratedHeader {
     var specName: String
     /// SHA-256 of the spec's bytes.
     var specHash: String
+    /// SHA-256 of the spec's bytes followed by the lock's, when a lock was used: what the
+    /// generated files and the image's label say they were made from.
+    var inputsHash: String
+    /// The lock's file name, when one was used.
+    var lockName: String?
+    /// The spec's path from the output folder, so `mlenv verify DIR` can find it again.
+    var specPathFromOutput: String
+
+    /// "vision.yaml" or "vision.yaml and vision.mlenv.lock".
+    var sources: String { lockName.map { "\(specName) and \($0)" } ?? specName }
 }
 
 /// The names of the files `generate` writes.

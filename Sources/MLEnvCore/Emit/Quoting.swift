@@ -62,3 +62,8 @@ struct ShellContentType: MustacheContentType {
 struct DockerfileContentType: MustacheContentType {
     func escapeText(_ text: String) -> String { Quoting.dockerfile(text) }
 }
+
+/// YAML files mlenv writes: a JSON string is a valid YAML double-quoted scalar.
+struct YAMLContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String { Quoting.json(text) }
+}

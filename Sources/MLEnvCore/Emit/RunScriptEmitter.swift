@@ -6,7 +6,9 @@ enum RunScriptEmitter {
         var context: [String: Any] = [
             "version": header.mlenvVersion,
             "specName": header.specName,
-            "specHash": header.specHash,
+            "sources": header.sources,
+            "inputsHash": header.inputsHash,
+            "labelFormat": "{{ index .Config.Labels \"io.mlenv.inputs.sha256\" }}",
             "name": name,
             "image": "mlenv/\(name):latest",
             "container": "mlenv-\(name)",

@@ -10,6 +10,7 @@ struct TemplateRenderer: Sendable {
     private init() {
         MustacheContentTypes.register(ShellContentType(), named: "SHELL")
         MustacheContentTypes.register(DockerfileContentType(), named: "DOCKERFILE")
+        MustacheContentTypes.register(YAMLContentType(), named: "YAML")
         var library = MustacheLibrary()
         for (name, source) in EmbeddedTemplates.sources.sorted(by: { $0.key < $1.key }) {
             do {

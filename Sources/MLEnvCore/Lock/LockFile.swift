@@ -1,0 +1,137 @@
+extension DiagnosticCode {
+    static let lockMismatch = DiagnosticCode(
+        "E150", .error, name: "lock-mismatch", summary: "The lock file no longer matches its spec (`--locked`).",
+        explanation: """
+            `mlenv lock SPEC` records the exact environment a spec resolved to, with the spec's \
+            SHA-256. After the spec changes, `generate --locked` refuses to build from the stale \
+            lock, so CI and review teams notice. Run `mlenv lock SPEC` again and commit the lock.
+            """)
+    static let lockMissing = DiagnosticCode(
+        "E151", .error, name: "lock-missing", summary: "`--locked` was given but the spec has no lock file.",
+        explanation: """
+            `generate --locked` builds only from a lock. Create one with `mlenv lock SPEC` and \
+            commit it beside the spec.
+            """)
+    static let lockStale = DiagnosticCode(
+        "W150", .warning, name: "lock-stale", summary: "The lock file is older than its spec and is ignored.",
+        explanation: """
+            The spec changed after `mlenv lock` ran, so `generate` resolves the spec afresh and \
+            ignores the lock. Run `mlenv lock SPEC` again to record the new environment.
+            """)
+    static let invalidLock = DiagnosticCode(
+        "E152", .error, name: "invalid-lock", summary: "The lock file cannot be read.",
+        explanation: """
+            A lock file is written by `mlenv lock`; a hand-edited or truncated one cannot be \
+            trusted. Delete it and run `mlenv lock SPEC` again.
+            """)
+}
+
+/// The exact environment a spec resolved to, written beside the spec by `mlenv lock` so that a
+/// review team can rebuild it months later: `specs/vision.yaml` -> `specs/vision.mlenv.lock`.
+public struct LockFile: Sendable, Equatable {
+    /// The spec's file name.
+    public var spec: String
+    /// SHA-256 of the spec's bytes when it was locked.
+    public var specSHA256: String
+    /// The mlenv version that wrote it.
+    public var mlenvVersion: String
+    /// SHA-256 of the catalog tables used.
+    public var catalogSHA256: String
+    /// The exact base image.
+    public var base: String
+    /// Its digest, when the spec or the catalog gives one.
+    public var baseDigest: String?
+    /// Python, CUDA and framework as resolved (`?` marks unconfirmed, as in the catalog).
+    public var python: String?
+    public var cuda: String?
+    public var frameworkName: String?
+    public var frameworkVersion: String?
+    /// The pip requirements as written, plus the framework pin when mlenv installs it.
+    public var pip: [String]
+
+    /// The lock's path for a spec path.
+    public static func path(forSpec spec: String) -> String {
+        let folder = SpecPaths.folder(of: spec)
+        var name = MLEnv.lastComponent(spec)
+        for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { name = String(name.dropLast(suffix.count)) }
+        return (folder == "." && !spec.hasPrefix("./") ? "" : folder + "/") + name + ".mlenv.lock"
+    }
+
+    /// Records a resolved environment.
+    public static func make(_ environment: ResolvedEnvironment, specBytes: [UInt8], catalog: Catalog) -> LockFile {
+        func fact(_ value: Fact<DottedVersion>) -> String? {
+            switch value {
+            case .known(let v): return v.description
+            case .likely(let v): return "\(v)?"
+            case .unknown: return nil
+            }
+        }
+        var pip = environment.spec.pip.map(\.value.text)
+        var frameworkVersion = environment.frameworkVersion
+        if !environment.imageShipsFramework, let framework = environment.framework {
+            // Pin the newest release the catalog knows for the spec's prefix: `2.1` -> 2.1.2.
+            let releases = Compatibility.releases(framework, environment.frameworkVersion, in: catalog).filter { !$0.isPrerelease }
+            if let exact = releases.max() {
+                frameworkVersion = exact.description
+                pip.append("\(framework.pipDistributions[0])==\(exact)")
+            }
+        } else if let shipped = environment.catalogImage?.frameworkVersion.any {
+            frameworkVersion = shipped.description
+        }
+        return LockFile(
+            spec: MLEnv.lastComponent(environment.spec.file), specSHA256: SHA256.hex(specBytes), mlenvVersion: MLEnv.version,
+            catalogSHA256: catalog.fingerprint, base: environment.image.description, baseDigest: environment.image.digest,
+            python: fact(environment.python), cuda: environment.cpuOnly ? "none" : fact(environment.cuda),
+            frameworkName: environment.framework?.rawValue, frameworkVersion: frameworkVersion, pip: pip)
+    }
+
+    /// The lock's text, from `templates/lock.mustache`.
+    public func render() -> String {
+        var context: [String: Any] = [
+            "spec": spec, "specSHA256": specSHA256, "mlenvVersion": mlenvVersion, "catalogSHA256": catalogSHA256,
+            "base": base, "pip": pip, "hasPip": !pip.isEmpty,
+        ]
+        if let baseDigest { context["baseDigest"] = baseDigest }
+        if let python { context["python"] = python }
+        if let cuda { context["cuda"] = cuda }
+        if let frameworkName {
+            context["framework"] = ["name": frameworkName, "version": frameworkVersion as Any].compactMapValues { $0 }
+        }
+        return TemplateRenderer.shared.render("lock", context)
+    }
+
+    /// Reads a lock file written by `render()`.
+    public static func parse(_ source: SourceFile) -> (LockFile?, [Diagnostic]) {
+        let document = YAMLReader.read(source.bytes, file: source.path)
+        guard let root = document.root else { return (nil, document.diagnostics) }
+        var decoder = NodeDecoder(file: source.path)
+        guard var fields = decoder.mapping(root, "") else { return (nil, decoder.diagnostics) }
+        func text(_ key: String) -> String? {
+            fields.take(key).flatMap { decoder.text($0.value, key) }?.value
+        }
+        guard let version = fields.take("mlenv-lock"), decoder.integer(version.value, "mlenv-lock")?.value == 1,
+              let spec = text("spec"), let specSHA256 = text("spec_sha256"), let mlenvVersion = text("mlenv"),
+              let catalogSHA256 = text("catalog_sha256"), let base = text("base") else {
+            return (nil, document.diagnostics + decoder.diagnostics
+                    + [Diagnostic(.invalidLock, "`\(source.path)` is not a complete mlenv lock file", file: source.path, at: root.location,
+                                  fix: "delete it and run `mlenv lock` again")])
+        }
+        var lock = LockFile(spec: spec, specSHA256: specSHA256, mlenvVersion: mlenvVersion, catalogSHA256: catalogSHA256,
+                            base: base, baseDigest: text("base_digest"), python: text("python"), cuda: text("cuda"),
+                            frameworkName: nil, frameworkVersion: nil, pip: [])
+        if let pair = fields.take("framework"), var framework = decoder.mapping(pair.value, "framework") {
+            lock.frameworkName = framework.take("name").flatMap { decoder.text($0.value, "framework.name") }?.value
+            lock.frameworkVersion = framework.take("version").flatMap { decoder.text($0.value, "framework.version") }?.value
+            decoder.reportUnknownKeys(framework)
+        }
+        if let pair = fields.take("pip"), let items = decoder.sequence(pair.value, "pip") {
+            lock.pip = items.compactMap { decoder.text($0, "pip")?.value }
+        }
+        decoder.reportUnknownKeys(fields)
+        let problems = document.diagnostics + decoder.diagnostics
+        guard !problems.containsErrors else {
+            return (nil, problems + [Diagnostic(.invalidLock, "`\(source.path)` cannot be read", file: source.path, at: root.location)])
+        }
+        return (lock, problems)
+    }
+}

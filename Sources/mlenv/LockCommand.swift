@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import MLEnvCore
+
+struct LockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock",
+        abstract: "Record the exact environment a spec resolves to, in a lock file beside it.",
+        discussion: """
+            specs/vision.yaml gets specs/vision.mlenv.lock: the exact base image (and digest when \
+            known), Python, CUDA and framework versions, the pip requirements with the framework \
+            pinned, the catalog's and mlenv's versions, and the spec's SHA-256. `generate` builds \
+            from the lock while the spec is unchanged; `generate --locked` fails once it is not.
+
+            Examples:
+              mlenv lock specs/vision.yaml
+              git add specs/vision.mlenv.lock
+            """
+    )
+
+    @Argument(help: "The environment spec.")
+    var spec: String
+
+    @OptionGroup var knowledge: KnowledgeOptions
+
+    func run() throws {
+        let (options, extraSources, extraDiagnostics) = try knowledge.load()
+        let sources = try SourceLoader.load([spec])
+        let result = MLEnv.check(sources, files: DiskFiles(), options: options)
+        let diagnostics = extraDiagnostics + result.diagnostics
+        if !diagnostics.isEmpty {
+            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: 1, sources: SourceLoader.texts(sources + extraSources)))
+        }
+        guard !diagnostics.containsErrors, let environment = result.environments.first else { throw ExitStatus.problems }
+        let lock = LockFile.make(environment, specBytes: sources[0].bytes, catalog: options.catalog)
+        let path = LockFile.path(forSpec: spec)
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try AtomicWriter.write([OutputFile(path: (path as NSString).lastPathComponent, contents: .text(lock.render()))],
+                                   into: folder.isEmpty ? "." : folder)
+        } catch {
+            printError("mlenv: error: could not write \(path): \(error)")
+            throw ExitStatus.cannotRun
+        }
+        print("wrote \(path)")
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check that a folder of generated files is what its spec (and lock) produce today.",
+        discussion: """
+            The Dockerfile records where its spec is (`# mlenv-spec:`); verify regenerates in \
+            memory and exits 1 with a diff when anything drifted: a hand edit, a changed spec, a \
+            changed lock.
+
+            Examples:
+              mlenv verify out/vision
+            """
+    )
+
+    @Argument(help: "A folder written by `mlenv generate`.")
+    var folder: String
+
+    @OptionGroup var knowledge: KnowledgeOptions
+
+    func run() throws {
+        let dockerfile = (folder as NSString).appendingPathComponent("Dockerfile")
+        guard let text = try? String(contentsOfFile: dockerfile, encoding: .utf8),
+              let line = text.split(separator: "\n").prefix(5).first(where: { $0.hasPrefix("# mlenv-spec: ") }) else {
+            printError("mlenv: error: \(dockerfile) was not written by mlenv generate (no `# mlenv-spec:` line)")
+            throw ExitStatus.cannotRun
+        }
+        let relative = String(line.dropFirst("# mlenv-spec: ".count))
+        let spec = relative.hasPrefix("/") ? relative : SpecPaths.normalize((folder as NSString).appendingPathComponent(relative))
+        try Generation(spec: spec, output: folder, format: .text, locked: false, check: true, knowledge: knowledge).run()
+    }
+}
