@@ -15,5 +15,6 @@ extension DiagnosticCode {
         .unknownBaseImage, .autoBaseChosen, .unverified,
         .frameworkCUDAMinor, .secondFramework, .redundantFramework, .driverCompatibility,
         .unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage,
+        .lockMismatch, .lockMissing, .invalidLock, .lockStale,
     ]
 }
