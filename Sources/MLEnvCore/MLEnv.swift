@@ -126,20 +126,30 @@ public enum MLEnv {
             return GenerateResult(diagnostics: diagnostics, outputs: [])
         }
         if let lockFile { environment = apply(lockFile, to: environment, catalog: options.catalog) }
+        let usedLock = lockFile == nil ? nil : lock
+        let outputs = artifacts(environment, source: source, extraInputs: usedLock, outputDirectory: outputDirectory,
+                                workingDirectory: workingDirectory, catalog: options.catalog)
+        return GenerateResult(diagnostics: diagnostics, outputs: outputs)
+    }
+
+
+    /// The files for one checked environment. `extraInputs` (a lock, or a plan's allocation) is
+    /// named in the headers and hashed with the spec.
+    static func artifacts(_ environment: ResolvedEnvironment, source: SourceFile, extraInputs: SourceFile?,
+                          outputDirectory: String, workingDirectory: String, catalog: Catalog) -> [OutputFile] {
         let spec = environment.spec
         let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
         let specFolder = SpecPaths.folder(of: absolute(source.path))
         let specFolderFromOutput = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
-        let usedLock = lockFile == nil ? nil : lock
         let header = GeneratedHeader(
             mlenvVersion: version, specName: lastComponent(source.path), specHash: SHA256.hex(source.bytes),
-            inputsHash: SHA256.hex(source.bytes + (usedLock?.bytes ?? [])), lockName: usedLock.map { lastComponent($0.path) },
+            inputsHash: SHA256.hex(source.bytes + (extraInputs?.bytes ?? [])), lockName: extraInputs.map { lastComponent($0.path) },
             specPathFromOutput: printable(SpecPaths.relativePath(from: absolute(outputDirectory), to: absolute(source.path)) ?? absolute(source.path)))
 
         var outputs: [OutputFile] = []
         let requirements = RequirementsEmitter.render(environment, header: header)
         outputs.append(OutputFile(path: GeneratedFiles.dockerfile, contents: .text(
-            DockerfileEmitter.render(environment, catalog: options.catalog, header: header, hasRequirements: requirements != nil))))
+            DockerfileEmitter.render(environment, catalog: catalog, header: header, hasRequirements: requirements != nil))))
         outputs.append(OutputFile(path: GeneratedFiles.runScript, contents: .text(
             RunScriptEmitter.render(spec, header: header, specFolderFromOutput: specFolderFromOutput)), executable: true))
         if let requirements {
@@ -148,7 +158,7 @@ public enum MLEnv {
         if let bundle = spec.build.caBundle {
             outputs.append(OutputFile(path: GeneratedFiles.caBundle, contents: .copy(of: SpecPaths.resolve(bundle.value, relativeTo: source.path))))
         }
-        return GenerateResult(diagnostics: diagnostics, outputs: outputs)
+        return outputs
     }
 
     /// The lock to build from: one whose spec hash matches. A stale lock is a warning, or with

@@ -20,6 +20,8 @@ public struct EnvironmentSpec: Sendable {
     public var apt: [Located<AptPackage>]
     /// `gpus:`; when absent, all GPUs unless `cuda: none`.
     public var gpus: Located<GPURequest>
+    /// `gpus_shared: true`: the team accepts sharing its GPUs with another team that agrees too.
+    public var gpusShared: Bool
     /// `jupyter:`; nil when Jupyter is off.
     public var jupyter: JupyterSpec?
     /// `shm_size:` or `ipc:`.
@@ -111,6 +113,8 @@ public enum GPURequest: Sendable, Equatable {
 public struct JupyterSpec: Sendable {
     /// The host port Jupyter is published on.
     public var port: Located<Int>
+    /// Whether the spec names the port (otherwise `mlenv plan` may choose one).
+    public var portIsExplicit: Bool
     /// The host address the port is bound to.
     public var bind: Located<String>
     /// JupyterLab (true) or the classic Notebook (false).

@@ -14,6 +14,7 @@ extension NodeDecoder {
         let (pip, apt) = fields.take("packages").map { self.packages($0.value) } ?? ([], [])
         let gpusPair = fields.take("gpus")
         let gpus = gpusPair.flatMap { self.gpuRequest($0.value) }
+        let gpusShared = fields.take("gpus_shared").flatMap { self.boolean($0.value, "gpus_shared") } ?? false
         let jupyter = fields.take("jupyter").flatMap { self.jupyterSpec($0.value) }
         let sharedMemory = self.sharedMemory(&fields)
         let volumes = fields.take("volumes").map { self.volumes($0.value) } ?? []
@@ -29,7 +30,7 @@ extension NodeDecoder {
         return EnvironmentSpec(
             file: file, name: name, description: description, base: base, framework: framework,
             python: python, cuda: cuda, pip: pip, apt: apt,
-            gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location),
+            gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
             jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env,
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
             keyLocations: keyLocations)
@@ -217,13 +218,14 @@ extension NodeDecoder {
     mutating func jupyterSpec(_ node: YAMLNode) -> JupyterSpec? {
         if case .scalar = node.kind {
             guard boolean(node, "jupyter") == true else { return nil }
-            return JupyterSpec(port: Located(Self.defaultJupyterPort, at: node.location),
+            return JupyterSpec(port: Located(Self.defaultJupyterPort, at: node.location), portIsExplicit: false,
                                bind: Located("127.0.0.1", at: node.location), lab: true, location: node.location)
         }
         guard var fields = mapping(node, "jupyter") else { return nil }
         defer { reportUnknownKeys(fields) }
         var port = Located(Self.defaultJupyterPort, at: node.location)
-        if let pair = fields.take("port"), let value = integer(pair.value, "jupyter.port") {
+        let portPair = fields.take("port")
+        if let pair = portPair, let value = integer(pair.value, "jupyter.port") {
             if (1...65535).contains(value.value) {
                 port = value
             } else {
@@ -240,7 +242,7 @@ extension NodeDecoder {
             }
         }
         let lab = fields.take("lab").flatMap { boolean($0.value, "jupyter.lab") } ?? true
-        return JupyterSpec(port: port, bind: bind, lab: lab, location: node.location)
+        return JupyterSpec(port: port, portIsExplicit: portPair != nil, bind: bind, lab: lab, location: node.location)
     }
 
     mutating func sharedMemory(_ fields: inout FieldSet) -> SharedMemory {
