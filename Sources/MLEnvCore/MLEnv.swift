@@ -81,6 +81,11 @@ public enum MLEnv {
         }
         let host = options.host ?? (hosts.count == 1 ? hosts[0] : nil)
         var environments: [ResolvedEnvironment] = []
+        let specs = decoded.compactMap { file -> EnvironmentSpec? in
+            if case .environment(let spec) = file { return spec }
+            return nil
+        }
+        if specs.count > 1 || host != nil { diagnostics += SharedHostRule.check(specs, host: host) }
         for case .environment(let spec) in decoded {
             let (environment, found) = checkEnvironment(spec, files: files, catalog: options.catalog, host: host)
             diagnostics += found

@@ -20,7 +20,7 @@ struct MLEnvCommand: ParsableCommand {
               mlenv explain E105
             """,
         version: MLEnv.version,
-        subcommands: [CheckCommand.self, GenerateCommand.self, LockCommand.self, VerifyCommand.self, ResolveCommand.self,
+        subcommands: [CheckCommand.self, GenerateCommand.self, PlanCommand.self, LockCommand.self, VerifyCommand.self, ResolveCommand.self,
                       CatalogCommand.self, ExplainCommand.self]
     )
 

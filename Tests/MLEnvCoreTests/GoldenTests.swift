@@ -28,10 +28,12 @@ final class GoldenTests: XCTestCase {
             let stem = String(name.dropLast(5))
             cases.append(Case(name: stem, spec: url, expected: fixtures.appendingPathComponent("examples/\(stem)")))
         }
-        // examples/ holds the expected files of specs/; reports/ and schema/ belong to other tests.
+        // Every fixture folder with a spec.yaml is a case; examples/ holds the expected files of
+        // specs/, and reports/, plan/ and schema/ belong to other tests.
         for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.path).sorted()
-        where !["examples", "reports", "schema"].contains(name) {
+        where !["examples", "reports", "schema", "plan"].contains(name) {
             let folder = fixtures.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("spec.yaml").path) else { continue }
             var files: [String: String] = [:]
             let bundle = folder.appendingPathComponent("corp-ca.pem")
             if FileManager.default.fileExists(atPath: bundle.path) { files["specs/corp-ca.pem"] = try String(contentsOf: bundle, encoding: .utf8) }

@@ -16,5 +16,6 @@ extension DiagnosticCode {
         .frameworkCUDAMinor, .secondFramework, .redundantFramework, .driverCompatibility,
         .unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage,
         .lockMismatch, .lockMissing, .invalidLock, .lockStale,
+        .gpuClash, .gpuShared, .gpuOvercommit, .portClash, .portOutsideRange, .duplicateName, .gpuIndexOutOfRange, .hostIncomplete,
     ]
 }

@@ -1,0 +1,137 @@
+/// Renders a host plan: `compose.yaml` for every team, `PLAN.md` with a table and `host.svg`,
+/// and `plan.json` that the next `mlenv plan` reads to keep teams where they are.
+enum PlanEmitter {
+    static func render(_ plan: HostPlan, environments: [String: ResolvedEnvironment], outputDirectory: String,
+                       workingDirectory: String) -> [OutputFile] {
+        [
+            OutputFile(path: "compose.yaml", contents: .text(compose(plan, outputDirectory: outputDirectory, workingDirectory: workingDirectory))),
+            OutputFile(path: "PLAN.md", contents: .text(markdown(plan, environments: environments))),
+            OutputFile(path: "host.svg", contents: .text(svg(plan))),
+            OutputFile(path: "plan.json", contents: .text(json(plan))),
+        ]
+    }
+
+    static func compose(_ plan: HostPlan, outputDirectory: String, workingDirectory: String) -> String {
+        let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
+        var namedVolumes = Set<String>()
+        let services = plan.teams.map { team -> [String: Any] in
+            let spec = team.spec
+            var service: [String: Any] = [
+                "name": team.name,
+                "image": "mlenv/\(team.name):latest",
+                "container": "mlenv-\(team.name)",
+                "tokenVariable": "JUPYTER_TOKEN_" + team.name.uppercased().replacingOccurrences(of: "-", with: "_"),
+            ]
+            if let port = team.port {
+                let variable = service["tokenVariable"] as? String ?? "JUPYTER_TOKEN"
+                service["port"] = ["bind": spec.jupyter?.bind.value ?? "127.0.0.1", "port": String(port),
+                                   "tokenExpression": "${\(variable):?set \(variable) to this team's Jupyter token}"]
+            }
+            switch spec.sharedMemory {
+            case .hostIPC: service["ipcHost"] = true
+            case .size(let size): service["shmSize"] = size
+            case .defaultSize: service["shmSize"] = "1g"
+            }
+            if !team.gpus.isEmpty { service["gpus"] = ["ids": team.gpus.map { Quoting.json(String($0)) }.joined(separator: ", ")] }
+            let specFolder = SpecPaths.folder(of: absolute(team.source.path))
+            service["hasVolumes"] = !spec.volumes.isEmpty
+            service["volumes"] = spec.volumes.map { volume -> String in
+                let mount = volume.value
+                let mode = mount.readOnly ? "ro" : "rw"
+                switch mount.source {
+                case .absolutePath(let path): return "\(SpecPaths.normalize(path)):\(mount.target):\(mode)"
+                case .relativePath(let path):
+                    let target = SpecPaths.normalize(specFolder + "/" + path)
+                    let relative = SpecPaths.relativePath(from: absolute(outputDirectory), to: target) ?? target
+                    return "\(relative.hasPrefix(".") || relative.hasPrefix("/") ? relative : "./" + relative):\(mount.target):\(mode)"
+                case .named(let name):
+                    namedVolumes.insert(name)
+                    return "\(name):\(mount.target):\(mode)"
+                }
+            }
+            return service
+        }
+        let context: [String: Any] = [
+            "version": MLEnv.version, "host": plan.host.name.value, "teamCount": plan.teams.count,
+            "services": services, "namedVolumes": namedVolumes.sorted(), "hasNamedVolumes": !namedVolumes.isEmpty,
+        ]
+        return TemplateRenderer.shared.render("compose", context)
+    }
+
+    static func markdown(_ plan: HostPlan, environments: [String: ResolvedEnvironment]) -> String {
+        let rows = plan.teams.map { team -> [String: Any] in
+            [
+                "name": team.name,
+                "gpus": team.gpus.isEmpty ? "none" : ranges(team.gpus),
+                "port": team.port.map(String.init) ?? "-",
+                "image": environments[team.name]?.image.description ?? "?",
+                "spec": team.source.path,
+            ]
+        }
+        let used = Set(plan.teams.flatMap(\.gpus)).count
+        let context: [String: Any] = [
+            "version": MLEnv.version, "host": plan.host.name.value, "model": plan.host.gpuModel?.value ?? "GPU",
+            "count": plan.host.gpuCount?.value ?? 0, "used": used, "teams": rows,
+        ]
+        return TemplateRenderer.shared.render("PLAN.md", context)
+    }
+
+    /// `0-3,6` for [0, 1, 2, 3, 6].
+    static func ranges(_ indices: [Int]) -> String {
+        var parts: [String] = []
+        var index = 0
+        let sorted = indices.sorted()
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+            parts.append(end == index ? "\(sorted[index])" : "\(sorted[index])-\(sorted[end])")
+            index = end + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// One box per GPU, coloured by team, and a legend.
+    static func svg(_ plan: HostPlan) -> String {
+        let count = plan.host.gpuCount?.value ?? 0
+        let columns = max(1, min(count, count <= 16 ? 8 : Int(Double(count).squareRoot().rounded(.up))))
+        let size = count <= 64 ? 64 : 24
+        let gap = 6
+        var owner = [Int?](repeating: nil, count: count)
+        var sharedBy = [Int](repeating: 0, count: count)
+        for (teamIndex, team) in plan.teams.enumerated() {
+            for gpu in team.gpus where gpu < count {
+                if owner[gpu] == nil { owner[gpu] = teamIndex }
+                sharedBy[gpu] += 1
+            }
+        }
+        func colour(_ team: Int) -> String {
+            let hue = (team * 137) % 360  // golden-angle steps keep neighbours apart
+            return "hsl(\(hue), 65%, 55%)"
+        }
+        let boxes = (0..<count).map { gpu -> [String: Any] in
+            let x = gap + (gpu % columns) * (size + gap), y = gap + (gpu / columns) * (size + gap)
+            var box: [String: Any] = ["x": x, "y": y, "size": size, "index": gpu, "textX": x + size / 2, "textY": y + size / 2 + 4,
+                                      "fill": owner[gpu].map(colour) ?? "#e5e5e5", "label": size >= 48]
+            box["title"] = owner[gpu].map { "GPU \(gpu): \(plan.teams[$0].name)" + (sharedBy[gpu] > 1 ? " (shared by \(sharedBy[gpu]) teams)" : "") } ?? "GPU \(gpu): free"
+            return box
+        }
+        let rows = (count + columns - 1) / columns
+        let gridHeight = gap + rows * (size + gap)
+        let legend = plan.teams.enumerated().filter { !$0.element.gpus.isEmpty }.enumerated().map { row, element -> [String: Any] in
+            ["y": gridHeight + 16 + row * 20, "textY": gridHeight + 28 + row * 20, "fill": colour(element.offset),
+             "text": "\(element.element.name): GPU \(ranges(element.element.gpus))"]
+        }
+        let context: [String: Any] = [
+            "width": max(gap + columns * (size + gap), 320), "height": gridHeight + 24 + legend.count * 20,
+            "host": plan.host.name.value, "boxes": boxes, "legend": legend,
+        ]
+        return TemplateRenderer.shared.render("host.svg", context)
+    }
+
+    static func json(_ plan: HostPlan) -> String {
+        let teams = plan.teams.map { team in
+            "    {\"name\": \(Quoting.json(team.name)), \"gpus\": [\(team.gpus.map(String.init).joined(separator: ", "))], \"port\": \(team.port.map(String.init) ?? "null")}"
+        }
+        return "{\n  \"host\": \(Quoting.json(plan.host.name.value)),\n  \"teams\": [\n\(teams.joined(separator: ",\n"))\n  ]\n}\n"
+    }
+}

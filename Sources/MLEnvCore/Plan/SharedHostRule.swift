@@ -1,0 +1,155 @@
+extension DiagnosticCode {
+    static let gpuClash = DiagnosticCode(
+        "E301", .error, name: "gpu-clash", summary: "Two specs claim the same GPU on the shared host.",
+        explanation: """
+            When two teams run on the same GPU, both train at a fraction of the speed, or one \
+            runs out of memory, without knowing why. Give each team its own device indices, a \
+            count (`gpus: 2`) that `mlenv plan` fills from the free GPUs, or, when both teams \
+            accept sharing, `gpus_shared: true` in both specs (then it is a warning, W310). \
+            `gpus: all` (the default when `gpus:` is left out) claims every GPU.
+            """)
+    static let gpuShared = DiagnosticCode(
+        "W310", .warning, name: "gpu-shared", summary: "Two specs share a GPU; both accept it (gpus_shared).",
+        explanation: "Both specs set `gpus_shared: true`, so sharing is intended; they will compete for the GPU's memory and time.")
+    static let gpuOvercommit = DiagnosticCode(
+        "E302", .error, name: "gpu-overcommit", summary: "The specs ask for more GPUs than the host has.",
+        explanation: """
+            The host inventory's `gpus.count` is the number of GPUs; the specs on it together \
+            ask for more. The message names the teams and by how much the request exceeds the \
+            host. Lower the counts, share GPUs (`gpus_shared`), or move a team to another host.
+            """)
+    static let portClash = DiagnosticCode(
+        "E303", .error, name: "port-clash", summary: "Two specs publish Jupyter on the same host port.",
+        explanation: """
+            Only one container can listen on a host port; the second `run.sh up` fails. Give \
+            each team its own `jupyter.port`, or leave it out and let `mlenv plan` choose one \
+            from the host's `jupyter_ports`.
+            """)
+    static let portOutsideRange = DiagnosticCode(
+        "E304", .error, name: "port-outside-range", summary: "A Jupyter port is outside the host's `jupyter_ports`.",
+        explanation: """
+            The host inventory reserves a range of ports for teams' Jupyter servers \
+            (`jupyter_ports: 18800-18899`); a port outside it may be taken by another service \
+            or blocked by the firewall. Pick a port in the range, or leave `port` out.
+            """)
+    static let duplicateName = DiagnosticCode(
+        "E305", .error, name: "duplicate-name", summary: "Two specs have the same `name`.",
+        explanation: """
+            The name becomes the image name, the container name and the plan's folder, so two \
+            specs with one name overwrite each other's image and container.
+            """)
+    static let gpuIndexOutOfRange = DiagnosticCode(
+        "E306", .error, name: "gpu-index-out-of-range", summary: "A spec names a GPU index the host does not have.",
+        explanation: "A host with `gpus.count: 8` has devices 0 to 7.")
+    static let hostIncomplete = DiagnosticCode(
+        "E307", .error, name: "host-incomplete", summary: "`mlenv plan` needs the host's GPU count and Jupyter port range.",
+        explanation: """
+            To allocate GPUs and ports, the host inventory must say how many GPUs it has \
+            (`gpus: {model: A100-SXM4-80GB, count: 8}`) and, when teams use Jupyter, which ports \
+            they may use (`jupyter_ports: 18800-18899`).
+            """)
+}
+
+/// Clashes between the specs that share one host: names, GPUs and ports. Each kind of claim is
+/// indexed once (a dictionary per GPU index, per port, per name), so checking is linear in the
+/// number of specs and GPUs, never pairwise.
+enum SharedHostRule {
+    static func check(_ specs: [EnvironmentSpec], host: HostSpec?) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let ordered = specs.sorted { ($0.name.value, $0.file) < ($1.name.value, $1.file) }
+        var names: [String: EnvironmentSpec] = [:]
+        for spec in ordered {
+            if let first = names[spec.name.value] {
+                diagnostics.append(Diagnostic(.duplicateName, "another spec is also named `\(spec.name.value)`", file: spec.file, at: spec.name.location,
+                                              notes: [DiagnosticNote("`\(spec.name.value)` is first used here", file: first.file, at: first.name.location)],
+                                              fix: "rename one of them"))
+            } else {
+                names[spec.name.value] = spec
+            }
+        }
+        guard let host else { return diagnostics }
+        diagnostics += gpuClashes(ordered, host: host)
+        diagnostics += portClashes(ordered, host: host)
+        return diagnostics
+    }
+
+    static func gpuClashes(_ specs: [EnvironmentSpec], host: HostSpec) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let count = host.gpuCount?.value
+        var owners: [Int: EnvironmentSpec] = [:]
+        var firstUser: EnvironmentSpec?
+        var allUsers: [EnvironmentSpec] = []
+        func clash(_ spec: EnvironmentSpec, with other: EnvironmentSpec, what: String) {
+            let shared = spec.gpusShared && other.gpusShared
+            diagnostics.append(Diagnostic(
+                shared ? .gpuShared : .gpuClash, "\(what) is also claimed by `\(other.name.value)`" + (shared ? " (both accept sharing)" : ""),
+                file: spec.file, at: spec.gpus.location,
+                notes: [DiagnosticNote("`\(other.name.value)` claims it here", file: other.file, at: other.gpus.location)],
+                fix: shared ? nil : "give the teams different GPUs, or set `gpus_shared: true` in both specs"))
+        }
+        for spec in specs {
+            switch spec.gpus.value {
+            case .none:
+                continue
+            case .all:
+                if let first = firstUser { clash(spec, with: first, what: "`gpus: all` takes every GPU, which") }
+                allUsers.append(spec)
+            case .count:
+                if let all = allUsers.first { clash(spec, with: all, what: "every GPU") }
+            case .devices(let devices):
+                if let all = allUsers.first { clash(spec, with: all, what: "every GPU") }
+                for device in devices {
+                    if let count, device >= count {
+                        diagnostics.append(Diagnostic(.gpuIndexOutOfRange, "GPU \(device) does not exist on `\(host.name.value)`, which has \(count) (0-\(count - 1))",
+                                                      file: spec.file, at: spec.gpus.location,
+                                                      notes: [DiagnosticNote("the host's GPUs are counted here", file: host.file, at: host.gpuCount?.location)]))
+                    } else if let owner = owners[device] {
+                        clash(spec, with: owner, what: "GPU \(device)")
+                    } else {
+                        owners[device] = spec
+                    }
+                }
+            }
+            firstUser = firstUser ?? spec
+        }
+        guard let count else { return diagnostics }
+        // Every count needs free GPUs beyond the explicitly claimed ones.
+        let asked = specs.compactMap { spec -> (EnvironmentSpec, Int)? in
+            if case .count(let n) = spec.gpus.value { return (spec, n) }
+            return nil
+        }
+        let free = count - owners.count - (allUsers.isEmpty ? 0 : count)
+        let total = asked.reduce(0) { $0 + $1.1 }
+        if total > max(free, 0), !asked.isEmpty {
+            let list = asked.map { "`\($0.0.name.value)` \($0.1)" }.joined(separator: ", ")
+            for (spec, n) in asked {
+                diagnostics.append(Diagnostic(.gpuOvercommit, "the specs ask for \(total) more GPUs (\(list)) but only \(max(free, 0)) of \(host.name.value)'s \(count) are free: \(total - max(free, 0)) too many; this spec asks for \(n)",
+                                              file: spec.file, at: spec.gpus.location,
+                                              notes: [DiagnosticNote("the host's GPUs are counted here", file: host.file, at: host.gpuCount?.location)]))
+            }
+        }
+        return diagnostics
+    }
+
+    static func portClashes(_ specs: [EnvironmentSpec], host: HostSpec) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var owners: [Int: EnvironmentSpec] = [:]
+        for spec in specs {
+            guard let jupyter = spec.jupyter, jupyter.portIsExplicit else { continue }
+            let port = jupyter.port.value
+            if let owner = owners[port] {
+                diagnostics.append(Diagnostic(.portClash, "host port \(port) is also used by `\(owner.name.value)`", file: spec.file, at: jupyter.port.location,
+                                              notes: [DiagnosticNote("`\(owner.name.value)` publishes Jupyter on it here", file: owner.file, at: owner.jupyter?.port.location)],
+                                              fix: "choose another port, or leave `port` out and let `mlenv plan` choose"))
+            } else {
+                owners[port] = spec
+            }
+            if let range = host.jupyterPorts, !range.value.contains(port) {
+                diagnostics.append(Diagnostic(.portOutsideRange, "port \(port) is outside \(host.name.value)'s Jupyter ports \(range.value.lowerBound)-\(range.value.upperBound)",
+                                              file: spec.file, at: jupyter.port.location,
+                                              notes: [DiagnosticNote("the host's Jupyter ports are set here", file: host.file, at: range.location)]))
+            }
+        }
+        return diagnostics
+    }
+}
