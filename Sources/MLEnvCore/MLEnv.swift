@@ -24,11 +24,14 @@ public struct CheckOptions: Sendable {
     /// The host inventory (`--host`); when nil, a single `kind: host` file among the checked
     /// files is used.
     public var host: HostSpec?
+    /// Size limits for reading files.
+    public var limits: YAMLLimits
 
-    /// Options with the built-in catalog and no host.
-    public init(catalog: Catalog = CatalogLoader.builtIn, host: HostSpec? = nil) {
+    /// Options with the built-in catalog, no host and the default limits.
+    public init(catalog: Catalog = CatalogLoader.builtIn, host: HostSpec? = nil, limits: YAMLLimits = YAMLLimits()) {
         self.catalog = catalog
         self.host = host
+        self.limits = limits
     }
 }
 
@@ -71,7 +74,7 @@ public enum MLEnv {
         var diagnostics: [Diagnostic] = []
         var decoded: [MLEnvFile] = []
         for source in sources {
-            let (file, found) = load(source)
+            let (file, found) = load(source, limits: options.limits)
             diagnostics += found
             if let file { decoded.append(file) }
         }

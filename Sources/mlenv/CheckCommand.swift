@@ -34,7 +34,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
-        let sources = try SourceLoader.load(paths)
+        let sources = try SourceLoader.load(paths, limit: knowledge.maxFileSize)
         let result = MLEnv.check(sources, files: DiskFiles(), options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
         let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics

@@ -55,9 +55,9 @@ struct Generation {
             printError("mlenv: error: \(spec) is a folder; `generate` takes one spec file")
             throw ExitStatus.cannotRun
         }
-        guard let source = try SourceLoader.load([spec]).first else { throw ExitStatus.cannotRun }
+        guard let source = try SourceLoader.load([spec], limit: knowledge.maxFileSize).first else { throw ExitStatus.cannotRun }
         let lockPath = LockFile.path(forSpec: spec)
-        let lock = FileManager.default.fileExists(atPath: lockPath) ? try SourceLoader.load([lockPath]).first : nil
+        let lock = FileManager.default.fileExists(atPath: lockPath) ? try SourceLoader.load([lockPath], limit: knowledge.maxFileSize).first : nil
         let workingDirectory = FileManager.default.currentDirectoryPath
         let result = MLEnv.generate(source, outputDirectory: output, workingDirectory: workingDirectory, files: DiskFiles(),
                                     options: options, lock: lock, locked: locked)

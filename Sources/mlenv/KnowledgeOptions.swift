@@ -10,20 +10,32 @@ struct KnowledgeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A host inventory (kind: host) to check drivers and GPUs against.", valueName: "file"))
     var host: String?
 
+    @Option(help: ArgumentHelp("Largest YAML file read, in bytes.", valueName: "bytes"))
+    var maxFileSize: Int = YAMLLimits().maximumBytes
+
+    @Option(help: ArgumentHelp("Deepest nesting of lists and mappings accepted.", valueName: "levels"))
+    var maxDepth: Int = YAMLLimits().maximumDepth
+
+    @Option(help: ArgumentHelp("Most values accepted in one file.", valueName: "count"))
+    var maxNodes: Int = YAMLLimits().maximumNodes
+
+    /// The limits the flags set.
+    var limits: YAMLLimits { YAMLLimits(maximumBytes: maxFileSize, maximumDepth: maxDepth, maximumNodes: maxNodes) }
+
     /// The options, and any problems found in the catalog and host files themselves.
     func load() throws -> (CheckOptions, [SourceFile], [Diagnostic]) {
-        var options = CheckOptions()
+        var options = CheckOptions(limits: limits)
         var sources: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
         for path in catalogs {
-            let source = try SourceLoader.load([path])[0]
+            let source = try SourceLoader.load([path], limit: maxFileSize)[0]
             sources.append(source)
             let (catalog, found) = CatalogLoader.load(source)
             diagnostics += found
             options.catalog.merge(catalog)
         }
         if let host {
-            let source = try SourceLoader.load([host])[0]
+            let source = try SourceLoader.load([host], limit: maxFileSize)[0]
             sources.append(source)
             let (file, found) = MLEnv.load(source)
             diagnostics += found

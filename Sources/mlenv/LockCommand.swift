@@ -25,7 +25,7 @@ struct LockCommand: ParsableCommand {
 
     func run() throws {
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
-        let sources = try SourceLoader.load([spec])
+        let sources = try SourceLoader.load([spec], limit: knowledge.maxFileSize)
         let result = MLEnv.check(sources, files: DiskFiles(), options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
         if !diagnostics.isEmpty {

@@ -33,7 +33,7 @@ struct PlanCommand: ParsableCommand {
         let knowledge = try KnowledgeOptions.parse(catalogs.flatMap { ["--catalog", $0] } + ["--host", host])
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
         guard let hostSpec = options.host else { throw ExitStatus.problems }
-        let sources = try SourceLoader.load(paths).filter { source in
+        let sources = try SourceLoader.load(paths, limit: knowledge.maxFileSize).filter { source in
             // The host file may sit in the same folder; it is given by --host.
             !(extraSources.contains { $0.path == source.path } || SpecPaths.normalize(source.path) == SpecPaths.normalize(host))
         }

@@ -26,7 +26,7 @@ struct ResolveCommand: ParsableCommand {
 
     func run() throws {
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
-        let sources = try SourceLoader.load([spec])
+        let sources = try SourceLoader.load([spec], limit: knowledge.maxFileSize)
         let result = MLEnv.check(sources, files: DiskFiles(), options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
         let problems = diagnostics.filter { $0.severity != .note || $0.code.id == "N127" }

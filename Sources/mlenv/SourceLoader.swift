@@ -5,10 +5,9 @@ import MLEnvCore
 /// Reads the files named on the command line; folders contribute every *.yaml / *.yml below
 /// them, in sorted order, skipping hidden folders.
 enum SourceLoader {
-    /// Largest file read (specs are a few hundred bytes; this stops a stray dataset).
-    static let maximumFileSize = 4 * 1024 * 1024
-
-    static func load(_ paths: [String]) throws -> [SourceFile] {
+    /// Reads the files; reading stops one byte past `limit` (the core then reports the file as
+    /// too large), so memory stays bounded whatever a file's size.
+    static func load(_ paths: [String], limit: Int = YAMLLimits().maximumBytes) throws -> [SourceFile] {
         var sources: [SourceFile] = []
         for path in paths {
             var isFolder: ObjCBool = false
@@ -22,23 +21,19 @@ enum SourceLoader {
                 throw ExitStatus.cannotRun
             }
             for file in files {
-                sources.append(SourceFile(path: file, bytes: try read(file)))
+                sources.append(SourceFile(path: file, bytes: try read(file, limit: limit)))
             }
         }
         return sources
     }
 
-    static func read(_ path: String) throws -> [UInt8] {
+    static func read(_ path: String, limit: Int) throws -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             printError("mlenv: error: \(path): cannot be read")
             throw ExitStatus.cannotRun
         }
         defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maximumFileSize + 1)) ?? Data()
-        guard data.count <= maximumFileSize else {
-            printError("mlenv: error: \(path): larger than \(maximumFileSize / 1024 / 1024) MiB; mlenv files are small YAML documents")
-            throw ExitStatus.cannotRun
-        }
+        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
         return [UInt8](data)
     }
 

@@ -175,6 +175,19 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(hosted.status, 0, hosted.output)
     }
 
+    func testHugeFilesAreReportedNotRead() throws {
+        let path = scratch.appendingPathComponent("huge.yaml")
+        FileManager.default.createFile(atPath: path.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: path)
+        let chunk = Data(repeating: UInt8(ascii: "#"), count: 1 << 20)
+        for _ in 0..<50 { handle.write(chunk) }
+        try handle.close()
+        let result = try mlenv("check", path.path)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("error[E008]"), result.output)
+        XCTAssertEqual(try mlenv("check", "--max-file-size", "100000000", "--format", "json", path.path).status, 1, "raised: it parses, and is empty")
+    }
+
     func testExplain() throws {
         let known = try mlenv("explain", "e105")
         XCTAssertEqual(known.status, 0)

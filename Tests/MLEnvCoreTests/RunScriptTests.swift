@@ -160,6 +160,18 @@ final class RunScriptTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
     }
 
+    func testSecretsPassByNameOnly() throws {
+        let run = try script(minimalSpec + "gpus: none\nsecrets: [HF_TOKEN, WANDB_API_KEY]\n")
+        let result = try self.run(run, ["up"], ["HF_TOKEN": "hf_very_secret"])
+        XCTAssertEqual(result.status, 0, result.output)
+        let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
+        XCTAssertTrue(call.contains("--env HF_TOKEN "), call)
+        XCTAssertFalse(call.contains("hf_very_secret"), call)
+        XCTAssertFalse(call.contains("WANDB_API_KEY"), call)
+        XCTAssertTrue(result.output.contains("secret WANDB_API_KEY is not set"), result.output)
+        XCTAssertFalse(try String(contentsOfFile: run, encoding: .utf8).contains("hf_very_secret"))
+    }
+
     func testVerifyComparesTheImageLabel() throws {
         let run = try script(minimalSpec + "gpus: none\n")
         let text = try String(contentsOfFile: run, encoding: .utf8)

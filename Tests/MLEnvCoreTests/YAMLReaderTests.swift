@@ -63,6 +63,21 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertNil(document.root)
     }
 
+    func testAFiftyMegabyteFileIsRefusedBeforeParsing() {
+        let huge = [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20)
+        let document = YAMLReader.read(huge, file: "big.yaml")
+        XCTAssertEqual(triples(document.diagnostics), ["E008@1:1"])
+        XCTAssertTrue(document.diagnostics[0].message.contains("larger than 1048576 bytes"), document.diagnostics[0].message)
+        let raised = YAMLReader.read(Array("mlenv: 1\n".utf8), file: "s.yaml", limits: YAMLLimits(maximumBytes: 4))
+        XCTAssertEqual(triples(raised.diagnostics), ["E008@1:1"])
+    }
+
+    func testNodeLimit() {
+        let text = "env: [" + (0..<200).map(String.init).joined(separator: ", ") + "]\n"
+        XCTAssertEqual(YAMLReader.read(Array(text.utf8), file: "s.yaml", limits: YAMLLimits(maximumNodes: 100)).diagnostics.first?.code, .tooDeep)
+        XCTAssertEqual(YAMLReader.read(Array(text.utf8), file: "s.yaml").diagnostics, [])
+    }
+
     func testOnlyWhitespaceAndCommentsIsEmpty() {
         XCTAssertEqual(triples(read("# nothing here\n\n").diagnostics), ["E005@1:1"])
     }

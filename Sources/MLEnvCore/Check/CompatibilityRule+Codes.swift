@@ -112,6 +112,7 @@ extension DiagnosticCode {
         "W305", .warning, name: "secret-in-image", summary: "An `env:` value looks like a secret, and would be baked into the image.",
         explanation: """
             `env:` values become part of the image: anyone who can pull or inspect it can read \
-            them. Pass secrets at run time from the environment instead.
+            them. List the variable's name under `secrets:` instead; run.sh and compose.yaml \
+            pass it from the invoking environment at run time.
             """)
 }

@@ -27,7 +27,7 @@ enum HygieneRule {
         }
         for variable in spec.env where looksSecret(variable) {
             context.report(.secretInImage, "`\(variable.name.value)` looks like a secret; env values are baked into the image for anyone who can pull it",
-                           at: variable.name.location, fix: "remove it and pass it at run time")
+                           at: variable.name.location, fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
         }
     }
 

@@ -26,6 +26,7 @@ enum RunScriptEmitter {
             context["jupyterBind"] = jupyter.bind.value
             context["jupyterPort"] = String(jupyter.port.value)
         }
+        context["secrets"] = spec.secrets.map(\.value)
         context["hasRelativeVolumes"] = spec.volumes.contains {
             if case .relativePath = $0.value.source { return true }
             return false

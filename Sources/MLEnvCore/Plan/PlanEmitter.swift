@@ -34,6 +34,8 @@ enum PlanEmitter {
             }
             if !team.gpus.isEmpty { service["gpus"] = ["ids": team.gpus.map { Quoting.json(String($0)) }.joined(separator: ", ")] }
             let specFolder = SpecPaths.folder(of: absolute(team.source.path))
+            // Secrets pass through from the environment of `docker compose up`, by name.
+            service["secrets"] = spec.secrets.map { ["name": $0.value, "expression": "${\($0.value):-}"] }
             service["hasVolumes"] = !spec.volumes.isEmpty
             service["volumes"] = spec.volumes.map { volume -> String in
                 let mount = volume.value

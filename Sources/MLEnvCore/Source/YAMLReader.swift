@@ -51,20 +51,25 @@ extension DiagnosticCode {
         "E008", .error, name: "too-large", summary: "The document nests deeper, or holds more values, than mlenv allows.",
         explanation: """
             No mlenv file needs more than a few levels of nesting; a deeply nested document is \
-            either a mistake or an attempt to exhaust memory. The limits are 64 levels and \
-            1,000,000 values.
+            either a mistake or an attempt to exhaust memory (an alias bomb is refused earlier, \
+            E003). The limits are 1 MiB, 64 levels and 100,000 values; `--max-file-size`, \
+            `--max-depth` and `--max-nodes` raise them.
             """)
 }
 
-/// Limits that keep a hostile file from using unbounded time or memory.
+/// Limits that keep a hostile file from using unbounded time or memory. The CLI sets them with
+/// `--max-file-size`, `--max-depth` and `--max-nodes`.
 public struct YAMLLimits: Sendable {
+    /// Largest file accepted, in bytes. A spec is a few hundred bytes.
+    public var maximumBytes: Int
     /// Deepest nesting of lists and mappings accepted.
     public var maximumDepth: Int
     /// Most nodes (scalars, lists, mappings) accepted in one file.
     public var maximumNodes: Int
 
-    /// Creates limits.
-    public init(maximumDepth: Int = 64, maximumNodes: Int = 1_000_000) {
+    /// Creates limits: 1 MiB, 64 levels, 100,000 values by default.
+    public init(maximumBytes: Int = 1 << 20, maximumDepth: Int = 64, maximumNodes: Int = 100_000) {
+        self.maximumBytes = maximumBytes
         self.maximumDepth = maximumDepth
         self.maximumNodes = maximumNodes
     }
@@ -85,6 +90,11 @@ public struct YAMLDocument: Sendable {
 public enum YAMLReader {
     /// Reads `bytes` as one YAML document. `file` is only used in diagnostics.
     public static func read(_ bytes: [UInt8], file: String, limits: YAMLLimits = YAMLLimits()) -> YAMLDocument {
+        guard bytes.count <= limits.maximumBytes else {
+            let diagnostic = Diagnostic(.tooDeep, "the file is larger than \(limits.maximumBytes) bytes; mlenv files are small YAML documents",
+                                        file: file, at: SourceLocation(line: 1, column: 1), fix: "raise the limit with --max-file-size if this is intended")
+            return YAMLDocument(root: nil, diagnostics: [diagnostic])
+        }
         var state = ReaderState(file: file, limits: limits, bytes: bytes)
         bytes.withUnsafeBufferPointer { buffer in
             // libyaml keeps a pointer to the parser inside the parser, so it must not move:
@@ -202,7 +212,8 @@ private struct ReaderState {
 
     mutating func open(isMapping: Bool, at location: SourceLocation) -> Bool {
         guard stack.count < limits.maximumDepth else {
-            report(.tooDeep, "lists and mappings nest more than \(limits.maximumDepth) levels deep here", at: location)
+            report(.tooDeep, "lists and mappings nest more than \(limits.maximumDepth) levels deep here", at: location,
+                   fix: "raise the limit with --max-depth if this is intended")
             return false
         }
         stack.append(OpenCollection(isMapping: isMapping, location: location))
@@ -212,7 +223,8 @@ private struct ReaderState {
     mutating func add(_ node: YAMLNode) -> Bool {
         nodes += 1
         guard nodes <= limits.maximumNodes else {
-            report(.tooDeep, "the file has more than \(limits.maximumNodes) values", at: node.location)
+            report(.tooDeep, "the file has more than \(limits.maximumNodes) values", at: node.location,
+                   fix: "raise the limit with --max-nodes if this is intended")
             return false
         }
         if stack.isEmpty {

@@ -30,6 +30,9 @@ public struct EnvironmentSpec: Sendable {
     public var volumes: [Located<VolumeMount>]
     /// `env:` in the order written.
     public var env: [EnvVariable]
+    /// `secrets:` - names of variables passed from the invoking environment at run time, never
+    /// written into the image or the generated files.
+    public var secrets: [Located<String>]
     /// `workdir:`; `/workspace` when absent.
     public var workdir: Located<String>
     /// `setup:` - build-time shell commands, each its own layer.

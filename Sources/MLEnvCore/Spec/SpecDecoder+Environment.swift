@@ -19,6 +19,7 @@ extension NodeDecoder {
         let sharedMemory = self.sharedMemory(&fields)
         let volumes = fields.take("volumes").map { self.volumes($0.value) } ?? []
         let env = fields.take("env").map { self.environment($0.value) } ?? []
+        let secrets = fields.take("secrets").map { self.secrets($0.value, env: env) } ?? []
         let workdir = fields.take("workdir").flatMap { self.containerPath($0.value, "workdir") }
         let setup = fields.take("setup").map { self.setupCommands($0.value) } ?? []
         let build = fields.take("build").map { self.buildOptions($0.value) } ?? BuildOptions()
@@ -31,7 +32,7 @@ extension NodeDecoder {
             file: file, name: name, description: description, base: base, framework: framework,
             python: python, cuda: cuda, pip: pip, apt: apt,
             gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
-            jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env,
+            jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env, secrets: secrets,
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
             keyLocations: keyLocations)
     }
@@ -392,6 +393,29 @@ extension NodeDecoder {
             result.append(EnvVariable(name: name, value: value))
         }
         return result
+    }
+
+    mutating func secrets(_ node: YAMLNode, env: [EnvVariable]) -> [Located<String>] {
+        guard let items = sequence(node, "secrets") else { return [] }
+        var names: [Located<String>] = []
+        var seen: [String: SourceLocation] = [:]
+        let baked = Dictionary(env.map { ($0.name.value, $0.name.location) }, uniquingKeysWith: { first, _ in first })
+        for item in items {
+            guard let name = text(item, "secrets") else { continue }
+            guard let first = name.value.first, !first.isASCIIDigit, name.value.allSatisfy({ $0.isASCIIAlnum || $0 == "_" }) else {
+                report(.invalidEnvName, "`\(name.value)` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)", at: name.location)
+                continue
+            }
+            if let other = seen[name.value] ?? baked[name.value] {
+                report(.duplicateEntry, "`\(name.value)` is listed twice" + (baked[name.value] != nil ? ": once in `env`, which would bake it into the image" : ""),
+                       at: name.location, notes: [DiagnosticNote("also here", file: file, at: other)],
+                       fix: baked[name.value] != nil ? "remove it from `env`" : "remove one entry")
+                continue
+            }
+            seen[name.value] = name.location
+            names.append(name)
+        }
+        return names
     }
 
     mutating func setupCommands(_ node: YAMLNode) -> [Located<String>] {

@@ -145,6 +145,16 @@ base_run_args() {
   add_gpu_args
 }
 
+# Passes a secret from this shell's environment by name: its value never reaches the image,
+# this script, or the engine's command line.
+add_secret() {
+  if [[ -n "${!1-}" ]]; then
+    RUN_ARGS+=(--env "$1")
+  else
+    printf 'run.sh: warning: secret %s is not set in the environment; the container starts without it\n' "$1" >&2
+  fi
+}
+
 require_image() {
   "$ENGINE" image inspect "$IMAGE" >/dev/null 2>&1 || die "image $IMAGE not found; build it first: $0 build"
 }
