@@ -35,7 +35,7 @@ let package = Package(
                 "CYAML",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            exclude: ["Catalog/Data"],
+            exclude: ["Catalog/Data", "Schema"],
             plugins: ["EmbedResourcesPlugin"]
         ),
         // The command line: argument parsing, file I/O and exit codes.

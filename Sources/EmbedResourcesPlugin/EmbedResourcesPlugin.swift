@@ -3,8 +3,9 @@ import PackagePlugin
 
 /// Runs `EmbedResources` over the package's text resources, so that templates and catalog
 /// tables stay ordinary files in the repository while the binary needs no folder at run time:
-/// `templates/*.mustache` become `EmbeddedTemplates.sources`, and
-/// `Sources/MLEnvCore/Catalog/Data/*.yaml` become `EmbeddedCatalog.sources`.
+/// `templates/*.mustache` become `EmbeddedTemplates.sources`,
+/// `Sources/MLEnvCore/Catalog/Data/*.yaml` become `EmbeddedCatalog.sources`, and
+/// `Sources/MLEnvCore/Schema/*.json` become `EmbeddedSchema.sources`.
 @main
 struct EmbedResourcesPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -13,6 +14,7 @@ struct EmbedResourcesPlugin: BuildToolPlugin {
         return try [
             embed(root.appending(path: "templates"), extension: "mustache", as: "EmbeddedTemplates", tool: tool, context: context),
             embed(root.appending(path: "Sources/MLEnvCore/Catalog/Data"), extension: "yaml", as: "EmbeddedCatalog", tool: tool, context: context),
+            embed(root.appending(path: "Sources/MLEnvCore/Schema"), extension: "json", as: "EmbeddedSchema", tool: tool, context: context),
         ]
     }
 

@@ -21,7 +21,7 @@ struct MLEnvCommand: ParsableCommand {
             """,
         version: MLEnv.version,
         subcommands: [CheckCommand.self, GenerateCommand.self, PlanCommand.self, LockCommand.self, VerifyCommand.self, ResolveCommand.self,
-                      CatalogCommand.self, ExplainCommand.self]
+                      CatalogCommand.self, SchemaCommand.self, ExplainCommand.self]
     )
 
     /// Runs the command line with mlenv's exit codes: 0 success, 1 problems found, 2 the
