@@ -43,7 +43,7 @@ extension MLEnv {
                 outputs.append(file)
             }
         }
-        outputs = PlanEmitter.render(plan, environments: environments, outputDirectory: outputDirectory, workingDirectory: workingDirectory) + outputs
+        outputs = Seal.seal(PlanEmitter.render(plan, environments: environments, outputDirectory: outputDirectory, workingDirectory: workingDirectory)) + outputs
         return PlanResult(diagnostics: diagnostics, outputs: outputs, plan: plan)
     }
 }

@@ -166,7 +166,7 @@ public enum MLEnv {
         if let bundle = spec.build.caBundle {
             outputs.append(OutputFile(path: GeneratedFiles.caBundle, contents: .copy(of: SpecPaths.resolve(bundle.value, relativeTo: source.path))))
         }
-        return outputs
+        return Seal.seal(outputs)
     }
 
     /// The lock to build from: one whose spec hash matches. A stale lock is a warning, or with

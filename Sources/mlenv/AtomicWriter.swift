@@ -9,8 +9,28 @@ enum AtomicWriter {
         let description: String
     }
 
-    static func write(_ files: [OutputFile], into folder: String) throws {
+    /// Files that would be lost, with why; writing stops before anything changes.
+    struct RefusedError: Error, CustomStringConvertible {
+        let refusals: [OverwritePolicy.Refusal]
+        var description: String {
+            refusals.map { "\($0.path): \($0.reason)" }.joined(separator: "; ") + " (use --force to replace)"
+        }
+    }
+
+    static func write(_ files: [OutputFile], into folder: String, force: Bool = false) throws {
         let manager = FileManager.default
+        if !force {
+            let planned = files.map { file -> (path: String, bytes: [UInt8]) in
+                switch file.contents {
+                case .text(let text): return (file.path, Array(text.utf8))
+                case .copy(let source): return (file.path, manager.contents(atPath: source).map { [UInt8]($0) } ?? [])
+                }
+            }
+            let refusals = OverwritePolicy.refusals(planned) { path in
+                manager.contents(atPath: (folder as NSString).appendingPathComponent(path)).map { [UInt8]($0) }
+            }
+            if !refusals.isEmpty { throw RefusedError(refusals: refusals) }
+        }
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var staged: [(temporary: String, final: String)] = []
         do {

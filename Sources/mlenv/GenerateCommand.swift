@@ -32,10 +32,13 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Write nothing; exit 1 with a diff when the files in the output folder differ from what the spec (and lock) produce.")
     var check = false
 
+    @Flag(help: "Replace files that mlenv did not write, or that were edited after it wrote them.")
+    var force = false
+
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
-        try Generation(spec: spec, output: output, format: format, locked: locked, check: check, knowledge: knowledge).run()
+        try Generation(spec: spec, output: output, format: format, locked: locked, check: check, force: force, knowledge: knowledge).run()
     }
 }
 
@@ -46,6 +49,7 @@ struct Generation {
     var format: ReportFormat
     var locked: Bool
     var check: Bool
+    var force = false
     var knowledge: KnowledgeOptions
 
     func run() throws {
@@ -74,7 +78,10 @@ struct Generation {
             return
         }
         do {
-            try AtomicWriter.write(result.outputs, into: output)
+            try AtomicWriter.write(result.outputs, into: output, force: force)
+        } catch let refused as AtomicWriter.RefusedError {
+            printError("mlenv: error: not writing into \(output): \(refused)")
+            throw ExitStatus.problems
         } catch {
             printError("mlenv: error: could not write into \(output): \(error)")
             throw ExitStatus.cannotRun

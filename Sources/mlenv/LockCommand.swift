@@ -21,6 +21,9 @@ struct LockCommand: ParsableCommand {
     @Argument(help: "The environment spec.")
     var spec: String
 
+    @Flag(help: "Replace a lock file that was edited by hand.")
+    var force = false
+
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
@@ -37,7 +40,10 @@ struct LockCommand: ParsableCommand {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try AtomicWriter.write([OutputFile(path: (path as NSString).lastPathComponent, contents: .text(lock.render()))],
-                                   into: folder.isEmpty ? "." : folder)
+                                   into: folder.isEmpty ? "." : folder, force: force)
+        } catch let refused as AtomicWriter.RefusedError {
+            printError("mlenv: error: not writing \(path): \(refused)")
+            throw ExitStatus.problems
         } catch {
             printError("mlenv: error: could not write \(path): \(error)")
             throw ExitStatus.cannotRun

@@ -29,6 +29,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("catalog"), help: ArgumentHelp("A catalog file adding images (repeatable).", valueName: "file"))
     var catalogs: [String] = []
 
+    @Flag(help: "Replace files that mlenv did not write, or that were edited after it wrote them.")
+    var force = false
+
     func run() throws {
         let knowledge = try KnowledgeOptions.parse(catalogs.flatMap { ["--catalog", $0] } + ["--host", host])
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
@@ -54,8 +57,11 @@ struct PlanCommand: ParsableCommand {
                 byFolder[folder, default: []].append(copy)
             }
             for folder in byFolder.keys.sorted() {
-                try AtomicWriter.write(byFolder[folder]!, into: folder.isEmpty ? output : (output as NSString).appendingPathComponent(folder))
+                try AtomicWriter.write(byFolder[folder]!, into: folder.isEmpty ? output : (output as NSString).appendingPathComponent(folder), force: force)
             }
+        } catch let refused as AtomicWriter.RefusedError {
+            printError("mlenv: error: not writing into \(output): \(refused)")
+            throw ExitStatus.problems
         } catch {
             printError("mlenv: error: could not write into \(output): \(error)")
             throw ExitStatus.cannotRun

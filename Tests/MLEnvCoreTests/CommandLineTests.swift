@@ -219,12 +219,35 @@ extension CommandLineTests {
         XCTAssertEqual(edited.status, 1)
         XCTAssertTrue(edited.output.contains("+# hand edit"), edited.output)
 
-        // A changed spec is caught, and --locked refuses the stale lock.
-        XCTAssertEqual(try mlenv("generate", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 0)
+        // A changed spec is caught, and --locked refuses the stale lock. (Regenerating over the
+        // hand edit needs --force.)
+        XCTAssertEqual(try mlenv("generate", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 1)
+        XCTAssertEqual(try mlenv("generate", "--force", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 0)
         try (try String(contentsOf: spec, encoding: .utf8) + "shm_size: 4g\n").write(to: spec, atomically: true, encoding: .utf8)
         XCTAssertEqual(try mlenv("verify", "out/speech", in: folder).status, 1)
         let refused = try mlenv("generate", "--locked", "specs/speech.yaml", "-o", "out/speech", in: folder)
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.output.contains("error[E150]"), refused.output)
+    }
+}
+
+extension CommandLineTests {
+    func testGenerateNeverOverwritesForeignOrEditedFiles() throws {
+        let output = scratch.appendingPathComponent("out")
+        _ = try write("FROM my-own-image\n", to: "out/Dockerfile")
+        let refused = try mlenv("generate", "specs/vision.yaml", "-o", output.path)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.output.contains("Dockerfile: mlenv did not write it"), refused.output)
+        XCTAssertEqual(try String(contentsOf: output.appendingPathComponent("Dockerfile"), encoding: .utf8), "FROM my-own-image\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("run.sh").path), "nothing is written")
+        XCTAssertEqual(try mlenv("generate", "--force", "specs/vision.yaml", "-o", output.path).status, 0)
+        XCTAssertEqual(try mlenv("generate", "specs/vision.yaml", "-o", output.path).status, 0, "its own files are replaced")
+        let script = output.appendingPathComponent("run.sh")
+        try (try String(contentsOf: script, encoding: .utf8) + "echo local tweak\n").write(to: script, atomically: true, encoding: .utf8)
+        let edited = try mlenv("generate", "specs/vision.yaml", "-o", output.path)
+        XCTAssertEqual(edited.status, 1)
+        XCTAssertTrue(edited.output.contains("run.sh: it was edited after mlenv wrote it"), edited.output)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [], "no temporary files remain")
     }
 }

@@ -286,3 +286,4 @@ case "$COMMAND" in
     exit 2
     ;;
 esac
+# mlenv-sha256: ebd0d273bc8b3ef68cc480381e5e3c2919c0b1c82bbea60d9f20069c2424b089

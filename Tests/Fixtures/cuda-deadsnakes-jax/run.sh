@@ -282,3 +282,4 @@ case "$COMMAND" in
     exit 2
     ;;
 esac
+# mlenv-sha256: 321ce0f71532ea8d07d764b4429aec8dac0b141171c9962c4d1d2a08a340f9c8

@@ -282,3 +282,4 @@ case "$COMMAND" in
     exit 2
     ;;
 esac
+# mlenv-sha256: 1440fea4d986b04d61854798f6a819279a9183f9e866a32ddaa5815f7637ec87

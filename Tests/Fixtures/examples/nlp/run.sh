@@ -283,3 +283,4 @@ case "$COMMAND" in
     exit 2
     ;;
 esac
+# mlenv-sha256: df33903df4c686edd0b211cd59889bdf33c7eebfea56d93cf159cb7856c9ec9c

@@ -284,3 +284,4 @@ case "$COMMAND" in
     exit 2
     ;;
 esac
+# mlenv-sha256: 95bf19efecba7ee82ce62b5317df3f53301c208a1f7a8c468781baf99de4569f

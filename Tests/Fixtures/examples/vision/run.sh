@@ -288,3 +288,4 @@ case "$COMMAND" in
     exit 2
     ;;
 esac
+# mlenv-sha256: dd5facd6f3326c7f67ac5e4a327e316cbf44ab5dff898140fddab9f1dd7770f1
