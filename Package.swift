@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -52,3 +53,19 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer target exists only in fuzzing builds (MLENV_FUZZ=1, Tests/Fuzz/run.sh): its entry
+// point is libFuzzer's LLVMFuzzerTestOneInput, so it has no main of its own.
+if ProcessInfo.processInfo.environment["MLENV_FUZZ"] != nil {
+    // Instrument the core for coverage-guided fuzzing; build tools stay as they are.
+    for target in package.targets where target.name == "MLEnvCore" {
+        target.swiftSettings = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    }
+    package.targets.append(.executableTarget(
+        name: "mlenv-fuzz",
+        dependencies: ["MLEnvCore"],
+        path: "Sources/mlenv-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
+        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    ))
+}
