@@ -62,4 +62,17 @@ enum AtomicWriter {
             throw error
         }
     }
+
+    /// `write`, with the CLI's messages: exit 1 when files would be lost, 2 when writing failed.
+    static func writeOrExit(_ files: [OutputFile], into folder: String, force: Bool) throws {
+        do {
+            try write(files, into: folder, force: force)
+        } catch let refused as RefusedError {
+            printError("mlenv: error: not writing into \(folder): \(refused)")
+            throw ExitStatus.problems
+        } catch {
+            printError("mlenv: error: could not write into \(folder): \(error)")
+            throw ExitStatus.cannotRun
+        }
+    }
 }

@@ -77,15 +77,7 @@ struct Generation {
             try DriftCheck.compare(result.outputs, with: output)
             return
         }
-        do {
-            try AtomicWriter.write(result.outputs, into: output, force: force)
-        } catch let refused as AtomicWriter.RefusedError {
-            printError("mlenv: error: not writing into \(output): \(refused)")
-            throw ExitStatus.problems
-        } catch {
-            printError("mlenv: error: could not write into \(output): \(error)")
-            throw ExitStatus.cannotRun
-        }
+        try AtomicWriter.writeOrExit(result.outputs, into: output, force: force)
         guard format == .text else { return }
         for file in result.outputs {
             print("wrote \((output as NSString).appendingPathComponent(file.path))")

@@ -27,27 +27,12 @@ struct LockCommand: ParsableCommand {
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
-        let (options, extraSources, extraDiagnostics) = try knowledge.load()
-        let sources = try SourceLoader.load([spec], limit: knowledge.maxFileSize)
-        let result = MLEnv.check(sources, files: DiskFiles(), options: options)
-        let diagnostics = extraDiagnostics + result.diagnostics
-        if !diagnostics.isEmpty {
-            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: 1, sources: SourceLoader.texts(sources + extraSources)))
-        }
-        guard !diagnostics.containsErrors, let environment = result.environments.first else { throw ExitStatus.problems }
-        let lock = LockFile.make(environment, specBytes: sources[0].bytes, catalog: options.catalog)
+        let (environment, source, options) = try knowledge.resolveOne(spec)
+        let lock = LockFile.make(environment, specBytes: source.bytes, catalog: options.catalog)
         let path = LockFile.path(forSpec: spec)
         let folder = (path as NSString).deletingLastPathComponent
-        do {
-            try AtomicWriter.write([OutputFile(path: (path as NSString).lastPathComponent, contents: .text(lock.render()))],
-                                   into: folder.isEmpty ? "." : folder, force: force)
-        } catch let refused as AtomicWriter.RefusedError {
-            printError("mlenv: error: not writing \(path): \(refused)")
-            throw ExitStatus.problems
-        } catch {
-            printError("mlenv: error: could not write \(path): \(error)")
-            throw ExitStatus.cannotRun
-        }
+        try AtomicWriter.writeOrExit([OutputFile(path: (path as NSString).lastPathComponent, contents: .text(lock.render()))],
+                                     into: folder.isEmpty ? "." : folder, force: force)
         print("wrote \(path)")
     }
 }

@@ -47,24 +47,15 @@ struct PlanCommand: ParsableCommand {
             printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: sources.count, sources: SourceLoader.texts(sources + extraSources)))
         }
         guard !result.outputs.isEmpty, !diagnostics.containsErrors else { throw ExitStatus.problems }
-        do {
-            // One atomic set per folder: the plan's own files, then each team's.
-            var byFolder: [String: [OutputFile]] = [:]
-            for file in result.outputs {
-                let folder = (file.path as NSString).deletingLastPathComponent
-                var copy = file
-                copy.path = (file.path as NSString).lastPathComponent
-                byFolder[folder, default: []].append(copy)
-            }
-            for folder in byFolder.keys.sorted() {
-                try AtomicWriter.write(byFolder[folder]!, into: folder.isEmpty ? output : (output as NSString).appendingPathComponent(folder), force: force)
-            }
-        } catch let refused as AtomicWriter.RefusedError {
-            printError("mlenv: error: not writing into \(output): \(refused)")
-            throw ExitStatus.problems
-        } catch {
-            printError("mlenv: error: could not write into \(output): \(error)")
-            throw ExitStatus.cannotRun
+        // One atomic set per folder: the plan's own files, then each team's.
+        var byFolder: [String: [OutputFile]] = [:]
+        for file in result.outputs {
+            var copy = file
+            copy.path = (file.path as NSString).lastPathComponent
+            byFolder[(file.path as NSString).deletingLastPathComponent, default: []].append(copy)
+        }
+        for folder in byFolder.keys.sorted() {
+            try AtomicWriter.writeOrExit(byFolder[folder]!, into: folder.isEmpty ? output : (output as NSString).appendingPathComponent(folder), force: force)
         }
         for team in result.plan?.teams ?? [] {
             let gpus = team.gpus.isEmpty ? "no GPUs" : "GPUs " + team.gpus.map(String.init).joined(separator: ",")

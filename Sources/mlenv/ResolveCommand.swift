@@ -25,20 +25,7 @@ struct ResolveCommand: ParsableCommand {
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
-        let (options, extraSources, extraDiagnostics) = try knowledge.load()
-        let sources = try SourceLoader.load([spec], limit: knowledge.maxFileSize)
-        let result = MLEnv.check(sources, files: DiskFiles(), options: options)
-        let diagnostics = extraDiagnostics + result.diagnostics
-        let problems = diagnostics.filter { $0.severity != .note || $0.code.id == "N127" }
-        if !problems.isEmpty {
-            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(problems, fileCount: 1, sources: SourceLoader.texts(sources + extraSources)))
-        }
-        guard let environment = result.environments.first, !diagnostics.containsErrors else {
-            if result.files.first.map({ if case .host = $0 { return true } else { return false } }) == true {
-                printError("mlenv: error: \(spec) describes a host; `resolve` takes an environment spec")
-            }
-            throw ExitStatus.problems
-        }
+        let (environment, _, _) = try knowledge.resolveOne(spec) { $0.severity != .note || $0.code == DiagnosticCode.named("N127") }
         print(format == .json ? ResolvedReport.json(environment) : ResolvedReport.text(environment), terminator: "")
     }
 }
