@@ -16,7 +16,7 @@ MLENV_FUZZ=1 swift build --scratch-path .build-fuzz --product mlenv-fuzz >/dev/n
 work="$(mktemp -d /tmp/mlenv-fuzz.XXXXXX)"
 mkdir -p "$work/corpus"
 index=0
-for seed in specs/*.yaml Tests/Fixtures/*/spec.yaml Tests/Fixtures/schema-cases/*/*.yaml Tests/Fuzz/regressions/*; do
+for seed in specs/*.yaml Tests/Fixtures/*/spec.yaml Tests/Fixtures/schema/*/*.yaml Tests/Fuzz/regressions/*; do
   [[ -f "$seed" ]] || continue
   cp "$seed" "$work/corpus/seed-$index"
   index=$((index + 1))

@@ -5,7 +5,7 @@ import XCTest
 /// The JSON Schema for specs, judged by a real validator (PyPI check-jsonschema).
 final class SchemaTests: XCTestCase {
     static let schema = repositoryRoot.appendingPathComponent("Sources/MLEnvCore/Schema/mlenv.schema.json")
-    static let cases = repositoryRoot.appendingPathComponent("Tests/Fixtures/schema-cases")
+    static let cases = repositoryRoot.appendingPathComponent("Tests/Fixtures/schema")
 
     func validate(_ files: [String]) throws -> (status: Int32, output: String) {
         try runProcess(try requiredTool("check-jsonschema"), ["--schemafile", Self.schema.path] + files)
