@@ -52,11 +52,29 @@ enum AtomicWriter {
                     throw WriteError(description: "cannot create \(temporary)")
                 }
             }
-            for (temporary, final) in staged {
-                guard rename(temporary, final) == 0 else {
-                    throw WriteError(description: "cannot rename into \(final): \(String(cString: strerror(errno)))")
+            // Each file the set replaces is first moved aside, so that a failure part-way puts
+            // every earlier file back and the folder is as it was.
+            var done: [(final: String, backup: String?)] = []
+            do {
+                for (temporary, final) in staged {
+                    var backup: String?
+                    if manager.fileExists(atPath: final) {
+                        let aside = final + ".mlenv-old-\(UUID().uuidString)"
+                        guard rename(final, aside) == 0 else { throw WriteError(description: "cannot move \(final) aside") }
+                        backup = aside
+                    }
+                    done.append((final, backup))
+                    guard rename(temporary, final) == 0 else {
+                        throw WriteError(description: "cannot rename into \(final): \(String(cString: strerror(errno)))")
+                    }
                 }
+            } catch {
+                for (final, backup) in done.reversed() {
+                    if let backup { _ = rename(backup, final) } else { try? manager.removeItem(atPath: final) }
+                }
+                throw error
             }
+            for case let (_, backup?) in done { try? manager.removeItem(atPath: backup) }
         } catch {
             for (temporary, _) in staged { try? manager.removeItem(atPath: temporary) }
             throw error

@@ -188,6 +188,17 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try mlenv("check", "--max-file-size", "100000000", "--format", "json", path.path).status, 1, "raised: it parses, and is empty")
     }
 
+    func testStrictAndQuiet() throws {
+        let warned = try write("mlenv: 1\nname: w\nbase: python:latest\ngpus: none\n", to: "w.yaml")
+        let plain = try mlenv("check", warned)
+        XCTAssertEqual(plain.status, 0, "warnings alone pass")
+        XCTAssertTrue(plain.output.contains("warning[W301]"), plain.output)
+        XCTAssertEqual(try mlenv("check", "--strict", warned).status, 1, "--strict fails on warnings")
+        let quiet = try mlenv("check", "--quiet", warned)
+        XCTAssertFalse(quiet.output.contains("W301"), quiet.output)
+        XCTAssertTrue(quiet.output.hasSuffix("0 errors, 0 warnings in 1 file\n"), quiet.output)
+    }
+
     func testExplain() throws {
         let known = try mlenv("explain", "e105")
         XCTAssertEqual(known.status, 0)

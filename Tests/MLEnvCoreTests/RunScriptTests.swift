@@ -74,6 +74,8 @@ final class RunScriptTests: XCTestCase {
             XCTAssertTrue(call.contains(flag), "missing \(flag) in: \(call)")
         }
         XCTAssertFalse(call.contains("secret-token"), "the token must not appear in the engine's arguments")
+        XCTAssertFalse(call.contains("--privileged"), "containers never run privileged")
+        XCTAssertFalse(try String(contentsOfFile: run, encoding: .utf8).contains("--privileged"))
         XCTAssertTrue(result.output.contains("http://127.0.0.1:18888/lab?token=secret-token"), result.output)
         XCTAssertTrue(result.output.contains("ssh -N -L 18888:127.0.0.1:18888 "), result.output)
     }
