@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MLEnvCore
 
 /// Writes a set of files so that none is ever half-written: every file goes to a temporary
@@ -19,7 +22,8 @@ enum AtomicWriter {
 
     static func write(_ files: [OutputFile], into folder: String, force: Bool = false) throws {
         let manager = FileManager.default
-        if !force {
+        // A folder that does not exist yet holds nothing to protect.
+        if !force && manager.fileExists(atPath: folder) {
             let planned = files.map { file -> (path: String, bytes: [UInt8]) in
                 switch file.contents {
                 case .text(let text): return (file.path, Array(text.utf8))
@@ -47,10 +51,7 @@ enum AtomicWriter {
                     }
                     data = contents
                 }
-                guard manager.createFile(atPath: temporary, contents: data,
-                                         attributes: [.posixPermissions: file.executable ? 0o755 : 0o644]) else {
-                    throw WriteError(description: "cannot create \(temporary)")
-                }
+                try writeNew(temporary, data, mode: file.executable ? 0o755 : 0o644)
             }
             // Each file the set replaces is first moved aside, so that a failure part-way puts
             // every earlier file back and the folder is as it was.
@@ -92,5 +93,23 @@ enum AtomicWriter {
             printError("mlenv: error: could not write into \(folder): \(error)")
             throw ExitStatus.cannotRun
         }
+    }
+
+    /// Creates `path` (which must not exist) with `data`: one open, write and close, where
+    /// FileManager.createFile would itself write through another temporary file and rename.
+    static func writeNew(_ path: String, _ data: Data, mode: mode_t) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                guard written > 0 else { throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+                offset += written
+            }
+        }
+        // The umask must not take the executable bit off run.sh.
+        guard fchmod(descriptor, mode) == 0 else { throw WriteError(description: "cannot set the mode of \(path)") }
     }
 }
