@@ -181,7 +181,6 @@ def cuda():
         version = fact(row["cuda_toolkit"])
         keys = split_sources(row["source"])
         minor_compat = fact((row["minor_version_compat_min_linux"] or "").replace(">=", ""))
-        upper = (row["minor_version_compat_upper_bound"] or "").strip()
         short = ".".join(version.rstrip("?").split(".")[:2])
         low_sm, high_sm, arch_keys = arch.get(short, ("?", "?", []))
         sources += keys + arch_keys
@@ -189,7 +188,6 @@ def cuda():
             "version": version, "min_driver": fact(row["linux_x86_64_min_driver_toolkit"]),
             "branch": (row["driver_branch"] or "").strip() or None,
             "minor_compat_min_driver": minor_compat,
-            "minor_compat_below": fact(upper.replace("<", "")) if upper.startswith("<") else None,
             "min_sm": fact(low_sm.replace("sm_", "").rstrip("a"), r"\d+"), "max_sm": fact(high_sm.replace("sm_", "").rstrip("a"), r"\d+"),
             "sources": keys + arch_keys,
         })

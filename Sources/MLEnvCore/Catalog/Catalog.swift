@@ -146,8 +146,6 @@ public struct CUDAToolkit: Sendable {
     public var branch: String?
     /// The lowest driver that runs it through minor-version compatibility.
     public var minorCompatibilityDriver: Fact<DottedVersion>
-    /// The driver branch from which minor-version compatibility no longer covers it (`580`).
-    public var minorCompatibilityBelow: Fact<DottedVersion>
     /// Lowest and highest `sm_NN` nvcc compiles for.
     public var minimumSM: Fact<Int>
     public var maximumSM: Fact<Int>

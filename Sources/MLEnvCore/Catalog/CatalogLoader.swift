@@ -172,7 +172,6 @@ private struct CatalogReader {
         let branch = fields.take("branch").flatMap { decoder.text($0.value, "branch") }?.value
         return CUDAToolkit(version: version, minimumDriver: fact(&fields, "min_driver", DottedVersion.init), branch: branch,
                            minorCompatibilityDriver: fact(&fields, "minor_compat_min_driver", DottedVersion.init),
-                           minorCompatibilityBelow: fact(&fields, "minor_compat_below", DottedVersion.init),
                            minimumSM: fact(&fields, "min_sm") { Int($0) }, maximumSM: fact(&fields, "max_sm") { Int($0) })
     }
 

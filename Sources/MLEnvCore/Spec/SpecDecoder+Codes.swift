@@ -178,12 +178,4 @@ extension DiagnosticCode {
             the same container path, is a mistake the container engine or pip would only \
             report during the build or at start-up.
             """)
-    static let autoBaseUnavailable = DiagnosticCode(
-        "E127", .error, name: "auto-base-unavailable", summary: "`base: auto` found no catalog image that fits.",
-        explanation: """
-            `base: auto` asks mlenv to pick the newest catalog image that satisfies the spec's \
-            framework, framework version, Python and CUDA (and the host's driver and GPUs when \
-            a host is given). When none does, the notes name the nearest images and what each \
-            would need changed. Change the spec, or name a base image yourself.
-            """)
 }
