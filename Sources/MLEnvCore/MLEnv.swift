@@ -119,9 +119,12 @@ public enum MLEnv {
     /// absolute folder they are relative to, so the run script can find the spec's folder.
     public static func generate(_ source: SourceFile, outputDirectory: String, workingDirectory: String,
                                 files: FileSystemView, options: CheckOptions = CheckOptions(),
-                                lock: SourceFile? = nil, locked: Bool = false) -> GenerateResult {
+                                lock: SourceFile? = nil, locked: Bool = false, targets: Set<Target> = [.docker]) -> GenerateResult {
         let result = check([source], files: files, options: options)
         var diagnostics = result.diagnostics
+        for case .environment(let spec) in result.files {
+            diagnostics += ClusterRule.check(spec, targets: targets)
+        }
         let (lockFile, lockProblems) = usableLock(lock, for: source, locked: locked)
         diagnostics += lockProblems
         guard let file = result.files.first else { return GenerateResult(diagnostics: diagnostics, outputs: []) }
@@ -136,7 +139,7 @@ public enum MLEnv {
         if let lockFile { environment = apply(lockFile, to: environment, catalog: options.catalog) }
         let usedLock = lockFile == nil ? nil : lock
         let outputs = artifacts(environment, source: source, extraInputs: usedLock, outputDirectory: outputDirectory,
-                                workingDirectory: workingDirectory, catalog: options.catalog)
+                                workingDirectory: workingDirectory, catalog: options.catalog, targets: targets)
         return GenerateResult(diagnostics: diagnostics, outputs: outputs)
     }
 
@@ -144,7 +147,8 @@ public enum MLEnv {
     /// The files for one checked environment. `extraInputs` (a lock, or a plan's allocation) is
     /// named in the headers and hashed with the spec.
     static func artifacts(_ environment: ResolvedEnvironment, source: SourceFile, extraInputs: SourceFile?,
-                          outputDirectory: String, workingDirectory: String, catalog: Catalog) -> [OutputFile] {
+                          outputDirectory: String, workingDirectory: String, catalog: Catalog,
+                          targets: Set<Target> = [.docker]) -> [OutputFile] {
         let spec = environment.spec
         let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
         let specFolder = SpecPaths.folder(of: absolute(source.path))
@@ -165,6 +169,21 @@ public enum MLEnv {
         }
         if let bundle = spec.build.caBundle {
             outputs.append(OutputFile(path: GeneratedFiles.caBundle, contents: .copy(of: SpecPaths.resolve(bundle.value, relativeTo: source.path))))
+        }
+        if targets.contains(.kubernetes) {
+            outputs.append(OutputFile(path: GeneratedFiles.kubernetes, contents: .text(KubernetesEmitter.render(spec, header: header))))
+        }
+        if targets.contains(.slurm) {
+            outputs.append(OutputFile(path: GeneratedFiles.slurm, contents: .text(
+                SlurmEmitter.render(spec, header: header, specFolderFromOutput: specFolderFromOutput)), executable: true))
+        }
+        if targets.contains(.apptainer) {
+            outputs.append(OutputFile(path: GeneratedFiles.apptainer, contents: .text(
+                ApptainerEmitter.render(environment, catalog: catalog, header: header, hasRequirements: requirements != nil))))
+        }
+        if targets.contains(.devcontainer) {
+            outputs.append(OutputFile(path: GeneratedFiles.devcontainer, contents: .text(
+                DevContainerEmitter.render(spec, header: header, specFolderFromOutput: specFolderFromOutput))))
         }
         return Seal.seal(outputs)
     }

@@ -37,10 +37,14 @@ enum AtomicWriter {
         }
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var staged: [(temporary: String, final: String)] = []
+        var folders: Set<String> = [folder]
         do {
             for file in files {
                 let final = (folder as NSString).appendingPathComponent(file.path)
-                let temporary = (folder as NSString).appendingPathComponent(".\(file.path).mlenv-\(UUID().uuidString)")
+                // Beside the final file (`.devcontainer/devcontainer.json`), so the rename stays in one folder.
+                let parent = (final as NSString).deletingLastPathComponent
+                if folders.insert(parent).inserted { try manager.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+                let temporary = (parent as NSString).appendingPathComponent(".\((final as NSString).lastPathComponent).mlenv-\(UUID().uuidString)")
                 staged.append((temporary, final))
                 let data: Data
                 switch file.contents {

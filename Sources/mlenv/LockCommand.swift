@@ -65,6 +65,10 @@ struct VerifyCommand: ParsableCommand {
         }
         let relative = String(line.dropFirst("# mlenv-spec: ".count))
         let spec = relative.hasPrefix("/") ? relative : SpecPaths.normalize((folder as NSString).appendingPathComponent(relative))
-        try Generation(spec: spec, output: folder, format: .text, locked: false, check: true, knowledge: knowledge).run()
+        // The targets the folder was generated for, known by their files.
+        let targets = Set(Target.allCases.filter {
+            FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(GeneratedFiles.marker(of: $0)))
+        }).union([.docker])
+        try Generation(spec: spec, output: folder, format: .text, locked: false, check: true, knowledge: knowledge, targets: targets).run()
     }
 }

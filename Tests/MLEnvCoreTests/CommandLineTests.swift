@@ -128,7 +128,9 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testGenerateAndCheckRefuseWhatTheyCannotUse() throws {
-        XCTAssertEqual(try mlenv("generate", "specs", "-o", scratch.appendingPathComponent("o").path).status, 2)
+        let unknown = try mlenv("generate", "specs/vision.yaml", "-o", scratch.appendingPathComponent("o").path, "--target", "docker,nomad")
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("o").path))
         try FileManager.default.createDirectory(at: scratch.appendingPathComponent("empty"), withIntermediateDirectories: true)
         let empty = try mlenv("check", scratch.appendingPathComponent("empty").path)
         XCTAssertEqual(empty.status, 2)

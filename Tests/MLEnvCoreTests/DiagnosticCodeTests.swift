@@ -45,6 +45,7 @@ final class DiagnosticCodeTests: XCTestCase {
         ("E129", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.2.2-runtime-rockylinux9\npython: \"3.11\"\n", ["E129@3:7"]),
         ("E130", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\npackages:\n  pip: [\"torch==2.3.0\"]\n", ["E130@5:9"]),
         ("E131", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nframework: tensorflow\n", ["E131@4:12"]),
+        ("E133", "mlenv: 1\nname: team\nbase: python:3.11\nslurm: {runtime: singularity, time: \"1:2:3:4\"}\nkubernetes: {namespace: ML}\n", ["E133@4:18", "E133@4:37", "E133@5:25"]),
         ("E201", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.2.2-runtime-ubuntu22.04\nframework: {name: tensorflow, version: \"2.15\"}\npython: \"3.12\"\ncuda: \"12.2\"\n", ["E201@5:9"]),
         ("E202", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.4.1-runtime-ubuntu22.04\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.10\"\ncuda: \"12.4\"\n", ["E202@6:7"]),
         ("E203", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nframework: {name: pytorch, version: \"2.2\"}\npython: \"3.8\"\ncuda: \"12.1\"\n", ["E203@4:37", "E203@5:9", "E203@6:7"]),
@@ -71,7 +72,8 @@ final class DiagnosticCodeTests: XCTestCase {
         let provoked = Set(Self.cases.flatMap { $0.2.map { String($0.prefix(4)) } })
         // E132 is covered by EmitterTests, E140 and the host rules by CatalogTests, locks by LockTests,
         // the shared-host codes by PlanTests.
-        let elsewhere: Set<String> = ["E132", "E140", "E206", "W206", "E207", "E150", "E151", "E152", "W150",
+        // The cluster target codes (E401, W402, E403) by ClusterTargetTests.
+        let elsewhere: Set<String> = ["E132", "E140", "E401", "W402", "E403", "E206", "W206", "E207", "E150", "E151", "E152", "W150",
                                       "E301", "W310", "E302", "E303", "E304", "E305", "E306", "E307"]
         let untested = DiagnosticCode.registry.map(\.id).filter { !provoked.contains($0) && !elsewhere.contains($0) }
         XCTAssertEqual(untested, [], "codes without a case here")

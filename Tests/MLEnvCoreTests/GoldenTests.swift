@@ -18,7 +18,7 @@ final class GoldenTests: XCTestCase {
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
 
     /// Every environment spec in specs/ (expected files in Tests/Fixtures/examples/NAME), and
-    /// every Tests/Fixtures/CASE/spec.yaml (expected files beside it).
+    /// every Tests/Fixtures/CASE/spec.yaml (expected files beside it), each for every target.
     static func cases() throws -> [Case] {
         var cases: [Case] = []
         let specs = repositoryRoot.appendingPathComponent("specs")
@@ -48,7 +48,7 @@ final class GoldenTests: XCTestCase {
         let bytes = Array(try Data(contentsOf: test.spec))
         let view = InMemoryFiles(test.files.mapValues { Array($0.utf8) })
         return MLEnv.generate(SourceFile(path: "specs/\(test.name).yaml", bytes: bytes), outputDirectory: "out/\(test.name)",
-                              workingDirectory: "/work", files: view)
+                              workingDirectory: "/work", files: view, targets: Set(Target.allCases))
     }
 
     func testGeneratedFilesMatchTheGoldenFiles() throws {
@@ -63,7 +63,7 @@ final class GoldenTests: XCTestCase {
             for (path, text) in generated {
                 let url = test.expected.appendingPathComponent(path)
                 if update {
-                    try FileManager.default.createDirectory(at: test.expected, withIntermediateDirectories: true)
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try Data(text.utf8).write(to: url)
                     continue
                 }
@@ -75,7 +75,7 @@ final class GoldenTests: XCTestCase {
                     XCTFail("\(test.name)/\(path) differs from the golden file:\n\(try Self.diff(expected: expected, actual: text))")
                 }
             }
-            let expectedNames = Set(generated.map(\.0) + ["spec.yaml", "corp-ca.pem"])
+            let expectedNames = Set(generated.map { String($0.0.split(separator: "/")[0]) } + ["spec.yaml", "corp-ca.pem"])
             let present = (try? FileManager.default.contentsOfDirectory(atPath: test.expected.path)) ?? []
             for stale in present where !expectedNames.contains(stale) {
                 XCTFail("\(test.name): golden file \(stale) is no longer generated")
@@ -94,7 +94,12 @@ final class GoldenTests: XCTestCase {
             let result = try Self.generateCase(test)
             let folder = scratch.appendingPathComponent(test.name)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for file in result.outputs { if let text = file.text { try Data(text.utf8).write(to: folder.appendingPathComponent(file.path)) } }
+            for file in result.outputs {
+                guard let text = file.text else { continue }
+                let url = folder.appendingPathComponent(file.path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: url)
+            }
             let dockerfile = folder.appendingPathComponent("Dockerfile").path
             let script = folder.appendingPathComponent("run.sh").path
 
@@ -112,6 +117,36 @@ final class GoldenTests: XCTestCase {
             XCTAssertEqual(syntax.status, 0, "\(test.name): bash -n: \(syntax.output)")
             let check = try runProcess(shellcheck, ["--norc", "--severity=style", script])
             XCTAssertEqual(check.status, 0, "\(test.name): shellcheck: \(check.output)")
+            try assertClusterFilesPassTheRealTools(in: folder, name: test.name)
+        }
+    }
+
+    /// The other targets, judged the same way: the Kubernetes API's own schemas (strict: no
+    /// unknown field), the Dev Container schema, bash and shellcheck for the sbatch script and
+    /// for the shell sections of the Apptainer definition.
+    func assertClusterFilesPassTheRealTools(in folder: URL, name: String) throws {
+        let manifests = folder.appendingPathComponent(GeneratedFiles.kubernetes).path
+        let kubernetes = try runProcess(try requiredTool("kubernetes-validate"), ["--strict", "--quiet", "-k", "1.30.0", manifests])
+        XCTAssertEqual(kubernetes.status, 0, "\(name): kubernetes-validate: \(kubernetes.output)")
+
+        let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/devContainer.base.schema.json").path
+        let devcontainer = folder.appendingPathComponent(GeneratedFiles.devcontainer).path
+        let validated = try runProcess(try requiredTool("check-jsonschema"), ["--schemafile", schema, devcontainer])
+        XCTAssertEqual(validated.status, 0, "\(name): devcontainer.json: \(validated.output)")
+
+        let sbatch = folder.appendingPathComponent(GeneratedFiles.slurm).path
+        XCTAssertEqual(try runProcess("/bin/bash", ["-n", sbatch]).status, 0, "\(name): bash -n job.sbatch")
+        let lint = try runProcess(try requiredTool("shellcheck"), ["--norc", "--severity=style", sbatch])
+        XCTAssertEqual(lint.status, 0, "\(name): shellcheck job.sbatch: \(lint.output)")
+
+        let definition = try String(contentsOf: folder.appendingPathComponent(GeneratedFiles.apptainer), encoding: .utf8)
+        for section in ["%post", "%runscript", "%environment"] {
+            let body = try XCTUnwrap(ApptainerSections.body(of: section, in: definition), "\(name): no \(section)")
+            let script = folder.appendingPathComponent("apptainer\(section.dropFirst()).sh")
+            try Data(("#!/bin/bash\n" + body).utf8).write(to: script)
+            XCTAssertEqual(try runProcess("/bin/bash", ["-n", script.path]).status, 0, "\(name): bash -n \(section)")
+            let check = try runProcess(try requiredTool("shellcheck"), ["--norc", "--severity=style", script.path])
+            XCTAssertEqual(check.status, 0, "\(name): shellcheck \(section): \(check.output)")
         }
     }
 
@@ -170,5 +205,23 @@ enum DockerfileWords {
             if escaped { result.append(character); escaped = false } else if character == "\\" { escaped = true } else { result.append(character) }
         }
         return result
+    }
+}
+
+/// The sections of an Apptainer definition file.
+enum ApptainerSections {
+    /// The lines of `section` (`%post`, with or without arguments after it) up to the next section.
+    static func body(of section: String, in definition: String) -> String? {
+        var lines: [Substring] = []
+        var inside = false
+        for line in definition.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("%") {
+                if inside { break }
+                inside = line == section || line.hasPrefix(section + " ")
+                continue
+            }
+            if inside { lines.append(line) }
+        }
+        return inside ? lines.joined(separator: "\n") + "\n" : nil
     }
 }

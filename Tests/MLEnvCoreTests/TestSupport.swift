@@ -28,10 +28,11 @@ func triples(_ diagnostics: [Diagnostic]) -> [String] {
 /// The outputs of generating `text` as `specs/spec.yaml` into `out/spec`, failing the test on
 /// errors.
 func generate(_ text: String, path: String = "specs/spec.yaml", output: String = "out/spec",
-              files: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) -> [String: String] {
+              files: [String: String] = [:], targets: Set<Target> = [.docker],
+              file: StaticString = #filePath, line: UInt = #line) -> [String: String] {
     let view = InMemoryFiles(files.mapValues { Array($0.utf8) })
     let result = MLEnv.generate(SourceFile(path: path, text: text), outputDirectory: output,
-                                workingDirectory: "/work", files: view)
+                                workingDirectory: "/work", files: view, targets: targets)
     XCTAssertFalse(result.diagnostics.containsErrors, "unexpected errors: \(triples(result.diagnostics)) \(result.diagnostics.map(\.message))", file: file, line: line)
     var texts: [String: String] = [:]
     for output in result.outputs {

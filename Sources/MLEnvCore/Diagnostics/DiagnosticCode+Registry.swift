@@ -10,12 +10,13 @@ extension DiagnosticCode {
         .invalidPipRequirement, .invalidAptPackage, .invalidAddress, .missingFile, .invalidPath,
         .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver,
         .duplicateEntry, .autoBaseUnavailable, .pythonRequired, .unsupportedBaseOS,
-        .frameworkReinstalled, .frameworkMismatch, .notAnEnvironment, .invalidCatalog,
+        .frameworkReinstalled, .frameworkMismatch, .notAnEnvironment, .invalidClusterSetting, .invalidCatalog,
         .frameworkPython, .frameworkCUDA, .imageMismatch, .pipConflict, .driverTooOld, .gpuUnsupported,
         .unknownBaseImage, .autoBaseChosen, .unverified,
         .frameworkCUDAMinor, .secondFramework, .redundantFramework, .driverCompatibility,
         .unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage,
         .lockMismatch, .lockMissing, .invalidLock, .lockStale,
         .gpuClash, .gpuShared, .gpuOvercommit, .portClash, .portOutsideRange, .duplicateName, .gpuIndexOutOfRange, .hostIncomplete,
+        .gpuCountNeeded, .gpuIndicesIgnored, .volumeUnsupported,
     ]
 }

@@ -5,6 +5,11 @@
 /// editing `setup` or `packages.pip` never rebuilds the apt layer.
 enum DockerfileEmitter {
     static func render(_ environment: ResolvedEnvironment, catalog: Catalog, header: GeneratedHeader, hasRequirements: Bool) -> String {
+        TemplateRenderer.shared.render("Dockerfile", context(environment, catalog: catalog, header: header, hasRequirements: hasRequirements))
+    }
+
+    /// The build steps as template values; the Apptainer definition file follows the same steps.
+    static func context(_ environment: ResolvedEnvironment, catalog: Catalog, header: GeneratedHeader, hasRequirements: Bool) -> [String: Any] {
         let spec = environment.spec
         let image = environment.image
         var context: [String: Any] = [
@@ -46,9 +51,9 @@ enum DockerfileEmitter {
         context["env"] = spec.env.map { ["name": $0.name.value, "value": $0.value.value] }
         context["hasSetup"] = !spec.setup.isEmpty
         context["setup"] = spec.setup.enumerated().map { index, command in
-            ["command": runArgument(command.value), "consecutive": index > 0] as [String: Any]
+            ["command": runArgument(command.value), "script": command.value, "consecutive": index > 0] as [String: Any]
         }
-        return TemplateRenderer.shared.render("Dockerfile", context)
+        return context
     }
 
     /// How the base image gets the Python the spec asks for, when it has none.

@@ -28,4 +28,23 @@ public enum GeneratedFiles {
     public static let requirements = "requirements.txt"
     /// The copy of `build.ca_bundle` inside the build context.
     public static let caBundle = "ca-bundle.crt"
+    /// `--target kubernetes`.
+    public static let kubernetes = "kubernetes.yaml"
+    /// `--target slurm`.
+    public static let slurm = "job.sbatch"
+    /// `--target apptainer`.
+    public static let apptainer = "Apptainer.def"
+    /// `--target devcontainer`.
+    public static let devcontainer = ".devcontainer/devcontainer.json"
+
+    /// The file that shows a folder was generated for `target` (`verify` regenerates those targets).
+    public static func marker(of target: Target) -> String {
+        switch target {
+        case .docker: runScript
+        case .kubernetes: kubernetes
+        case .slurm: slurm
+        case .apptainer: apptainer
+        case .devcontainer: devcontainer
+        }
+    }
 }

@@ -27,6 +27,7 @@ enum RunScriptEmitter {
             context["jupyterPort"] = String(jupyter.port.value)
         }
         context["secrets"] = spec.secrets.map(\.value)
+        context["resourceFlags"] = resourceFlags(spec.resources)
         context["hasRelativeVolumes"] = spec.volumes.contains {
             if case .relativePath = $0.value.source { return true }
             return false
@@ -64,6 +65,14 @@ enum RunScriptEmitter {
         case .count(let count): count == 1 ? "any 1 GPU" : "any \(count) GPUs"
         case .devices(let devices): (devices.count == 1 ? "GPU " : "GPUs ") + devices.map(String.init).joined(separator: ",")
         }
+    }
+
+    /// `resources:` as engine flags: `--cpus 16 --memory 64g`, or nothing.
+    static func resourceFlags(_ resources: ResourceSpec) -> String? {
+        var flags: [String] = []
+        if let cpus = resources.cpus?.value { flags += ["--cpus", String(cpus)] }
+        if let memory = resources.memory?.value { flags += ["--memory", memory.docker] }
+        return flags.isEmpty ? nil : flags.joined(separator: " ")
     }
 
     static func sharedMemoryFlag(_ setting: SharedMemory) -> String {

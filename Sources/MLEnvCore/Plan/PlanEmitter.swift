@@ -32,6 +32,8 @@ enum PlanEmitter {
             case .size(let size): service["shmSize"] = size
             case .defaultSize: service["shmSize"] = "1g"
             }
+            if let cpus = spec.resources.cpus?.value { service["cpus"] = String(cpus) }
+            if let memory = spec.resources.memory?.value { service["memory"] = memory.docker }
             if !team.gpus.isEmpty { service["gpus"] = ["ids": team.gpus.map { Quoting.json(String($0)) }.joined(separator: ", ")] }
             let specFolder = SpecPaths.folder(of: absolute(team.source.path))
             // Secrets pass through from the environment of `docker compose up`, by name.

@@ -39,6 +39,15 @@ public struct EnvironmentSpec: Sendable {
     public var setup: [Located<String>]
     /// `build:`.
     public var build: BuildOptions
+    /// `command:` - what a batch run executes (a Kubernetes Job, a Slurm job, Apptainer's
+    /// runscript); nil for an interactive environment (Jupyter, or a shell).
+    public var command: Located<[String]>?
+    /// `resources:`.
+    public var resources: ResourceSpec
+    /// `kubernetes:`, with its defaults when absent.
+    public var kubernetes: KubernetesOptions
+    /// `slurm:`, with its defaults when absent.
+    public var slurm: SlurmOptions
     /// Where each top-level key is written, for notes that point at "the other side".
     public var keyLocations: [String: SourceLocation]
 }

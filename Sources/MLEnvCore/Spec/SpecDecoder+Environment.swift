@@ -23,6 +23,10 @@ extension NodeDecoder {
         let workdir = fields.take("workdir").flatMap { self.containerPath($0.value, "workdir") }
         let setup = fields.take("setup").map { self.setupCommands($0.value) } ?? []
         let build = fields.take("build").map { self.buildOptions($0.value) } ?? BuildOptions()
+        let command = fields.take("command").flatMap { self.command($0.value) }
+        let resources = fields.take("resources").map { self.resources($0.value) } ?? ResourceSpec()
+        let kubernetes = fields.take("kubernetes").map { self.kubernetes($0.value) } ?? KubernetesOptions()
+        let slurm = fields.take("slurm").map { self.slurm($0.value) } ?? SlurmOptions()
 
         var keyLocations: [String: SourceLocation] = [:]
         for pair in fields.pairs { keyLocations[pair.key] = pair.keyLocation }
@@ -34,7 +38,7 @@ extension NodeDecoder {
             gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
             jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env, secrets: secrets,
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
-            keyLocations: keyLocations)
+            command: command, resources: resources, kubernetes: kubernetes, slurm: slurm, keyLocations: keyLocations)
     }
 
     mutating func baseImage(_ node: YAMLNode) -> Located<BaseImage>? {

@@ -1,0 +1,66 @@
+/// What a spec must say to run on the targets asked for: a cluster scheduler counts GPUs and
+/// cannot mount every kind of volume the Docker host can.
+enum ClusterRule {
+    static func check(_ spec: EnvironmentSpec, targets: Set<Target>) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let file = spec.file
+        let schedulers = [Target.kubernetes, .slurm].filter(targets.contains)
+        if let first = schedulers.first {
+            let names = schedulers.map(\.rawValue).joined(separator: " and ")
+            switch spec.gpus.value {
+            case .all:
+                diagnostics.append(Diagnostic(
+                    .gpuCountNeeded, "`gpus: all` has no meaning on \(names): the scheduler hands out a number of GPUs" +
+                        (spec.keyLocations["gpus"] == nil ? " (leaving out `gpus:` means all)" : ""),
+                    file: file, at: spec.gpus.location, fix: "write the number of GPUs, such as `gpus: 8`, or `gpus: none`"))
+            case .devices(let devices):
+                diagnostics.append(Diagnostic(
+                    .gpuIndicesIgnored, "\(first == .kubernetes ? "Kubernetes" : "Slurm") chooses the devices itself: the \(names) files ask for \(devices.count) GPU\(devices.count == 1 ? "" : "s"), not for GPUs \(devices.map(String.init).joined(separator: ","))",
+                    file: file, at: spec.gpus.location, fix: "write `gpus: \(devices.count)` if any GPUs will do"))
+            default:
+                break
+            }
+        }
+        for volume in spec.volumes {
+            let mount = volume.value
+            if targets.contains(.kubernetes), spec.kubernetes.storage == .hostpath, case .relativePath(let path) = mount.source {
+                diagnostics.append(Diagnostic(
+                    .volumeUnsupported, "volume `\(path)` is relative to the spec's folder, which does not exist on a cluster node (`kubernetes.storage: hostpath`)",
+                    file: file, at: volume.location, fix: "use an absolute path that every node has, or `kubernetes.storage: pvc`"))
+            }
+            if targets.contains(.slurm), [.pyxis, .apptainer].contains(spec.slurm.runtime), case .named(let name) = mount.source {
+                diagnostics.append(Diagnostic(
+                    .volumeUnsupported, "named volume `\(name)` is an engine volume, which \(spec.slurm.runtime.rawValue) cannot mount",
+                    file: file, at: volume.location, fix: "mount a folder instead, such as `/scratch/\(name):\(mount.target)`"))
+            }
+        }
+        return diagnostics
+    }
+}
+
+extension DiagnosticCode {
+    static let gpuCountNeeded = DiagnosticCode(
+        "E401", .error, name: "gpu-count-needed", summary: "A cluster target needs a number of GPUs, not `all`.",
+        explanation: """
+            On one Docker host `gpus: all` means every GPU of that host. Kubernetes \
+            (`nvidia.com/gpu`) and Slurm (`--gres=gpu:N`) hand out GPUs by count, and "all" has \
+            no meaning on a cluster of mixed nodes. Write the count the job needs, e.g. \
+            `gpus: 8`. Leaving out `gpus:` means `all` unless `cuda: none`.
+            """)
+    static let gpuIndicesIgnored = DiagnosticCode(
+        "W402", .warning, name: "gpu-indices-ignored", summary: "A cluster target gets a GPU count; the device indices are not honoured.",
+        explanation: """
+            `gpus: [0, 1]` pins devices on one host. Kubernetes and Slurm choose the devices \
+            themselves, so the generated manifests ask for as many GPUs as the list names. \
+            Write a count (`gpus: 2`) to say that any GPUs will do.
+            """)
+    static let volumeUnsupported = DiagnosticCode(
+        "E403", .error, name: "volume-unsupported", summary: "A volume cannot be mounted the way the target runs containers.",
+        explanation: """
+            A path relative to the spec's folder exists on the machine where the spec is; a \
+            Kubernetes node with `kubernetes.storage: hostpath` does not have it. An engine's \
+            named volume exists only for Docker or Podman; pyxis/enroot and Apptainer mount \
+            folders. Use an absolute path every node has (a shared file system), or a \
+            PersistentVolumeClaim (`kubernetes.storage: pvc`).
+            """)
+}

@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+@testable import MLEnvCore
+
+/// `--target kubernetes,slurm,apptainer,devcontainer`: what a spec must say for a cluster, and
+/// what the files carry over from it. Golden files and the real validators are in GoldenTests.
+final class ClusterTargetTests: XCTestCase {
+    func generateDiagnostics(_ text: String, targets: Set<Target>) -> [String] {
+        let result = MLEnv.generate(SourceFile(path: "spec.yaml", text: text), outputDirectory: "out", workingDirectory: "/work",
+                                    files: InMemoryFiles([:]), targets: targets)
+        return triples(result.diagnostics)
+    }
+
+    func testClustersNeedAGPUCountNotAll() {
+        // `gpus: all`, written or implied, has no meaning for a scheduler; Docker alone is fine.
+        XCTAssertEqual(generateDiagnostics(minimalSpec + "gpus: all\n", targets: [.docker, .kubernetes]), ["E401@4:7"])
+        XCTAssertEqual(generateDiagnostics(minimalSpec, targets: [.slurm]), ["E401@1:1"])
+        XCTAssertEqual(generateDiagnostics(minimalSpec + "gpus: all\n", targets: [.docker, .apptainer, .devcontainer]), [])
+        XCTAssertEqual(generateDiagnostics(minimalSpec + "gpus: [2, 3]\n", targets: [.kubernetes]), ["W402@4:7"])
+        XCTAssertEqual(generateDiagnostics(minimalSpec + "gpus: 2\n", targets: Set(Target.allCases)), [])
+    }
+
+    func testVolumesThatATargetCannotMount() {
+        let relative = minimalSpec + "gpus: 1\nvolumes: [\"./data:/data\"]\nkubernetes: {storage: hostpath}\n"
+        XCTAssertEqual(generateDiagnostics(relative, targets: [.kubernetes]), ["E403@5:11"])
+        XCTAssertEqual(generateDiagnostics(relative, targets: [.slurm]), [], "a relative path works for Slurm: it starts at the spec's folder")
+        let named = minimalSpec + "gpus: 1\nvolumes: [\"cache:/cache\"]\n"
+        XCTAssertEqual(generateDiagnostics(named, targets: [.slurm]), ["E403@5:11"], "pyxis mounts folders only")
+        XCTAssertEqual(generateDiagnostics(named + "slurm: {runtime: docker}\n", targets: [.slurm]), [])
+        XCTAssertEqual(generateDiagnostics(named, targets: [.kubernetes]), [], "a named volume becomes a claim")
+    }
+
+    func testMemorySizesInEachTargetsNotation() throws {
+        let cases: [(String, String, String, String)] = [
+            ("64g", "64Gi", "64g", "64G"), ("1.5g", "1536Mi", "1536m", "1536M"), ("512m", "512Mi", "512m", "512M"),
+            ("16gb", "16Gi", "16g", "16G"), ("1.5t", "1536Gi", "1536g", "1536G"), ("1000", "1000", "1000", "1M"), ("2k", "2Ki", "2k", "1M"),
+        ]
+        for (text, kubernetes, docker, slurm) in cases {
+            let size = try XCTUnwrap(MemorySize(parsing: text), text)
+            XCTAssertEqual([size.kubernetes, size.docker, size.slurm], [kubernetes, docker, slurm], text)
+        }
+        for invalid in ["0", "0g", "1.5", "g", "1.2.3g", "1.0000001k", "99999999999999t", "-1g"] {
+            XCTAssertNil(MemorySize(parsing: invalid), invalid)
+        }
+    }
+
+    func testKubernetesRunsACommandAsAJobWithItsWordsUnchanged() throws {
+        let files = generate(minimalSpec + "gpus: 2\ncommand: [python, -c, \"print('$(HOME)', '$x')\"]\nresources: {cpus: 4, memory: 8g}\n",
+                             targets: [.kubernetes])
+        let manifests = try XCTUnwrap(files["kubernetes.yaml"])
+        XCTAssertTrue(manifests.contains("kind: Job\n"))
+        XCTAssertFalse(manifests.contains("kind: Deployment"))
+        XCTAssertFalse(manifests.contains("kind: Service"), "a job has no Jupyter to serve")
+        // Kubernetes would expand $(HOME) from the container's environment; `$$` keeps it literal.
+        XCTAssertTrue(manifests.contains(#"- "print('$$(HOME)', '$$x')""#), manifests)
+        XCTAssertTrue(manifests.contains(#""nvidia.com/gpu": "2""#))
+        XCTAssertTrue(manifests.contains(#""memory": "8Gi""#))
+    }
+
+    func testTheJupyterTokenIsNeverWrittenIntoTheManifests() throws {
+        let files = generate(minimalSpec + "gpus: 1\njupyter: {port: 18001}\nsecrets: [HF_TOKEN]\nenv: {MODE: fast}\n", targets: [.kubernetes, .devcontainer])
+        let manifests = try XCTUnwrap(files["kubernetes.yaml"])
+        XCTAssertTrue(manifests.contains("secretKeyRef:\n                  name: \"team-jupyter\"\n                  key: token"))
+        XCTAssertTrue(manifests.contains("port-forward service/team 18001:8888"))
+        XCTAssertFalse(manifests.contains("kind: Secret"), "secrets are created by the user, never written")
+        let devcontainer = try XCTUnwrap(files[".devcontainer/devcontainer.json"])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(devcontainer.utf8)) as? [String: Any])
+        XCTAssertEqual(json["containerEnv"] as? [String: String],
+                       ["HOME": "/home/mlenv", "JUPYTER_TOKEN": "${localEnv:JUPYTER_TOKEN}", "HF_TOKEN": "${localEnv:HF_TOKEN}"])
+        XCTAssertEqual(json["runArgs"] as? [String], ["--hostname", "team", "--shm-size=1g", "--gpus", "1",
+                                                      "--ulimit", "memlock=-1", "--ulimit", "stack=67108864"])
+        XCTAssertEqual(json["forwardPorts"] as? [Int], [8888])
+    }
+
+    func testSlurmAsksForTheSpecsResources() throws {
+        let files = generate(minimalSpec + "gpus: 3\nresources: {cpus: 12, memory: 1.5g}\nslurm: {partition: a100, time: \"4:00:00\", account: lab}\n",
+                             targets: [.slurm])
+        let script = try XCTUnwrap(files["job.sbatch"])
+        let directives = script.split(separator: "\n").filter { $0.hasPrefix("#SBATCH ") }
+        XCTAssertEqual(directives, ["#SBATCH --job-name=team", "#SBATCH --output=team-%j.out", "#SBATCH --nodes=1", "#SBATCH --ntasks=1",
+                                    "#SBATCH --gres=gpu:3", "#SBATCH --cpus-per-task=12", "#SBATCH --mem=1536M",
+                                    "#SBATCH --partition=a100", "#SBATCH --account=lab", "#SBATCH --time=4:00:00"])
+        // sbatch stops reading directives at the first command.
+        let firstCommand = try XCTUnwrap(script.split(separator: "\n").firstIndex { !$0.hasPrefix("#") && !$0.isEmpty })
+        let lastDirective = try XCTUnwrap(script.split(separator: "\n").lastIndex { $0.hasPrefix("#SBATCH") })
+        XCTAssertLessThan(lastDirective, firstCommand)
+    }
+
+    func testTargetListsParse() {
+        XCTAssertEqual(try Target.parseList("docker,kubernetes").get(), [.docker, .kubernetes])
+        XCTAssertEqual(try Target.parseList("all").get(), Set(Target.allCases))
+        XCTAssertEqual(try Target.parseList(" Slurm , apptainer").get(), [.slurm, .apptainer])
+        guard case .failure(let error) = Target.parseList("docker,nomad") else { return XCTFail("nomad is no target") }
+        XCTAssertEqual(error.name, "nomad")
+    }
+}
