@@ -28,22 +28,41 @@ extension MLEnv {
         let (plan, problems) = Planner.plan(teams, host: host, previous: previous)
         diagnostics += problems
         guard let plan, !diagnostics.containsErrors else { return PlanResult(diagnostics: diagnostics, outputs: [], plan: nil) }
-        var outputs: [OutputFile] = []
         var environments: [String: ResolvedEnvironment] = [:]
+        var work: [PlanWork] = [.planFiles]
         for team in plan.teams {
             guard var environment = bySpec[team.source.path] else { continue }
             environment.spec = team.spec
             environments[team.name] = environment
-            let allocation = SourceFile(path: "plan.json", text: "\(host.name.value): \(team.name) gpus=\(team.gpus) port=\(team.port.map(String.init) ?? "none")")
-            let folder = outputDirectory + "/" + team.name
-            for file in artifacts(environment, source: team.source, extraInputs: allocation, outputDirectory: folder,
-                                  workingDirectory: workingDirectory, catalog: options.catalog) {
-                var file = file
-                file.path = team.name + "/" + file.path
-                outputs.append(file)
+            work.append(.team(team, environment))
+        }
+        // Each team's files, and the plan's own, are independent: render them on every core.
+        let catalog = options.catalog
+        let environmentsByName = environments
+        let rendered = work.parallelMap { item -> [OutputFile] in
+            switch item {
+            case .planFiles:
+                return Seal.seal(PlanEmitter.render(plan, environments: environmentsByName, outputDirectory: outputDirectory,
+                                                    workingDirectory: workingDirectory))
+            case .team(let team, let environment):
+                let allocation = SourceFile(path: "plan.json", text: "\(host.name.value): \(team.name) gpus=\(team.gpus) port=\(team.port.map(String.init) ?? "none")")
+                return artifacts(environment, source: team.source, extraInputs: allocation, outputDirectory: outputDirectory + "/" + team.name,
+                                 workingDirectory: workingDirectory, catalog: catalog).map { file in
+                    var file = file
+                    file.path = team.name + "/" + file.path
+                    return file
+                }
             }
         }
-        outputs = Seal.seal(PlanEmitter.render(plan, environments: environments, outputDirectory: outputDirectory, workingDirectory: workingDirectory)) + outputs
+        let outputs = rendered.flatMap { $0 }
         return PlanResult(diagnostics: diagnostics, outputs: outputs, plan: plan)
     }
+}
+
+/// One piece of a plan to render.
+private enum PlanWork: Sendable {
+    /// compose.yaml, PLAN.md, host.svg and plan.json.
+    case planFiles
+    /// One team's artifacts.
+    case team(TeamPlan, ResolvedEnvironment)
 }

@@ -32,6 +32,23 @@ public enum Quoting {
         return out + "\""
     }
 
+    /// `text` as XML character data or an attribute value: `&`, `<`, `>`, `"` and `'` escaped.
+    public static func xml(_ text: String) -> String {
+        guard text.contains(where: { "&<>\"'".contains($0) }) else { return text }
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
     /// A JSON string literal, for Dockerfile exec forms (`RUN ["bash", "-c", "..."]`).
     public static func json(_ text: String) -> String {
         var out = "\""

@@ -112,13 +112,20 @@ enum PlanEmitter {
             let hue = (team * 137) % 360  // golden-angle steps keep neighbours apart
             return "hsl(\(hue), 65%, 55%)"
         }
-        let boxes = (0..<count).map { gpu -> [String: Any] in
+        // One element per GPU, written here rather than by the template: a host of 10,000
+        // GPUs has 10,000 boxes, and looking up ten template values for each through
+        // Mustache's untyped contexts took a quarter of a 1,000-team plan.
+        var boxes = ""
+        boxes.reserveCapacity(count * 160)
+        for gpu in 0..<count {
             let x = gap + (gpu % columns) * (size + gap), y = gap + (gpu / columns) * (size + gap)
-            var box: [String: Any] = ["x": x, "y": y, "size": size, "index": gpu, "textX": x + size / 2, "textY": y + size / 2 + 4,
-                                      "fill": owner[gpu].map(colour) ?? "#e5e5e5", "label": size >= 48]
-            box["title"] = owner[gpu].map { "GPU \(gpu): \(plan.teams[$0].name)" + (sharedBy[gpu] > 1 ? " (shared by \(sharedBy[gpu]) teams)" : "") } ?? "GPU \(gpu): free"
-            return box
+            let title = owner[gpu].map { "GPU \(gpu): \(plan.teams[$0].name)" + (sharedBy[gpu] > 1 ? " (shared by \(sharedBy[gpu]) teams)" : "") } ?? "GPU \(gpu): free"
+            boxes += "  <rect x=\"\(x)\" y=\"\(y)\" width=\"\(size)\" height=\"\(size)\" rx=\"4\" fill=\"\(owner[gpu].map(colour) ?? "#e5e5e5")\" stroke=\"#333\"><title>\(Quoting.xml(title))</title></rect>\n"
+            if size >= 48 {
+                boxes += "  <text x=\"\(x + size / 2)\" y=\"\(y + size / 2 + 4)\" text-anchor=\"middle\">\(gpu)</text>\n"
+            }
         }
+        if boxes.hasSuffix("\n") { boxes.removeLast() }
         let rows = (count + columns - 1) / columns
         let gridHeight = gap + rows * (size + gap)
         let legend = plan.teams.enumerated().filter { !$0.element.gpus.isEmpty }.enumerated().map { row, element -> [String: Any] in
