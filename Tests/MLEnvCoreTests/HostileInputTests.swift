@@ -32,6 +32,16 @@ final class HostileInputTests: XCTestCase {
         ("build.ca_bundle", "name: t\nbase: python:3.11\nbuild: {ca_bundle: VALUE}\n"),
         ("build.pip_index_url", "name: t\nbase: python:3.11\nbuild: {pip_index_url: VALUE}\n"),
         ("jupyter.bind", "name: t\nbase: python:3.11\njupyter: {bind: VALUE}\n"),
+        ("command", "name: t\nbase: python:3.11\ncommand: VALUE\n"),
+        ("command[]", "name: t\nbase: python:3.11\ncommand: [python, VALUE]\n"),
+        ("resources.memory", "name: t\nbase: python:3.11\nresources: {memory: VALUE}\n"),
+        ("kubernetes.namespace", "name: t\nbase: python:3.11\nkubernetes: {namespace: VALUE}\n"),
+        ("kubernetes.image", "name: t\nbase: python:3.11\nkubernetes: {image: VALUE}\n"),
+        ("kubernetes.storage_class", "name: t\nbase: python:3.11\nkubernetes: {storage_class: VALUE}\n"),
+        ("kubernetes.storage_size", "name: t\nbase: python:3.11\nkubernetes: {storage_size: VALUE}\n"),
+        ("slurm.partition", "name: t\nbase: python:3.11\nslurm: {partition: VALUE}\n"),
+        ("slurm.time", "name: t\nbase: python:3.11\nslurm: {time: VALUE}\n"),
+        ("slurm.image", "name: t\nbase: python:3.11\nslurm: {image: VALUE}\n"),
     ]
 
     /// A harmless value that each field accepts, for the reference structure.
@@ -40,16 +50,90 @@ final class HostileInputTests: XCTestCase {
         "packages.pip": "numpy==1.26.4", "packages.apt": "git", "volumes": "/data:/data", "env value": "x", "env name": "X",
         "secrets": "TOKEN", "workdir": "/workspace", "setup": "true", "build.ca_bundle": "ca.pem",
         "build.pip_index_url": "https://pypi.example.org/simple", "jupyter.bind": "127.0.0.1",
+        "command": "python train.py", "command[]": "train.py", "resources.memory": "8g", "kubernetes.namespace": "ml",
+        "kubernetes.image": "registry.example.com/t:1", "kubernetes.storage_class": "fast", "kubernetes.storage_size": "10Gi",
+        "slurm.partition": "gpu", "slurm.time": "4:00:00", "slurm.image": "t.sqsh",
     ]
 
     func generated(_ field: String, _ template: String, _ value: String) -> (String?, String?, [Diagnostic]) {
-        let text = "mlenv: 1\n" + template.replacingOccurrences(of: "VALUE", with: Quoting.json(value))
+        let (outputs, diagnostics) = generatedFiles(field, template, value)
+        return (outputs["Dockerfile"], outputs["run.sh"], diagnostics)
+    }
+
+    /// Every target's files, by path.
+    func generatedFiles(_ field: String, _ template: String, _ value: String) -> ([String: String], [Diagnostic]) {
+        let text = "mlenv: 1\ngpus: none\n" + template.replacingOccurrences(of: "VALUE", with: Quoting.json(value))
         // Whatever build.ca_bundle names exists, so the path itself is what is judged.
         let files = InMemoryFiles(Dictionary([("specs/ca.pem", [UInt8(1)]), ("specs/" + value, [1])], uniquingKeysWith: { first, _ in first }))
-        let result = MLEnv.generate(SourceFile(path: "specs/t.yaml", text: text), outputDirectory: "out", workingDirectory: "/w", files: files)
-        let dockerfile = result.outputs.first { $0.path == "Dockerfile" }?.text
-        let script = result.outputs.first { $0.path == "run.sh" }?.text
-        return (dockerfile, script, result.diagnostics)
+        let result = MLEnv.generate(SourceFile(path: "specs/t.yaml", text: text), outputDirectory: "out", workingDirectory: "/w", files: files,
+                                    targets: Set(Target.allCases))
+        var outputs: [String: String] = [:]
+        for file in result.outputs { outputs[file.path] = file.text }
+        return (outputs, result.diagnostics)
+    }
+
+    /// The cluster targets with the same hostile values: the sbatch script and Apptainer's shell
+    /// sections pass bash and shellcheck, manifests and devcontainer.json their schemas, and a
+    /// command comes back word for word from bash (sbatch) and from the manifest.
+    func testHostileStringsStayDataInTheClusterTargets() throws {
+        let shellcheck = try requiredTool("shellcheck")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-hostile-cluster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var scripts: [String] = [], manifests: [String] = [], devcontainers: [String] = []
+        var commands: [(expected: [String], sbatch: String, manifest: String)] = []
+        for (field, template) in Self.fields {
+            for value in Self.hostile + [Self.harmless[field]!] {
+                let (files, diagnostics) = generatedFiles(field, template, value)
+                guard !diagnostics.containsErrors else { continue }
+                let index = scripts.count
+                func write(_ path: String, _ name: String) throws -> String {
+                    let url = folder.appendingPathComponent("\(index)-\(name)")
+                    try Data(try XCTUnwrap(files[path], "\(field): no \(path)").utf8).write(to: url)
+                    return url.path
+                }
+                let sbatch = try write(GeneratedFiles.slurm, "job.sbatch")
+                scripts.append(sbatch)
+                let manifest = try write(GeneratedFiles.kubernetes, "kubernetes.yaml")
+                manifests.append(manifest)
+                devcontainers.append(try write(GeneratedFiles.devcontainer, "devcontainer.json"))
+                let definition = try XCTUnwrap(files[GeneratedFiles.apptainer])
+                for section in ["%post", "%runscript", "%environment"] {
+                    let url = folder.appendingPathComponent("\(index)-apptainer-\(section.dropFirst()).sh")
+                    try Data(("#!/bin/bash\n" + (try XCTUnwrap(ApptainerSections.body(of: section, in: definition)))).utf8).write(to: url)
+                    scripts.append(url.path)
+                }
+                if field == "command" { commands.append((["/bin/bash", "-c", value], sbatch, manifest)) }
+                if field == "command[]" { commands.append((["python", value], sbatch, manifest)) }
+            }
+        }
+        XCTAssertGreaterThan(commands.count, 15, "commands carry hostile values as data")
+        for script in scripts {
+            XCTAssertEqual(try runProcess("/bin/bash", ["-n", script]).status, 0, script)
+        }
+        let lint = try runProcess(shellcheck, ["--norc", "--severity=style"] + scripts)
+        XCTAssertEqual(lint.status, 0, lint.output.prefix(2000).description)
+        let validated = try runProcess(try requiredTool("kubernetes-validate"), ["--strict", "--quiet", "-k", "1.30.0"] + manifests)
+        XCTAssertEqual(validated.status, 0, validated.output.prefix(2000).description)
+        let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/devContainer.base.schema.json").path
+        let devcontainer = try runProcess(try requiredTool("check-jsonschema"), ["--schemafile", schema] + devcontainers)
+        XCTAssertEqual(devcontainer.status, 0, devcontainer.output.prefix(2000).description)
+
+        for command in commands {
+            // bash reads the script's COMMAND array back, one NUL-terminated word each.
+            let script = try String(contentsOfFile: command.sbatch, encoding: .utf8)
+            let assignment = try XCTUnwrap(script.components(separatedBy: "\nCOMMAND=(").dropFirst().first?.components(separatedBy: "\n\n").first)
+            let words = try runProcess("/bin/bash", ["-c", "COMMAND=(" + assignment + "\nprintf '%s\\0' \"${COMMAND[@]}\""])
+            XCTAssertEqual(words.output.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init), command.expected)
+            // The manifest's command words are JSON strings, with every `$` doubled for Kubernetes.
+            let manifest = try String(contentsOfFile: command.manifest, encoding: .utf8)
+            let block = manifest.components(separatedBy: "          command:\n")[1].components(separatedBy: "          workingDir:")[0]
+            let listed = try block.split(separator: "\n").map { line -> String in
+                let json = String(line.drop { $0 == " " }.dropFirst(2))
+                return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String)
+            }
+            XCTAssertEqual(listed, command.expected.map { $0.replacingOccurrences(of: "$", with: "$$") })
+        }
     }
 
     func testHostileStringsAreDiagnosedOrStayData() throws {
