@@ -73,8 +73,9 @@ public enum MLEnv {
     public static func check(_ sources: [SourceFile], files: FileSystemView, options: CheckOptions = CheckOptions()) -> CheckResult {
         var diagnostics: [Diagnostic] = []
         var decoded: [MLEnvFile] = []
-        for source in sources {
-            let (file, found) = load(source, limits: options.limits)
+        // Files are read, and specs checked, independently: on every core, results in order.
+        let limits = options.limits
+        for (file, found) in sources.parallelMap({ load($0, limits: limits) }) {
             diagnostics += found
             if let file { decoded.append(file) }
         }
@@ -89,8 +90,8 @@ public enum MLEnv {
             return nil
         }
         if specs.count > 1 || host != nil { diagnostics += SharedHostRule.check(specs, host: host) }
-        for case .environment(let spec) in decoded {
-            let (environment, found) = checkEnvironment(spec, files: files, catalog: options.catalog, host: host)
+        let catalog = options.catalog
+        for (environment, found) in specs.parallelMap({ checkEnvironment($0, files: files, catalog: catalog, host: host) }) {
             diagnostics += found
             if let environment { environments.append(environment) }
         }

@@ -24,7 +24,7 @@ struct CatalogCommand: ParsableCommand {
     func run() throws {
         let (options, sources, diagnostics) = try knowledge.load()
         if !diagnostics.isEmpty {
-            printError(TextFormatter().format(diagnostics, fileCount: sources.count, sources: SourceLoader.texts(sources)))
+            printError(TextFormatter().format(diagnostics, fileCount: sources.count, sources: SourceLoader.texts(sources, for: diagnostics)))
             if diagnostics.containsErrors { throw ExitStatus.problems }
         }
         var images = options.catalog.images

@@ -39,7 +39,7 @@ struct CheckCommand: ParsableCommand {
         let diagnostics = extraDiagnostics + result.diagnostics
         let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
         let report = format.formatter(color: format == .text && wantsColor(STDOUT_FILENO))
-            .format(shown, fileCount: result.fileCount, sources: SourceLoader.texts(sources + extraSources))
+            .format(shown, fileCount: result.fileCount, sources: SourceLoader.texts(sources + extraSources, for: shown))
         FileHandle.standardOutput.write(Data(report.utf8))
         let failing = diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
         if failing { throw ExitStatus.problems }

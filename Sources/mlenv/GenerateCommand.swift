@@ -109,14 +109,18 @@ struct Generation {
         let sources = try SourceLoader.load([spec], limit: knowledge.maxFileSize)
         var diagnostics = extraDiagnostics
         var planned: [(name: String, source: SourceFile, outputs: [OutputFile])] = []
-        for source in sources {
+        // Specs are independent: generate them on every core, keeping their order.
+        let (output, limit, locked, targets) = (output, knowledge.maxFileSize, locked, targets)
+        let results = sources.parallelMap { source -> (String?, GenerateResult) in
             // The output folder depends on the name, which only decoding tells.
             let name = MLEnv.load(source, limits: options.limits).0.flatMap { file -> String? in
                 if case .environment(let environment) = file { return environment.name.value }
                 return nil
             }
             let folder = (output as NSString).appendingPathComponent(name ?? "")
-            let result = generate(source, into: folder, options: options)
+            return (name, Self.generate(source, into: folder, options: options, limit: limit, locked: locked, targets: targets))
+        }
+        for (source, (name, result)) in zip(sources, results) {
             // Host files and catalog files live beside specs; they are not environments to build.
             diagnostics += result.diagnostics.filter { $0.code.id != "E132" }
             if let name, !result.outputs.isEmpty { planned.append((name, source, result.outputs)) }
@@ -151,9 +155,15 @@ struct Generation {
     }
 
     func generate(_ source: SourceFile, into folder: String, options: CheckOptions) -> GenerateResult {
+        Self.generate(source, into: folder, options: options, limit: knowledge.maxFileSize, locked: locked, targets: targets)
+    }
+
+    /// One spec, with its lock when there is one beside it.
+    static func generate(_ source: SourceFile, into folder: String, options: CheckOptions, limit: Int, locked: Bool,
+                         targets: Set<Target>) -> GenerateResult {
         let lockPath = LockFile.path(forSpec: source.path)
         let lock = FileManager.default.fileExists(atPath: lockPath)
-            ? (try? SourceLoader.load([lockPath], limit: knowledge.maxFileSize))?.first : nil
+            ? (try? SourceLoader.load([lockPath], limit: limit))?.first : nil
         return MLEnv.generate(source, outputDirectory: folder, workingDirectory: FileManager.default.currentDirectoryPath,
                               files: DiskFiles(), options: options, lock: lock, locked: locked, targets: targets)
     }
@@ -163,7 +173,7 @@ struct Generation {
         if format == .json {
             FileHandle.standardOutput.write(Data(JSONFormatter().format(diagnostics, fileCount: fileCount, sources: [:]).utf8))
         } else if !diagnostics.isEmpty {
-            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: fileCount, sources: SourceLoader.texts(sources)))
+            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: fileCount, sources: SourceLoader.texts(sources, for: diagnostics)))
         }
     }
 }

@@ -61,7 +61,7 @@ extension KnowledgeOptions {
         let diagnostics = extraDiagnostics + result.diagnostics
         let problems = diagnostics.filter(shown)
         if !problems.isEmpty {
-            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(problems, fileCount: 1, sources: SourceLoader.texts(sources + extraSources)))
+            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(problems, fileCount: 1, sources: SourceLoader.texts(sources + extraSources, for: problems)))
         }
         if case .host? = result.files.first {
             printError("mlenv: error: \(spec) describes a host; this command takes an environment spec")

@@ -44,7 +44,7 @@ struct PlanCommand: ParsableCommand {
                                 files: DiskFiles(), options: options, previous: previousAllocations())
         let diagnostics = extraDiagnostics + result.diagnostics
         if !diagnostics.isEmpty {
-            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: sources.count, sources: SourceLoader.texts(sources + extraSources)))
+            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: sources.count, sources: SourceLoader.texts(sources + extraSources, for: diagnostics)))
         }
         guard !result.outputs.isEmpty, !diagnostics.containsErrors else { throw ExitStatus.problems }
         // One atomic set per folder: the plan's own files, then each team's.

@@ -37,6 +37,21 @@ final class CommandLineTests: XCTestCase {
         return url.path
     }
 
+    func testFoldersAreReadInOrderSkippingHiddenEntriesAndFolderLinks() throws {
+        let spec = "mlenv: 1\nname: NAME\nbase: python:3.11\n"
+        _ = try write(spec.replacingOccurrences(of: "NAME", with: "b"), to: "tree/b.yaml")
+        _ = try write(spec.replacingOccurrences(of: "NAME", with: "a"), to: "tree/sub/a.yml")
+        _ = try write("not: [valid", to: "tree/.hidden/broken.yaml")
+        _ = try write("not: [valid", to: "tree/.broken.yaml")
+        _ = try write("ignored", to: "tree/notes.txt")
+        let tree = scratch.appendingPathComponent("tree")
+        try FileManager.default.createSymbolicLink(at: tree.appendingPathComponent("sub/loop"), withDestinationURL: tree)
+        try FileManager.default.createSymbolicLink(at: tree.appendingPathComponent("c.yaml"), withDestinationURL: tree.appendingPathComponent("b.yaml"))
+        let result = try mlenv("check", "--format", "json", tree.path, stdoutOnly: true)
+        XCTAssertTrue(result.output.contains(#""files": 3"#), result.output)
+        XCTAssertTrue(result.output.contains("E305"), "b.yaml and the link c.yaml to it share a name: \(result.output)")
+    }
+
     func testVersionAndHelp() throws {
         let version = try mlenv("--version")
         XCTAssertEqual(version.status, 0)

@@ -2,7 +2,11 @@
 /// from shared/reference through `Catalog/Data/*.yaml`; `--catalog FILE` adds more.
 public struct Catalog: Sendable {
     /// Images whose contents are known (NGC framework containers, and a team's own).
-    public var images: [CatalogImage] = []
+    public var images: [CatalogImage] = [] {
+        didSet { imageIndex = Self.index(images) }
+    }
+    /// `images` by canonical repository and tag, first entry wins: every spec looks its base up.
+    private var imageIndex: [String: Int] = [:]
     /// PyTorch releases and their wheels.
     public var pytorch: [PyTorchRelease] = []
     /// TensorFlow's tested configurations.
@@ -41,12 +45,24 @@ public struct Catalog: Sendable {
     /// The catalog entry for an image reference, comparing registry and repository the way
     /// Docker does (`python` is `docker.io/library/python`).
     public func image(_ reference: ImageReference) -> CatalogImage? {
-        images.first { $0.reference.canonicalRepository == reference.canonicalRepository && $0.reference.tag == reference.tag }
-            ?? images.first { entry in
-                // `-igpu` variants ship what their plain tag ships.
-                guard let tag = reference.tag, tag.hasSuffix("-igpu") else { return false }
-                return entry.reference.canonicalRepository == reference.canonicalRepository && entry.reference.tag == String(tag.dropLast(5))
-            }
+        let repository = reference.canonicalRepository
+        if let index = imageIndex[Self.key(repository, reference.tag)] { return images[index] }
+        // `-igpu` variants ship what their plain tag ships.
+        guard let tag = reference.tag, tag.hasSuffix("-igpu") else { return nil }
+        return imageIndex[Self.key(repository, String(tag.dropLast(5)))].map { images[$0] }
+    }
+
+    private static func key(_ repository: String, _ tag: String?) -> String {
+        repository + "\u{0}" + (tag ?? "")
+    }
+
+    private static func index(_ images: [CatalogImage]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, image) in images.enumerated() {
+            let key = key(image.reference.canonicalRepository, image.reference.tag)
+            if index[key] == nil { index[key] = position }
+        }
+        return index
     }
 
     /// The toolkit entry for a CUDA version: the exact release, else the newest update of the

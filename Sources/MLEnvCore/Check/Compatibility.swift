@@ -94,8 +94,13 @@ enum Compatibility {
     /// Whether `version` (a framework version such as NGC's `2.1.0a0+32f93b1`) is the release
     /// the spec asks for with `prefix` (`2.1` means any 2.1.x).
     static func matches(_ version: PEP440Version, prefix: String) -> Bool {
-        guard let wanted = PEP440Version(prefix) else { return false }
-        return version.hasReleasePrefix(wanted.release)
+        matcher(prefix)(version)
+    }
+
+    /// `matches` with the prefix parsed once, for filtering a catalog table.
+    static func matcher(_ prefix: String) -> (PEP440Version) -> Bool {
+        guard let wanted = PEP440Version(prefix)?.release else { return { _ in false } }
+        return { $0.hasReleasePrefix(wanted) }
     }
 
     /// `major.minor` of a Python version.

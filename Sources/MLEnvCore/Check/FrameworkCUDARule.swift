@@ -12,7 +12,7 @@ enum FrameworkCUDARule {
         }
         switch framework {
         case .pytorch:
-            let releases = context.catalog.pytorch.filter { Compatibility.matches($0.version, prefix: prefix) }
+            let releases = context.catalog.pytorch.filter { [matches = Compatibility.matcher(prefix)] in matches($0.version) }
             let known = releases.flatMap { $0.cudaWheels.compactMap(\.known) }
             guard !known.isEmpty else { return }
             let variant = Compatibility.pytorchVariant(cuda)
@@ -25,7 +25,7 @@ enum FrameworkCUDARule {
             context.report(.frameworkCUDA, "no PyTorch \(prefix) wheel exists for CUDA \(cuda.prefix(2)); PyTorch \(prefix) is built for CUDA \(offered)",
                            at: declared, notes: notes, fix: fix)
         case .tensorflow:
-            let builds = context.catalog.tensorflow.filter { $0.package == "tensorflow" && Compatibility.matches($0.version, prefix: prefix) }
+            let builds = context.catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in $0.package == "tensorflow" && matches($0.version) }
                 .compactMap(\.cuda.known)
             guard let built = builds.max() else { return }
             if builds.contains(where: { $0.major == cuda.major && $0.minor == cuda.minor }) { return }
@@ -37,7 +37,7 @@ enum FrameworkCUDARule {
                                at: declared, notes: notes, fix: "use CUDA \(built)")
             }
         case .jax:
-            let releases = context.catalog.jax.filter { Compatibility.matches($0.version, prefix: prefix) }
+            let releases = context.catalog.jax.filter { [matches = Compatibility.matcher(prefix)] in matches($0.version) }
             let majors = Set(releases.flatMap(\.cudaMajors))
             guard !majors.isEmpty, !majors.contains(cuda.major) else { return }
             context.report(.frameworkCUDA, "JAX \(prefix) has CUDA wheels for CUDA \(majors.sorted().map(String.init).joined(separator: ", ")), not CUDA \(cuda.major)",

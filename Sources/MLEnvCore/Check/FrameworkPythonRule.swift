@@ -37,15 +37,15 @@ enum FrameworkPythonRule {
     static func pythonRanges(_ framework: FrameworkName, _ prefix: String, catalog: Catalog) -> [PythonRange] {
         switch framework {
         case .pytorch:
-            return catalog.pytorch.filter { Compatibility.matches($0.version, prefix: prefix) }
+            return catalog.pytorch.filter { [matches = Compatibility.matcher(prefix)] in matches($0.version) }
                 .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
                 .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
         case .tensorflow:
-            return catalog.tensorflow.filter { $0.package == "tensorflow" && Compatibility.matches($0.version, prefix: prefix) }
+            return catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in $0.package == "tensorflow" && matches($0.version) }
                 .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
                 .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
         case .jax:
-            return catalog.jax.filter { Compatibility.matches($0.version, prefix: prefix) }
+            return catalog.jax.filter { [matches = Compatibility.matcher(prefix)] in matches($0.version) }
                 .compactMap { $0.pythonMinimum.known.map { PythonRange(minimum: $0, maximum: nil) } }
         case .none:
             return []

@@ -11,13 +11,20 @@ public struct TextFormatter: DiagnosticFormatter {
 
     public func format(_ diagnostics: [Diagnostic], fileCount: Int, sources: [String: String]) -> String {
         var lines: [String] = []
-        var sourceLines: [String: [Substring]] = [:]
+        // Where each line of a file starts, in UTF-8 bytes: found once per file, by bytes.
+        var lineStarts: [String: [Int]] = [:]
         func line(_ number: Int, of file: String) -> Substring? {
-            if sourceLines[file] == nil, let text = sources[file] {
-                sourceLines[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let text = sources[file] else { return nil }
+            if lineStarts[file] == nil {
+                var starts = [0]
+                for (offset, byte) in text.utf8.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+                lineStarts[file] = starts
             }
-            guard let all = sourceLines[file], number >= 1, number <= all.count else { return nil }
-            return all[number - 1]
+            guard let starts = lineStarts[file], number >= 1, number <= starts.count else { return nil }
+            let utf8 = text.utf8
+            let start = utf8.index(utf8.startIndex, offsetBy: starts[number - 1])
+            let end = number < starts.count ? utf8.index(utf8.startIndex, offsetBy: starts[number] - 1) : utf8.endIndex
+            return Substring(text.utf8[start..<end])
         }
         for diagnostic in diagnostics {
             let severity = paint(diagnostic.severity.rawValue, diagnostic.severity)

@@ -3,7 +3,8 @@ enum AutoBase {
     static func choose(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
         let framework = spec.framework?.name.value
         let candidates = catalog.images.filter { framework == nil || framework == FrameworkName.none || $0.framework == framework }
-        let scored = candidates.map { ($0, problems(with: $0, for: spec, catalog: catalog, host: host)) }
+        let frameworkMatches = spec.framework?.version.map { Compatibility.matcher($0.value) }
+        let scored = candidates.map { ($0, problems(with: $0, for: spec, catalog: catalog, host: host, frameworkMatches: frameworkMatches)) }
         let fitting = scored.filter { $0.1.isEmpty }.map(\.0)
         if let best = fitting.max(by: { order($0) < order($1) }) {
             let reason = "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
@@ -25,11 +26,13 @@ enum AutoBase {
 
     /// What an image would need changed to fit; empty when it fits. Unknown facts do not fit:
     /// auto must not choose an image it cannot vouch for.
-    static func problems(with image: CatalogImage, for spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> [String] {
+    /// `frameworkMatches` is the spec's framework version as a matcher, parsed once for all images.
+    static func problems(with image: CatalogImage, for spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?,
+                         frameworkMatches: ((PEP440Version) -> Bool)?) -> [String] {
         var problems: [String] = []
-        if let prefix = spec.framework?.version?.value, let framework = image.framework {
+        if let prefix = spec.framework?.version?.value, let framework = image.framework, let frameworkMatches {
             switch image.frameworkVersion.known {
-            case let version? where Compatibility.matches(version, prefix: prefix): break
+            case let version? where frameworkMatches(version): break
             case let version?: problems.append("\(framework.displayName) \(prefix) (it has \(version))")
             case nil: problems.append("a confirmed \(framework.displayName) version")
             }

@@ -104,10 +104,12 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+// Character classes through `asciiValue`: comparing Characters compares strings, which made
+// these a tenth of `check`'s time.
 extension Character {
-    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    var isASCIILetter: Bool { asciiValue.map { (0x61...0x7A).contains($0 | 0x20) } ?? false }
+    var isASCIIDigit: Bool { asciiValue.map { (0x30...0x39).contains($0) } ?? false }
     var isASCIIAlnum: Bool { isASCIILetter || isASCIIDigit }
-    var isLowerAlnum: Bool { ("a"..."z").contains(self) || isASCIIDigit }
+    var isLowerAlnum: Bool { asciiValue.map { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) } ?? false }
     var isWordCharacter: Bool { isASCIIAlnum || self == "_" }
 }

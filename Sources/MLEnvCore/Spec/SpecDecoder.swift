@@ -81,6 +81,10 @@ extension NodeDecoder {
         guard let pair = fields.take("description") else { return nil }
         if pair.value.isNull { return nil }
         guard let text = text(pair.value, "description") else { return nil }
+        let plain = text.value.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+        if plain, !text.value.isEmpty, !text.value.hasPrefix(" "), !text.value.hasSuffix(" "), !text.value.contains("  ") {
+            return noTrailingBackslash(text, "description") ? text.value : nil
+        }
         let folded = text.value.split(whereSeparator: { $0.isWhitespace || $0.isNewline || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } })
             .joined(separator: " ")
         guard noTrailingBackslash(Located(folded, at: text.location), "description") else { return nil }
@@ -106,6 +110,7 @@ extension NodeDecoder {
     /// Text without control characters; tabs and (when allowed) line breaks excepted.
     mutating func plainText(_ value: Located<String>, _ path: String, allowNewlines: Bool) -> Bool {
         for scalar in value.value.unicodeScalars {
+            if (0x20...0x7E).contains(scalar.value) { continue }
             let isControl = scalar.properties.generalCategory == .control
                 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x85
             if !isControl || scalar == "\t" || (allowNewlines && scalar == "\n") { continue }

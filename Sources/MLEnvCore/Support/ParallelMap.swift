@@ -4,7 +4,7 @@ extension Array where Element: Sendable {
     /// `map` on every core: the transform runs concurrently, the results keep their order.
     /// For independent, pure work (rendering each team's files); a plan of 1,000 teams is
     /// rendered by both cores of a small CI machine instead of one.
-    func parallelMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
+    public func parallelMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
         guard count > 1 else { return map(transform) }
         let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
         results.initialize(repeating: nil)

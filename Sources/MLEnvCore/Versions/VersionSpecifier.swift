@@ -13,8 +13,9 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
     /// Whether the version ends in `.*` (only with == and !=).
     public var wildcard: Bool
 
-    /// The parsed version; nil only for `===` with a non-PEP 440 string.
-    public var version: PEP440Version? { PEP440Version(versionText) }
+    /// The parsed version; nil only for `===` with a non-PEP 440 string. Parsed once: the
+    /// rules ask for it many times per requirement.
+    public let version: PEP440Version?
 
     /// Parses `op version`; nil when malformed.
     public init?(op: String, version: String) {
@@ -22,8 +23,9 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
         self.op = parsed
         wildcard = version.hasSuffix(".*")
         versionText = wildcard ? String(version.dropLast(2)) : version
+        self.version = PEP440Version(versionText)
         if parsed == .arbitrary { return }
-        guard let value = PEP440Version(versionText) else { return nil }
+        guard let value = self.version else { return nil }
         if wildcard && !(parsed == .equal || parsed == .notEqual) { return nil }
         if wildcard && (value.pre != nil || value.post != nil || value.dev != nil || !value.local.isEmpty) { return nil }
         if parsed == .compatible && value.release.count < 2 { return nil }
