@@ -46,6 +46,7 @@ final class DiagnosticCodeTests: XCTestCase {
         ("E130", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\npackages:\n  pip: [\"torch==2.3.0\"]\n", ["E130@5:9"]),
         ("E131", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nframework: tensorflow\n", ["E131@4:12"]),
         ("E133", "mlenv: 1\nname: team\nbase: python:3.11\nslurm: {runtime: singularity, time: \"1:2:3:4\"}\nkubernetes: {namespace: ML}\n", ["E133@4:18", "E133@4:37", "E133@5:25"]),
+        ("E134", "mlenv: 1\nname: team\nbase: debian:12-slim\npython: \"3.10\"\n", ["E134@4:9"]),
         ("E201", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.2.2-runtime-ubuntu22.04\nframework: {name: tensorflow, version: \"2.15\"}\npython: \"3.12\"\ncuda: \"12.2\"\n", ["E201@5:9"]),
         ("E202", "mlenv: 1\nname: team\nbase: nvidia/cuda:12.4.1-runtime-ubuntu22.04\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.10\"\ncuda: \"12.4\"\n", ["E202@6:7"]),
         ("E203", "mlenv: 1\nname: team\nbase: nvcr.io/nvidia/pytorch:23.10-py3\nframework: {name: pytorch, version: \"2.2\"}\npython: \"3.8\"\ncuda: \"12.1\"\n", ["E203@4:37", "E203@5:9", "E203@6:7"]),

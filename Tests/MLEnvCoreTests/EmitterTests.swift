@@ -76,6 +76,20 @@ final class EmitterTests: XCTestCase {
         XCTAssertFalse(ngc.contains("venv"))
     }
 
+    /// Plain `ubuntu` and `debian` images have no Python: mlenv installs it (it used to assume
+    /// unknown bases had one, and the build failed at `pip install`).
+    func testPythonIsInstalledOnBareUbuntuAndDebian() {
+        let jammy = generate("mlenv: 1\nname: t\nbase: ubuntu:22.04\npython: \"3.10\"\ncuda: none\n")["Dockerfile"]!
+        XCTAssertTrue(jammy.contains("apt-get install -y --no-install-recommends ca-certificates python3.10 python3.10-venv"), jammy)
+        let noble = generate("mlenv: 1\nname: t\nbase: ubuntu:noble\npython: \"3.11\"\ncuda: none\n")["Dockerfile"]!
+        XCTAssertTrue(noble.contains("ppa:deadsnakes/ppa") && noble.contains("(ubuntu24.04 ships 3.12)"), noble)
+        let bookworm = generate("mlenv: 1\nname: t\nbase: debian:bookworm-slim\npython: \"3.11\"\ncuda: none\n")["Dockerfile"]!
+        XCTAssertTrue(bookworm.contains("install Debian 12's Python 3.11") && bookworm.contains("python3.11 python3.11-venv"), bookworm)
+        XCTAssertEqual(triples(diagnostics("mlenv: 1\nname: t\nbase: ubuntu:22.04\ncuda: none\n")), ["E128@3:7"], "say which Python")
+        XCTAssertEqual(triples(diagnostics("mlenv: 1\nname: t\nbase: ubuntu:22.04\npython: \"3.10\"\ncuda: none\n")), [],
+                       "a known OS image is not `unknown` (N101)")
+    }
+
     func testJupyterIsAddedOnlyWhenTheBaseLacksIt() {
         XCTAssertNil(generate(minimalSpec + "jupyter: true\n")["requirements.txt"], "NGC images ship JupyterLab")
         let plain = generate("mlenv: 1\nname: t\nbase: python:3.11\njupyter: true\n")

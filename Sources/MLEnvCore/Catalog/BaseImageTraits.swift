@@ -11,6 +11,10 @@ public struct BaseImageTraits: Sendable, Equatable {
         case cuda = "NVIDIA CUDA"
         /// `python:3.11-slim` and friends: Debian with CPython, no CUDA.
         case python = "Python"
+        /// `ubuntu:22.04`: the bare OS, no Python.
+        case ubuntu = "Ubuntu"
+        /// `debian:12-slim`: the bare OS, no Python.
+        case debian = "Debian"
         /// Anything else.
         case unknown = "unknown"
     }
@@ -49,6 +53,18 @@ public struct BaseImageTraits: Sendable, Equatable {
             return cudaTraits(tag: tag)
         case "docker.io/library/python":
             return pythonTraits(tag: tag)
+        case "docker.io/library/ubuntu":
+            let release = tag.split(separator: "-").first.map(String.init) ?? tag
+            let codenames = ["bionic": "18.04", "focal": "20.04", "jammy": "22.04", "noble": "24.04"]
+            let version = codenames[release] ?? (NodeDecoder.isDottedVersion(release, parts: 2...2) ? release : nil)
+            return BaseImageTraits(family: .ubuntu, shipsPython: false, shipsJupyter: false,
+                                   operatingSystem: version.map { "ubuntu\($0)" }, usesApt: true)
+        case "docker.io/library/debian":
+            let release = tag.split(separator: "-").first.map(String.init) ?? tag
+            let codenames = ["buster": "10", "bullseye": "11", "bookworm": "12", "trixie": "13"]
+            let version = codenames[release] ?? (release.allSatisfy(\.isASCIIDigit) && !release.isEmpty ? release : nil)
+            return BaseImageTraits(family: .debian, shipsPython: false, shipsJupyter: false,
+                                   operatingSystem: version.map { "debian\($0)" }, usesApt: true)
         default:
             return BaseImageTraits(family: .unknown, shipsPython: nil, shipsJupyter: false)
         }
@@ -95,6 +111,18 @@ public struct BaseImageTraits: Sendable, Equatable {
         let os = parts.dropFirst().last { !["slim"].contains($0) }
         return BaseImageTraits(family: .python, shipsPython: true, pythonFromTag: python, shipsJupyter: false,
                                operatingSystem: os, usesApt: alpine || windows ? false : true)
+    }
+
+    /// Debian's own python3 (from Debian's package archive: buster 3.7, bullseye 3.9,
+    /// bookworm 3.11, trixie 3.13). Debian has no PPA for other versions.
+    public static func debianPython(_ operatingSystem: String?) -> String? {
+        switch operatingSystem {
+        case "debian10": "3.7"
+        case "debian11": "3.9"
+        case "debian12": "3.11"
+        case "debian13": "3.13"
+        default: nil
+        }
     }
 
     /// Ubuntu's own python3 for the releases NVIDIA's CUDA images are built on (from Ubuntu's

@@ -6,6 +6,14 @@ extension DiagnosticCode {
             installs the Python the spec asks for, so `python:` is required on such a base: \
             `python: "3.10"`.
             """)
+    static let pythonUnavailable = DiagnosticCode(
+        "E134", .error, name: "python-unavailable", summary: "The base image's OS cannot provide the Python the spec asks for.",
+        explanation: """
+            On a bare OS image mlenv installs Python with apt. Ubuntu bases get any version from \
+            the deadsnakes PPA; Debian has no such archive, so a Debian base offers its own \
+            Python only (Debian 12: 3.11). Ask for that version, or start from \
+            `python:3.X-slim` (Debian with the CPython you want) or an Ubuntu base.
+            """)
     static let unsupportedBaseOS = DiagnosticCode(
         "E129", .error, name: "unsupported-base-os", summary: "The base image does not use apt, which the generated Dockerfile needs.",
         explanation: """
@@ -55,6 +63,12 @@ enum BaseImageRule {
             var fix = "add `python: \"3.10\"`"
             if let python = BaseImageTraits.ubuntuPython(traits.operatingSystem) { fix = "add `python: \"\(python)\"` (the Python of \(traits.operatingSystem!))" }
             context.report(.pythonRequired, "`\(image)` has no Python; say which version to install with `python:`", at: baseLocation, fix: fix)
+        }
+        if traits.family == .debian, let python = spec.python, let native = BaseImageTraits.debianPython(traits.operatingSystem),
+           python.value.split(separator: ".").prefix(2).joined(separator: ".") != native {
+            context.report(.pythonUnavailable, "`\(image)` offers Python \(native) only; Debian has no archive of other Python versions (Ubuntu has the deadsnakes PPA)",
+                           at: python.location, notes: [context.baseNote],
+                           fix: "write `python: \"\(native)\"`, or use `python:\(python.value)-slim` or an Ubuntu base")
         }
         if traits.usesApt == false {
             context.report(.unsupportedBaseOS, "`\(image)` does not use apt (\(traits.operatingSystem ?? "not Debian or Ubuntu")); mlenv generates Dockerfiles for Debian and Ubuntu bases",

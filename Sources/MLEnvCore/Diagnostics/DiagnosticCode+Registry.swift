@@ -10,7 +10,7 @@ extension DiagnosticCode {
         .invalidPipRequirement, .invalidAptPackage, .invalidAddress, .missingFile, .invalidPath,
         .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver,
         .duplicateEntry, .autoBaseUnavailable, .pythonRequired, .unsupportedBaseOS,
-        .frameworkReinstalled, .frameworkMismatch, .notAnEnvironment, .invalidClusterSetting, .invalidCatalog,
+        .frameworkReinstalled, .frameworkMismatch, .notAnEnvironment, .invalidClusterSetting, .pythonUnavailable, .invalidCatalog,
         .frameworkPython, .frameworkCUDA, .imageMismatch, .pipConflict, .driverTooOld, .gpuUnsupported,
         .unknownBaseImage, .autoBaseChosen, .unverified,
         .frameworkCUDAMinor, .secondFramework, .redundantFramework, .driverCompatibility,

@@ -63,9 +63,12 @@ enum DockerfileEmitter {
         let minor = python.split(separator: ".").prefix(2).joined(separator: ".")
         let interpreter = "python\(minor)"
         let packages = "\(interpreter) \(interpreter)-venv"
-        if let native = BaseImageTraits.ubuntuPython(traits.operatingSystem), native == minor {
+        let native = BaseImageTraits.ubuntuPython(traits.operatingSystem) ?? BaseImageTraits.debianPython(traits.operatingSystem)
+        if traits.family == .debian || native == minor {
+            // Debian has no PPA: its own Python, which BaseImageRule checked is the one asked for.
+            let osName = traits.operatingSystem.map { $0.hasPrefix("debian") ? "Debian " + $0.dropFirst(6) : $0 } ?? "the base image"
             return [
-                "reason": "The base image has no Python: install \(traits.operatingSystem!)'s Python \(minor) into a virtual environment.",
+                "reason": "The base image has no Python: install \(osName)'s Python \(minor) into a virtual environment.",
                 "bootstrapPackages": "ca-certificates \(packages)",
                 "interpreter": interpreter,
             ]
