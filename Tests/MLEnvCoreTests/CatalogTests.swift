@@ -110,6 +110,10 @@ final class CatalogTests: XCTestCase {
         let none = MLEnv.check([SourceFile(path: "spec.yaml", text: spec + "python: \"3.7\"\n")], files: InMemoryFiles())
         XCTAssertEqual(none.diagnostics.first?.code, .autoBaseUnavailable)
         XCTAssertEqual(none.diagnostics.first?.notes.count, 3)
+        let notes = none.diagnostics.first?.notes.map(\.message) ?? []
+        XCTAssertTrue(notes.allSatisfy { $0.hasPrefix("`nvcr.io/nvidia/pytorch:") && $0.contains("` would need ") }, "\(notes)")
+        XCTAssertTrue(notes.contains { $0.contains("would need Python 3.7 (your spec asks for it; it comes with 3.") }
+                      || notes.contains { $0.contains("would need a confirmed Python version") }, "\(notes)")
     }
 
     func testUserCatalogAddsImages() throws {

@@ -3,19 +3,20 @@ enum AutoBase {
     static func choose(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
         let framework = spec.framework?.name.value
         let candidates = catalog.images.filter { framework == nil || framework == FrameworkName.none || $0.framework == framework }
-        let frameworkMatches = spec.framework?.version.map { Compatibility.matcher($0.value) }
-        let scored = candidates.map { ($0, problems(with: $0, for: spec, catalog: catalog, host: host, frameworkMatches: frameworkMatches)) }
+        // What the spec asks for, parsed once for every candidate image.
+        let wanted = Wanted(spec: spec, host: host, catalog: catalog)
+        let scored = candidates.map { ($0, problems(with: $0, wanted: wanted)) }
         let fitting = scored.filter { $0.1.isEmpty }.map(\.0)
         if let best = fitting.max(by: { order($0) < order($1) }) {
             let reason = "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
             let environment = Resolver.environment(spec, image: best.reference, catalog: catalog, choice: reason)
             return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
         }
-        let nearest = scored.sorted { a, b in
-            a.1.count != b.1.count ? a.1.count < b.1.count : order(a.0) > order(b.0)
+        let nearest = scored.map { ($0.0, $0.1, order($0.0)) }.sorted { a, b in
+            a.1.count != b.1.count ? a.1.count < b.1.count : a.2 > b.2
         }.prefix(3)
-        let notes = nearest.map { entry, problems in
-            DiagnosticNote("`\(entry.reference)` would need " + problems.joined(separator: " and "))
+        let notes = nearest.map { entry, problems, _ in
+            DiagnosticNote("`\(entry.reference)` would need " + problems.map { $0.text(wanted) }.joined(separator: " and "))
         }
         let message = candidates.isEmpty
             ? "`base: auto` found no catalog image for \(framework?.displayName ?? "this spec"); name a base image"
@@ -24,47 +25,95 @@ enum AutoBase {
                                  fix: nearest.first.map { "change the spec as noted, or name a base such as `\($0.0.reference)`" })])
     }
 
-    /// What an image would need changed to fit; empty when it fits. Unknown facts do not fit:
-    /// auto must not choose an image it cannot vouch for.
-    /// `frameworkMatches` is the spec's framework version as a matcher, parsed once for all images.
-    static func problems(with image: CatalogImage, for spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?,
-                         frameworkMatches: ((PEP440Version) -> Bool)?) -> [String] {
-        var problems: [String] = []
-        if let prefix = spec.framework?.version?.value, let framework = image.framework, let frameworkMatches {
-            switch image.frameworkVersion.known {
-            case let version? where frameworkMatches(version): break
-            case let version?: problems.append("\(framework.displayName) \(prefix) (it has \(version))")
-            case nil: problems.append("a confirmed \(framework.displayName) version")
+    /// The spec's constraints, parsed once.
+    struct Wanted {
+        var frameworkPrefix: String?
+        var frameworkMatches: ((PEP440Version) -> Bool)?
+        var python: DottedVersion?
+        var cuda: DottedVersion?
+        var usesGPUs: Bool
+        var host: HostSpec?
+        var gpu: GPUModel?
+        var driver: DottedVersion?
+        var catalog: Catalog
+
+        init(spec: EnvironmentSpec, host: HostSpec?, catalog: Catalog) {
+            frameworkPrefix = spec.framework?.version?.value
+            frameworkMatches = frameworkPrefix.map(Compatibility.matcher)
+            python = spec.python.flatMap { DottedVersion($0.value) }
+            if case .version(let text)? = spec.cuda?.value { cuda = DottedVersion(text) }
+            usesGPUs = spec.gpus.value != GPURequest.none
+            self.host = host
+            gpu = host?.gpuModel.flatMap { catalog.gpu(named: $0.value) }
+            driver = host?.driver.flatMap { DottedVersion($0.value) }
+            self.catalog = catalog
+        }
+    }
+
+    /// One thing an image would need changed; its text is written only for the images a
+    /// diagnostic names.
+    enum Problem {
+        case framework(FrameworkName, has: PEP440Version?)
+        case python(has: DottedVersion?)
+        case cuda(has: DottedVersion?)
+        case cudaForHost
+        case driver(required: DottedVersion)
+        case gpus(toolkit: DottedVersion)
+
+        func text(_ wanted: Wanted) -> String {
+            let hostName = wanted.host?.name.value ?? "the host"
+            switch self {
+            case .framework(let framework, let version?): return "\(framework.displayName) \(wanted.frameworkPrefix ?? "") (it has \(version))"
+            case .framework(let framework, nil): return "a confirmed \(framework.displayName) version"
+            case .python(let shipped?): return "Python \(wanted.python.map { "\($0)" } ?? "") (your spec asks for it; it comes with \(shipped))"
+            case .python(nil): return "a confirmed Python version"
+            case .cuda(let shipped?): return "CUDA \(wanted.cuda.map { "\($0)" } ?? "") (it has \(shipped))"
+            case .cuda(nil): return "a confirmed CUDA version"
+            case .cudaForHost: return "a confirmed CUDA version to check against the host"
+            case .driver(let required): return "driver \(required) (\(hostName) has \(wanted.driver.map { "\($0)" } ?? "?"))"
+            case .gpus(let toolkit): return "GPUs its CUDA \(toolkit) supports (\(hostName) has \(wanted.gpu?.name ?? "?"))"
             }
         }
-        if let python = spec.python.flatMap({ DottedVersion($0.value) }) {
+    }
+
+    /// What an image would need changed to fit; empty when it fits. Unknown facts do not fit:
+    /// auto must not choose an image it cannot vouch for.
+    static func problems(with image: CatalogImage, wanted: Wanted) -> [Problem] {
+        var problems: [Problem] = []
+        if let frameworkMatches = wanted.frameworkMatches, let framework = image.framework {
+            switch image.frameworkVersion.known {
+            case let version? where frameworkMatches(version): break
+            case let version?: problems.append(.framework(framework, has: version))
+            case nil: problems.append(.framework(framework, has: nil))
+            }
+        }
+        if let python = wanted.python {
             switch image.python.known {
             case let shipped? where Compatibility.minor(shipped) == Compatibility.minor(python): break
-            case let shipped?: problems.append("Python \(python) (your spec asks for it; it comes with \(shipped))")
-            case nil: problems.append("a confirmed Python version")
+            case let shipped?: problems.append(.python(has: shipped))
+            case nil: problems.append(.python(has: nil))
             }
         }
         var toolkit = image.cuda.known
-        if case .version(let text)? = spec.cuda?.value, let cuda = DottedVersion(text) {
+        if let cuda = wanted.cuda {
             switch image.cuda.known {
             case let shipped? where shipped.starts(with: cuda): break
-            case let shipped?: problems.append("CUDA \(cuda) (it has \(shipped))")
-            case nil: problems.append("a confirmed CUDA version")
+            case let shipped?: problems.append(.cuda(has: shipped))
+            case nil: problems.append(.cuda(has: nil))
             }
             toolkit = toolkit ?? cuda
         }
-        if host != nil, toolkit == nil, spec.gpus.value != GPURequest.none {
-            problems.append("a confirmed CUDA version to check against the host")
+        if wanted.host != nil, toolkit == nil, wanted.usesGPUs {
+            problems.append(.cudaForHost)
         }
-        if let host, let toolkit {
-            let gpu = host.gpuModel.flatMap { catalog.gpu(named: $0.value) }
-            if let driver = host.driver.flatMap({ DottedVersion($0.value) }),
-               case .tooOld(let required) = Compatibility.driver(driver, runs: toolkit, catalog: catalog, image: image, gpu: gpu) {
-                problems.append("driver \(required) (\(host.name.value) has \(driver))")
+        if wanted.host != nil, let toolkit {
+            if let driver = wanted.driver,
+               case .tooOld(let required) = Compatibility.driver(driver, runs: toolkit, catalog: wanted.catalog, image: image, gpu: wanted.gpu) {
+                problems.append(.driver(required: required))
             }
-            if let gpu {
-                switch Compatibility.toolkit(toolkit, supports: gpu, catalog: catalog) {
-                case .tooNew, .dropped: problems.append("GPUs its CUDA \(toolkit) supports (\(host.name.value) has \(gpu.name))")
+            if let gpu = wanted.gpu {
+                switch Compatibility.toolkit(toolkit, supports: gpu, catalog: wanted.catalog) {
+                case .tooNew, .dropped: problems.append(.gpus(toolkit: toolkit))
                 default: break
                 }
             }
