@@ -6,8 +6,8 @@ enum AutoBase {
         // What the spec asks for, parsed once for every candidate image.
         let wanted = Wanted(spec: spec, host: host, catalog: catalog)
         let scored = candidates.map { ($0, problems(with: $0, wanted: wanted)) }
-        let fitting = scored.filter { $0.1.isEmpty }.map(\.0)
-        if let best = fitting.max(by: { order($0) < order($1) }) {
+        let fitting = scored.filter { $0.1.isEmpty }.map { ($0.0, order($0.0)) }
+        if let best = fitting.max(by: { $0.1 < $1.1 })?.0 {
             let reason = "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
             let environment = Resolver.environment(spec, image: best.reference, catalog: catalog, choice: reason)
             return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])

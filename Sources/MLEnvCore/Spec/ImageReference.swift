@@ -29,7 +29,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a reference; returns nil for anything Docker would refuse.
     public init?(parsing text: String) {
-        guard !text.isEmpty, text.count <= 255 else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 255 else { return nil }
         var rest = Substring(text)
         if let at = rest.firstIndex(of: "@") {
             let digest = rest[rest.index(after: at)...]
@@ -56,24 +56,26 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func isPathComponent(_ part: Substring) -> Bool {
-        // [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*
-        guard let first = part.first, let last = part.last, first.isLowerAlnum, last.isLowerAlnum else { return false }
-        var previous: Character = first
+        // [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*, read as bytes.
+        let bytes = part.utf8
+        func lowerAlnum(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) }
+        guard let first = bytes.first, let last = bytes.last, lowerAlnum(first), lowerAlnum(last) else { return false }
+        var previous = first
         var underscores = 0
-        for character in part {
-            if character.isLowerAlnum {
+        for byte in bytes {
+            if lowerAlnum(byte) {
                 underscores = 0
-            } else if character == "_" {
+            } else if byte == UInt8(ascii: "_") {
                 underscores += 1
-                if underscores > 2 || previous == "." || previous == "-" { return false }
-            } else if character == "." {
-                if !previous.isLowerAlnum { return false }
-            } else if character == "-" {
-                if previous == "." || previous == "_" { return false }
+                if underscores > 2 || previous == UInt8(ascii: ".") || previous == UInt8(ascii: "-") { return false }
+            } else if byte == UInt8(ascii: ".") {
+                if !lowerAlnum(previous) { return false }
+            } else if byte == UInt8(ascii: "-") {
+                if previous == UInt8(ascii: ".") || previous == UInt8(ascii: "_") { return false }
             } else {
                 return false
             }
-            previous = character
+            previous = byte
         }
         return true
     }
@@ -92,8 +94,11 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
 
     static func isTag(_ part: Substring) -> Bool {
         // [\w][\w.-]{0,127}
-        guard let first = part.first, part.count <= 128, first.isWordCharacter else { return false }
-        return part.allSatisfy { $0.isWordCharacter || $0 == "." || $0 == "-" }
+        func word(_ byte: UInt8) -> Bool {
+            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "_")
+        }
+        guard let first = part.utf8.first, part.utf8.count <= 128, word(first) else { return false }
+        return part.utf8.allSatisfy { word($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
     }
 
     static func isDigest(_ part: Substring) -> Bool {

@@ -67,8 +67,8 @@ struct NodeDecoder {
 
     /// Reports every key of `fields` that no decoder asked for, with the nearest known key.
     mutating func reportUnknownKeys(_ fields: FieldSet) {
-        for pair in fields.pairs where !fields.known.contains(pair.key) {
-            let known = fields.known.sorted()
+        for pair in fields.untaken {
+            let known = Array(Set(fields.known)).sorted()
             var message = "unknown key `\(pair.key)`" + (fields.path.isEmpty ? "" : " in `\(fields.path)`")
             if let suggestion = EditDistance.closest(to: pair.key, among: known) {
                 message += "; did you mean `\(suggestion)`?"
@@ -88,18 +88,29 @@ struct FieldSet {
     /// Where the mapping starts.
     let location: SourceLocation
     let pairs: [YAMLPair]
-    private(set) var known: Set<String> = []
+    /// The keys asked for, in order: what the mapping may hold.
+    private(set) var known: [String] = []
+    /// Which pairs a decoder took.
+    private var taken: [Bool]
 
     init(path: String, location: SourceLocation, pairs: [YAMLPair]) {
         self.path = path
         self.location = location
         self.pairs = pairs
+        taken = Array(repeating: false, count: pairs.count)
     }
 
     /// The entry for `key`, marking `key` as one this mapping may hold.
     mutating func take(_ key: String) -> YAMLPair? {
-        known.insert(key)
-        return pairs.first { $0.key == key }
+        known.append(key)
+        guard let index = pairs.firstIndex(where: { $0.key == key }) else { return nil }
+        taken[index] = true
+        return pairs[index]
+    }
+
+    /// The entries no decoder asked for (the YAML reader has refused duplicate keys).
+    var untaken: [YAMLPair] {
+        zip(pairs, taken).compactMap { $1 ? nil : $0 }
     }
 
     /// The dotted path of a key in this mapping.

@@ -7,20 +7,37 @@ public struct DottedVersion: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// Parses `N(.N)*`; nil otherwise.
     public init?(_ text: String) {
-        let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard !pieces.isEmpty, pieces.count <= 6 else { return nil }
+        // Read from the bytes: versions are compared for every catalog entry of every spec.
         var parts: [Int] = []
-        for piece in pieces {
-            guard !piece.isEmpty, piece.count <= 9, piece.allSatisfy(\.isASCIIDigit), let value = Int(piece) else { return nil }
-            parts.append(value)
+        var value = 0, digits = 0
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                guard digits < 9 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+            } else if byte == 0x2E && digits > 0 && parts.count < 5 {
+                parts.append(value)
+                value = 0
+                digits = 0
+            } else {
+                return nil
+            }
         }
+        guard digits > 0 else { return nil }
+        parts.append(value)
+        self.parts = parts
+        self.text = text
+    }
+
+    private init(parts: [Int], text: String) {
         self.parts = parts
         self.text = text
     }
 
     /// The first `count` parts (`12.2.2` -> `12.2`).
     public func prefix(_ count: Int) -> DottedVersion {
-        DottedVersion(parts.prefix(count).map(String.init).joined(separator: "."))!
+        let kept = Array(parts.prefix(count))
+        return DottedVersion(parts: kept, text: kept.map(String.init).joined(separator: "."))
     }
 
     /// The major version.
