@@ -27,6 +27,8 @@ fail() {
 
 cleanup() {
   local status=$?
+  # The Slurm cluster, when the test got that far (its harness stops only what it started).
+  if declare -F slurm_stop >/dev/null; then slurm_stop || true; fi
   if ((status != 0)) && [[ -f "$work/dockerd.log" ]]; then
     printf '\n== engine log (last 40 lines)\n' >&2
     tail -n 40 "$work/dockerd.log" >&2 || true
@@ -54,7 +56,7 @@ trap 'printf "e2e: FAILED at line %s: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
 step "tools"
 missing=()
-for tool in dockerd:docker.io debootstrap:debootstrap curl:curl; do
+for tool in dockerd:docker.io debootstrap:debootstrap curl:curl slurmctld:slurm-wlm munged:munge; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
 done
 if ((${#missing[@]})); then
@@ -194,3 +196,57 @@ grep -qE 'six==1.17.0|six-1.17.0' "$work/build3.log" || fail "the pip layer did 
 step "run.sh down leaves no container"
 as_user "$script" down >/dev/null
 [[ -z "$("$docker_bin" ps -aq --filter "name=$container")" ]] || fail "a container is left after down"
+
+step "Slurm: the generated job.sbatch on a real one-node cluster (docker runtime)"
+# The same environment as a batch job: two of the test cluster's GPUs (declared in its
+# gres.conf, no hardware behind them), one CPU, 512 MiB, a command instead of Jupyter.
+cat >"$project/specs/e2e-slurm.yaml" <<EOF
+mlenv: 1
+name: e2e-$run_id
+base: $base
+python: "$python3_version"
+cuda: none
+gpus: 2
+volumes: ["./data:/workspace/data"]
+command: ["python3", "-c", "import os; open('/workspace/data/from-slurm.txt', 'w').write('slurm'); print('job ran in', os.getcwd(), 'as', os.getuid())"]
+resources: {cpus: 1, memory: 512m}
+slurm: {runtime: docker}
+EOF
+"$mlenv" generate --catalog "$project/catalog.yaml" "$project/specs/e2e-slurm.yaml" -o "$project/out-slurm" --target slurm >/dev/null
+chmod -R a+rX "$project"
+chmod a+w "$project/out-slurm"
+# The engine has no NVIDIA runtime, and this machine lacks CAP_SYS_RESOURCE, so runc cannot
+# raise RLIMIT_MEMLOCK: a wrapper records the arguments job.sbatch gives the engine and passes
+# them on without --gpus and the memlock ulimit, so that the flags from Slurm's allocation can
+# be checked and the container still runs.
+cat >"$work/docker-no-gpu" <<'EOF'
+#!/usr/bin/env bash
+printf '%s\n' "$@" >"${MLENV_E2E_ENGINE_LOG:?}"
+args=()
+while (($#)); do
+  if [[ "$1" == --gpus ]]; then shift 2; continue; fi
+  if [[ "$1" == --ulimit && "${2:-}" == memlock=* ]]; then shift 2; continue; fi
+  args+=("$1")
+  shift
+done
+exec /usr/bin/docker "${args[@]}"
+EOF
+chmod 755 "$work/docker-no-gpu"
+engine_log="$work/engine-args.txt"
+touch "$engine_log"
+chown "$user" "$engine_log"
+# shellcheck source=Tests/slurm/cluster.sh
+source "$repo/Tests/slurm/cluster.sh"
+trap 'exit 130' INT
+trap 'exit 143' TERM
+slurm_start "$work/slurm"
+job_output="$(cd "$project/out-slurm" && DOCKER_HOST="$DOCKER_HOST" MLENV_ENGINE="$work/docker-no-gpu" \
+  MLENV_E2E_ENGINE_LOG="$engine_log" slurm_run_job job.sbatch --uid="$user")" || fail "the Slurm job failed"
+grep -q "job ran in /workspace as $(id -u "$user")" "$job_output" || { cat "$job_output" >&2; fail "the job's output lacks the command's line"; }
+[[ "$(stat -c %U "$project/specs/data/from-slurm.txt")" == "$user" ]] || fail "the job's file does not belong to $user"
+engine_args="$(tr '\n' ' ' <"$engine_log")"
+[[ "$engine_args" == *'--gpus "device=0,1"'* ]] || fail "the job did not pass Slurm's two GPUs to the engine: $engine_args"
+[[ "$engine_args" == *"--cpus 1 "* && "$engine_args" == *"--memory 512m "* ]] || fail "the job did not pass its resources: $engine_args"
+[[ "$engine_args" == *"--ulimit memlock=-1"* ]] || fail "no memlock ulimit with GPUs: $engine_args"
+[[ -z "$("$docker_bin" ps -aq --filter "name=mlenv-e2e-$run_id-")" ]] || fail "the job left a container"
+slurm_stop
