@@ -115,6 +115,17 @@ public enum MLEnv {
         return (resolved, diagnostics + context.diagnostics)
     }
 
+    /// Starts parsing the templates `targets` need, in the background: a caller about to
+    /// generate saves their parsing time (most of a one-spec `generate`) by calling this first.
+    public static func prepareTemplates(for targets: Set<Target>) {
+        var names = ["Dockerfile", "run.sh", "requirements.txt"]
+        if targets.contains(.kubernetes) { names.append("kubernetes.yaml") }
+        if targets.contains(.slurm) { names.append("job.sbatch") }
+        if targets.contains(.apptainer) { names.append("Apptainer.def") }
+        if targets.contains(.devcontainer) { names.append("devcontainer.json") }
+        TemplateRenderer.shared.prepare(names)
+    }
+
     /// Checks one spec and, when it has no errors, returns the files to write into
     /// `outputDirectory`. Both paths are as the user named them; `workingDirectory` is the
     /// absolute folder they are relative to, so the run script can find the spec's folder.

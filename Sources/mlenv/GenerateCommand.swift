@@ -82,6 +82,7 @@ struct Generation {
     var targets: Set<Target> = [.docker]
 
     func run() throws {
+        MLEnv.prepareTemplates(for: targets)
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: spec, isDirectory: &isFolder), isFolder.boolValue {

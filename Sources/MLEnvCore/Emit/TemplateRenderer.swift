@@ -1,3 +1,4 @@
+import Dispatch
 import Mustache
 import Synchronization
 
@@ -14,6 +15,14 @@ final class TemplateRenderer: Sendable {
         MustacheContentTypes.register(ShellContentType(), named: "SHELL")
         MustacheContentTypes.register(DockerfileContentType(), named: "DOCKERFILE")
         MustacheContentTypes.register(YAMLContentType(), named: "YAML")
+    }
+
+    /// Parses `names` now, on other threads, so that a later `render` finds them ready: the
+    /// CLI starts this before it reads the catalog and the spec.
+    func prepare(_ names: [String]) {
+        for name in names {
+            DispatchQueue.global(qos: .userInitiated).async { _ = self.template(name) }
+        }
     }
 
     /// Renders template `name` (the file name without `.mustache`) with `context`.

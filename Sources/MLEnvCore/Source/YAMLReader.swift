@@ -241,6 +241,9 @@ private struct ReaderState {
         var firstSeen: [String: SourceLocation] = [:]
         var index = 0
         let children = collection.children
+        pairs.reserveCapacity(children.count / 2)
+        // Most mappings are small: comparing keys beats hashing them below a few dozen entries.
+        let hashed = children.count > 64
         while index + 1 < children.count {
             let keyNode = children[index], value = children[index + 1]
             index += 2
@@ -248,13 +251,13 @@ private struct ReaderState {
                 report(.nonScalarKey, "a mapping key must be a plain name, not \(keyNode.kindDescription)", at: keyNode.location)
                 continue
             }
-            if let first = firstSeen[key] {
+            if let first = hashed ? firstSeen[key] : pairs.first(where: { $0.key == key })?.keyLocation {
                 report(.duplicateKey, "duplicate key `\(key)`", at: keyNode.location,
                        notes: [DiagnosticNote("`\(key)` is first set here", file: file, at: first)],
                        fix: "remove one of the two `\(key)` entries")
                 continue
             }
-            firstSeen[key] = keyNode.location
+            if hashed { firstSeen[key] = keyNode.location }
             pairs.append(YAMLPair(key: key, keyLocation: keyNode.location, value: value))
         }
         return YAMLNode(.mapping(pairs), at: collection.location)
