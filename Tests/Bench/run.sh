@@ -127,7 +127,8 @@ declare -A wall cpu usr rss status nruns
 TIMEFORMAT='%3U %3S' # bash's time keyword: user and system time of the run, to the millisecond
 # measure KEY RUNS WARMUPS COMMAND...: whole-process runs; median wall, user+sys and user (us), the
 # peak RSS over all runs (KiB) and the exit status of the last run. $work/out is removed before
-# each run, so commands that write there start from nothing every time.
+# each run, so commands that write there start from nothing every time, and `sync` runs before
+# each timed run.
 measure() {
   local key="$1" n="$2" warm="$3" i t0 t1 rc
   shift 3
@@ -141,6 +142,9 @@ measure() {
   : >"$work/rss"
   for ((i = 0; i < n; i++)); do
     rm -rf "$work/out"
+    # Flush the previous run's writes (and the removal) first: on a VM disk their write-back
+    # otherwise lands in whichever run comes next.
+    sync
     rc=0
     t0=${EPOCHREALTIME/[.,]/}
     { time /usr/bin/time -f '%M' -a -o "$work/rss" "$@" >"$work/stdout" 2>"$work/stderr"; } 2>>"$work/cpus" || rc=$?
