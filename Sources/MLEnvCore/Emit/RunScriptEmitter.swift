@@ -28,11 +28,23 @@ enum RunScriptEmitter {
         }
         context["secrets"] = spec.secrets.map(\.value)
         context["resourceFlags"] = resourceFlags(spec.resources)
-        context["hasRelativeVolumes"] = spec.volumes.contains {
+        context["hasRelativeVolumes"] = hasRelativeVolumes(spec)
+        context["volumes"] = volumeEntries(spec)
+        return TemplateRenderer.shared.render("run.sh", context)
+    }
+
+    /// Whether a volume is relative to the spec's folder (the script then finds that folder).
+    static func hasRelativeVolumes(_ spec: EnvironmentSpec) -> Bool {
+        spec.volumes.contains {
             if case .relativePath = $0.value.source { return true }
             return false
         }
-        context["volumes"] = spec.volumes.map { volume -> [String: Any] in
+    }
+
+    /// The volumes as the scripts' `add_volume`/`add_mount` arguments: kind (`path` or `named`),
+    /// the shell-quoted source (relative paths start at `$SPEC_DIR`), target and mode.
+    static func volumeEntries(_ spec: EnvironmentSpec) -> [[String: Any]] {
+        spec.volumes.map { volume -> [String: Any] in
             let mount = volume.value
             let kind: String, source: String
             switch mount.source {
@@ -45,7 +57,6 @@ enum RunScriptEmitter {
             }
             return ["kind": kind, "source": source, "target": mount.target, "mode": mount.readOnly ? "ro" : "rw"]
         }
-        return TemplateRenderer.shared.render("run.sh", context)
     }
 
     /// The spec's GPU request in the script's own notation (also accepted in MLENV_GPUS).

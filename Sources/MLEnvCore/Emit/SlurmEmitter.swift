@@ -59,20 +59,8 @@ enum SlurmEmitter {
             context["jupyter"] = ["app": jupyter.lab ? "lab" : "notebook", "path": jupyter.lab ? "lab" : "tree",
                                   "port": String(jupyter.port.value)]
         }
-        context["hasRelativeVolumes"] = spec.volumes.contains {
-            if case .relativePath = $0.value.source { return true }
-            return false
-        }
-        context["volumes"] = spec.volumes.map { volume -> [String: Any] in
-            let mount = volume.value
-            let kind: String, source: String
-            switch mount.source {
-            case .absolutePath(let path): (kind, source) = ("path", Quoting.shell(SpecPaths.normalize(path)))
-            case .relativePath(let path): (kind, source) = ("path", "\"$SPEC_DIR\"/" + Quoting.shell(SpecPaths.normalize(path)))
-            case .named(let volumeName): (kind, source) = ("named", Quoting.shell(volumeName))
-            }
-            return ["kind": kind, "source": source, "target": mount.target, "mode": mount.readOnly ? "ro" : "rw"]
-        }
+        context["hasRelativeVolumes"] = RunScriptEmitter.hasRelativeVolumes(spec)
+        context["volumes"] = RunScriptEmitter.volumeEntries(spec)
         return TemplateRenderer.shared.render("job.sbatch", context)
     }
 }

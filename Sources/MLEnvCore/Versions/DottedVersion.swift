@@ -8,14 +8,22 @@ public struct DottedVersion: Hashable, Comparable, Sendable, CustomStringConvert
     /// Parses `N(.N)*`; nil otherwise.
     public init?(_ text: String) {
         // Read from the bytes: versions are compared for every catalog entry of every spec.
+        guard let parts = Self.numbers(text, maximumParts: 6, maximumDigits: 9) else { return nil }
+        self.parts = parts
+        self.text = text
+    }
+
+    /// `[12, 2, 2]` for `12.2.2`: numbers of at most `maximumDigits` digits joined by single
+    /// dots, read from the bytes; nil for anything else.
+    static func numbers(_ text: String, maximumParts: Int, maximumDigits: Int) -> [Int]? {
         var parts: [Int] = []
         var value = 0, digits = 0
         for byte in text.utf8 {
             if byte >= 0x30 && byte <= 0x39 {
-                guard digits < 9 else { return nil }
+                guard digits < maximumDigits else { return nil }
                 value = value * 10 + Int(byte - 0x30)
                 digits += 1
-            } else if byte == 0x2E && digits > 0 && parts.count < 5 {
+            } else if byte == 0x2E && digits > 0 && parts.count < maximumParts - 1 {
                 parts.append(value)
                 value = 0
                 digits = 0
@@ -25,8 +33,7 @@ public struct DottedVersion: Hashable, Comparable, Sendable, CustomStringConvert
         }
         guard digits > 0 else { return nil }
         parts.append(value)
-        self.parts = parts
-        self.text = text
+        return parts
     }
 
     private init(parts: [Int], text: String) {

@@ -24,7 +24,7 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
     /// Parses a version; nil when it is not PEP 440.
     public init?(_ text: String) {
         // Most versions are plain releases (`2.1.0`): read those from the bytes directly.
-        if let plain = Self.plainRelease(text) {
+        if let plain = DottedVersion.numbers(text, maximumParts: .max, maximumDigits: 18) {
             epoch = 0
             release = plain
             local = []
@@ -84,29 +84,6 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
         }
         if take(["dev"]) != nil { dev = number() ?? 0 }
         guard s.isEmpty else { return nil }
-    }
-
-    /// `[2, 1, 0]` for `2.1.0`; nil unless the text is only numbers of at most 18 digits
-    /// joined by single dots.
-    static func plainRelease(_ text: String) -> [Int]? {
-        var release: [Int] = []
-        var value = 0, digits = 0
-        for byte in text.utf8 {
-            if byte >= 0x30 && byte <= 0x39 {
-                guard digits < 18 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-                digits += 1
-            } else if byte == 0x2E && digits > 0 {
-                release.append(value)
-                value = 0
-                digits = 0
-            } else {
-                return nil
-            }
-        }
-        guard digits > 0 else { return nil }
-        release.append(value)
-        return release
     }
 
     /// Creates a release version such as 2.1.0.
