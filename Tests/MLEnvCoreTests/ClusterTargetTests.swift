@@ -93,4 +93,43 @@ final class ClusterTargetTests: XCTestCase {
         guard case .failure(let error) = Target.parseList("docker,nomad") else { return XCTFail("nomad is no target") }
         XCTAssertEqual(error.name, "nomad")
     }
+
+    func testServiceNamesStartWithALetter() {
+        let spec = "mlenv: 1\nname: 3d-vision\nbase: nvcr.io/nvidia/pytorch:23.10-py3\ngpus: 1\njupyter: true\n"
+        XCTAssertEqual(generateDiagnostics(spec, targets: [.kubernetes]), ["E404@2:7"])
+        XCTAssertEqual(generateDiagnostics(spec, targets: [.slurm, .devcontainer]), [])
+    }
+
+    func testSlurmImagesInEachRuntimesNotation() throws {
+        // The value bash gives IMAGE, with the script's folder at /jobs/vision.
+        func image(_ slurm: String) throws -> String {
+            let script = try XCTUnwrap(generate(minimalSpec + "gpus: 1\nslurm: \(slurm)\n", targets: [.slurm])["job.sbatch"])
+            let lines = script.split(separator: "\n").filter { $0.hasPrefix("IMAGE=") || $0.hasPrefix("[[ -n \"$IMAGE\" ]]") }
+            XCTAssertEqual(lines.count, 2)
+            return try runProcess("/bin/bash", ["-c", "HERE=/jobs/vision\n" + lines.joined(separator: "\n") + "\nprintf %s \"$IMAGE\""]).output
+        }
+        // enroot reads REGISTRY#IMAGE; without `#` it would pull the name from Docker Hub.
+        XCTAssertEqual(try image("{image: registry.example.com/ml/vision:1.0}"), "registry.example.com#ml/vision:1.0")
+        XCTAssertEqual(try image("{image: vision.sqsh}"), "/jobs/vision/vision.sqsh")
+        XCTAssertEqual(try image("{image: /shared/images/vision.sqsh}"), "/shared/images/vision.sqsh")
+        XCTAssertEqual(try image("{}"), "/jobs/vision/team.sqsh")
+        XCTAssertEqual(try image("{runtime: apptainer, image: nvcr.io/nvidia/pytorch:23.10-py3}"), "docker://nvcr.io/nvidia/pytorch:23.10-py3")
+        XCTAssertEqual(try image("{runtime: docker, image: registry.example.com/ml/vision:1.0}"), "registry.example.com/ml/vision:1.0")
+        let digest = "registry.example.com/ml/vision@sha256:" + String(repeating: "ab", count: 32)
+        XCTAssertEqual(triples(diagnostics(minimalSpec + "slurm: {image: \"\(digest)\"}\n")), ["E133@4:16"])
+        XCTAssertEqual(triples(diagnostics(minimalSpec + "slurm: {runtime: docker, image: vision.sif}\n")), ["E133@4:33"])
+    }
+
+    func testDevContainerMountsAreAbsoluteAndPinnedGPUsStayPinned() throws {
+        let text = minimalSpec + "gpus: [1, 2]\nvolumes: [\"./data:/data\", \"/scratch:/scratch:ro\"]\n"
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(generate(text, targets: [.devcontainer])[".devcontainer/devcontainer.json"]).utf8)) as? [String: Any])
+        XCTAssertEqual(json["mounts"] as? [String], ["source=${localWorkspaceFolder}/../../specs/data,target=/data,type=bind",
+                                                     "source=/scratch,target=/scratch,type=bind,readonly"])
+        // hostRequirements.gpu makes the CLI add --gpus all, which would undo the pinning.
+        XCTAssertNil(json["hostRequirements"])
+        XCTAssertTrue((json["runArgs"] as? [String] ?? []).contains(#""device=1,2""#))
+        let all = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(generate(minimalSpec, targets: [.devcontainer])[".devcontainer/devcontainer.json"]).utf8)) as? [String: Any])
+        XCTAssertEqual((all["hostRequirements"] as? [String: Any])?["gpu"] as? Bool, true)
+        XCTAssertFalse((all["runArgs"] as? [String] ?? []).contains("--gpus"))
+    }
 }

@@ -472,7 +472,10 @@ slurm_stop() {
   ctld="$(_slurm_daemon_pid slurmctld "$_slurm_ctld_pid")"
   slurmd="$(_slurm_daemon_pid slurmd "$_slurm_slurmd_pid")"
   munged="$(_slurm_daemon_pid munged "$_slurm_munged_pid")"
-  if _slurm_alive "$ctld" && _slurm_alive "$slurmd"; then
+  if _slurm_alive "$ctld" && _slurm_alive "$slurmd" && [[ -n "$dir" ]]; then
+    # Only this cluster's queue, also from a shell without SLURM_CONF (never the machine's Slurm).
+    local SLURM_CONF="$dir/slurm.conf"
+    export SLURM_CONF
     jobs="$(squeue -h -o %i 2>/dev/null | tr '\n' ' ')" || jobs=""
     if [[ -n "${jobs// /}" ]]; then
       _slurm_log "cancelling jobs still in the queue: $jobs"

@@ -21,6 +21,11 @@ enum ClusterRule {
                 break
             }
         }
+        if targets.contains(.kubernetes), spec.command == nil, spec.jupyter != nil, spec.name.value.first?.isASCIIDigit == true {
+            diagnostics.append(Diagnostic(
+                .serviceName, "Kubernetes Service names start with a letter; `\(spec.name.value)` names the Jupyter Service",
+                file: file, at: spec.name.location, fix: "start the name with a letter"))
+        }
         for volume in spec.volumes {
             let mount = volume.value
             if targets.contains(.kubernetes), spec.kubernetes.storage == .hostpath, case .relativePath(let path) = mount.source {
@@ -53,6 +58,13 @@ extension DiagnosticCode {
             `gpus: [0, 1]` pins devices on one host. Kubernetes and Slurm choose the devices \
             themselves, so the generated manifests ask for as many GPUs as the list names. \
             Write a count (`gpus: 2`) to say that any GPUs will do.
+            """)
+    static let serviceName = DiagnosticCode(
+        "E404", .error, name: "service-name", summary: "The spec's name cannot name a Kubernetes Service.",
+        explanation: """
+            The Jupyter Service is named after the spec, and Kubernetes Service names are DNS \
+            labels that start with a letter (RFC 1035), unlike image and pod names, which may \
+            start with a digit. Rename the spec, e.g. `3d-vision` to `vision-3d`.
             """)
     static let volumeUnsupported = DiagnosticCode(
         "E403", .error, name: "volume-unsupported", summary: "A volume cannot be mounted the way the target runs containers.",

@@ -17,6 +17,6 @@ extension DiagnosticCode {
         .unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage,
         .lockMismatch, .lockMissing, .invalidLock, .lockStale,
         .gpuClash, .gpuShared, .gpuOvercommit, .portClash, .portOutsideRange, .duplicateName, .gpuIndexOutOfRange, .hostIncomplete,
-        .gpuCountNeeded, .gpuIndicesIgnored, .volumeUnsupported,
+        .gpuCountNeeded, .gpuIndicesIgnored, .volumeUnsupported, .serviceName,
     ]
 }

@@ -20,6 +20,8 @@ enum ApptainerEmitter {
             if case .relativePath = $0.value.source { return true }
             return false
         }
+        // The image is read-only: a folder beside the image is the writable working folder.
+        context["workdirBind"] = Quoting.shell("workdir:\(spec.workdir.value)")
         context["binds"] = spec.volumes.compactMap { volume -> String? in
             let mount = volume.value
             switch mount.source {

@@ -9,9 +9,11 @@ enum DevContainerEmitter {
         case .size(let size): runArgs.append("--shm-size=\(size)")
         case .hostIPC: runArgs.append("--ipc=host")
         }
+        // `hostRequirements.gpu` makes the Dev Containers CLI add `--gpus all` itself, which
+        // would undo a count or pinned devices on a shared server: it is set for `gpus: all`
+        // only, and the others pass their own `--gpus`.
         switch spec.gpus.value {
-        case .none: break
-        case .all: runArgs += ["--gpus", "all"]
+        case .none, .all: break
         case .count(let count): runArgs += ["--gpus", String(count)]
         case .devices(let devices): runArgs += ["--gpus", "\"device=\(devices.map(String.init).joined(separator: ","))\""]
         }
@@ -25,7 +27,10 @@ enum DevContainerEmitter {
             switch mount.source {
             case .absolutePath(let path): return "source=\(SpecPaths.normalize(path)),target=\(mount.target),type=bind\(readOnly)"
             case .relativePath(let path):
-                let source = SpecPaths.normalize("${localWorkspaceFolder}/\(specFolderFromOutput)/\(path)")
+                // Docker needs an absolute source: the workspace folder (this output folder) and
+                // the way from it to the spec's folder.
+                let fromHere = SpecPaths.normalize("\(specFolderFromOutput)/\(path)")
+                let source = fromHere.hasPrefix("/") ? fromHere : "${localWorkspaceFolder}/" + fromHere
                 return "source=\(source),target=\(mount.target),type=bind\(readOnly)"
             case .named(let name): return "source=\(name),target=\(mount.target),type=volume\(readOnly)"
             }
@@ -38,7 +43,7 @@ enum DevContainerEmitter {
             "runArgs": runArgs.map(Quoting.json).joined(separator: ", "),
             "mounts": mounts.map(Quoting.json).joined(separator: ", "),
             "hasMounts": !mounts.isEmpty,
-            "gpus": spec.gpus.value != .none,
+            "gpus": spec.gpus.value == .all,
         ]
         if let jupyter = spec.jupyter {
             // Jupyter is the container's own command (the Dockerfile's CMD), with the token

@@ -41,6 +41,9 @@ enum KubernetesEmitter {
         var limits: [[String: String]] = []
         var requests: [[String: String]] = []
         if gpuCount > 0 { limits.append(["key": "nvidia.com/gpu", "value": String(gpuCount)]) }
+        // NGC images set NVIDIA_VISIBLE_DEVICES=all: on nodes whose default runtime is NVIDIA's,
+        // a pod asking for no GPU would otherwise see them all.
+        context["noGPUs"] = gpuCount == 0
         if let cpus = spec.resources.cpus?.value {
             limits.append(["key": "cpu", "value": String(cpus)])
             requests.append(["key": "cpu", "value": String(cpus)])

@@ -49,7 +49,7 @@ enum SlurmEmitter {
             "apptainer": runtime == .apptainer,
             "engine": runtime == .docker || runtime == .podman,
         ]
-        context["imageDefault"] = options.image.map { Quoting.shell($0.value) } ?? defaultImage
+        context["imageDefault"] = options.image.map { imageArgument($0.value, runtime: runtime) } ?? defaultImage
         if let cpus = spec.resources.cpus?.value { context["cpus"] = String(cpus) }
         if let memory = spec.resources.memory?.value { context["memory"] = memory.docker }
         if let command = spec.command?.value {
@@ -62,5 +62,30 @@ enum SlurmEmitter {
         context["hasRelativeVolumes"] = RunScriptEmitter.hasRelativeVolumes(spec)
         context["volumes"] = RunScriptEmitter.volumeEntries(spec)
         return TemplateRenderer.shared.render("job.sbatch", context)
+    }
+
+    /// Whether `slurm.image` names a file (an enroot `.sqsh`, an Apptainer `.sif`) rather than a
+    /// registry image.
+    static func isImageFile(_ image: String) -> Bool {
+        image.hasPrefix("/") || image.hasPrefix("./") || image.hasPrefix("../") || image.hasSuffix(".sqsh") || image.hasSuffix(".sif")
+    }
+
+    /// `slurm.image` as the runtime reads it, shell-quoted: files relative to the script's
+    /// folder; for pyxis `REGISTRY#REPOSITORY:TAG` (enroot's notation: without `#` it pulls from
+    /// Docker Hub); for Apptainer `docker://REFERENCE` (a bare name would be read as a file).
+    static func imageArgument(_ image: String, runtime: SlurmOptions.Runtime) -> String {
+        if isImageFile(image) {
+            return image.hasPrefix("/") ? Quoting.shell(image) : "\"$HERE\"/" + Quoting.shell(image)
+        }
+        switch runtime {
+        case .pyxis:
+            guard let reference = ImageReference(parsing: image) else { return Quoting.shell(image) }
+            let registry = reference.registry.map { $0 + "#" } ?? ""
+            return Quoting.shell(registry + reference.repository + (reference.tag.map { ":" + $0 } ?? ""))
+        case .apptainer:
+            return Quoting.shell("docker://" + image)
+        case .docker, .podman:
+            return Quoting.shell(image)
+        }
     }
 }

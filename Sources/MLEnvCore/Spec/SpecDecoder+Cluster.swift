@@ -126,11 +126,23 @@ extension NodeDecoder {
             }
         }
         if let pair = fields.take("image"), let text = text(pair.value, "slurm.image") {
-            if !text.value.isEmpty, text.value.count <= 1024, text.value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"\"'`$\\,;".unicodeScalars.contains($0) }) {
-                options.image = text
-            } else {
+            let isFile = SlurmEmitter.isImageFile(text.value)
+            let reference = isFile ? nil : ImageReference(parsing: text.value)
+            let plain = !text.value.isEmpty && text.value.count <= 1024
+                && text.value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"\"'`$\\,;".unicodeScalars.contains($0) })
+            if !plain {
                 report(.invalidClusterSetting, "`slurm.image` must be an image reference or a file path without spaces, quotes or commas, not `\(text.value)`",
                        at: text.location)
+            } else if !isFile && reference == nil {
+                report(.invalidClusterSetting, "`slurm.image` is neither an image reference nor a `.sqsh`/`.sif` file: `\(text.value)`", at: text.location)
+            } else if options.runtime == .pyxis, reference?.digest != nil {
+                report(.invalidClusterSetting, "pyxis (enroot) cannot pull an image by digest: `\(text.value)`", at: text.location,
+                       fix: "name a tag, or import the image once with `enroot import` and give the .sqsh file")
+            } else if isFile && [.docker, .podman].contains(options.runtime) {
+                report(.invalidClusterSetting, "`slurm.image` names a file, which \(options.runtime.rawValue) cannot run: `\(text.value)`", at: text.location,
+                       fix: "name an image reference, or use `runtime: pyxis` (.sqsh) or `runtime: apptainer` (.sif)")
+            } else {
+                options.image = text
             }
         }
         return options

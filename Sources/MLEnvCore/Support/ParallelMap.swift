@@ -5,10 +5,15 @@ extension Array where Element: Sendable {
     /// For independent, pure work (rendering each team's files); a plan of 1,000 teams is
     /// rendered by both cores of a small CI machine instead of one.
     public func parallelMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
-        guard count > 1 else { return map(transform) }
+        // A few items are not worth waking other threads for.
+        guard count > 4 else { return map(transform) }
         let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            // The slots hold the results until here: release them, or every result leaks.
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         nonisolated(unsafe) let slots = results
         self.withUnsafeBufferPointer { items in
             nonisolated(unsafe) let items = items
