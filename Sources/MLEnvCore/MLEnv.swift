@@ -53,6 +53,8 @@ public struct GenerateResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// The files to write; empty whenever `diagnostics` holds an error.
     public var outputs: [OutputFile]
+    /// The folder they are for, when the spec decoded as an environment.
+    public var outputDirectory: String?
 }
 
 /// The pipeline: parse, decode, check, emit. Text in, values out; no printing, no file system
@@ -132,6 +134,15 @@ public enum MLEnv {
     public static func generate(_ source: SourceFile, outputDirectory: String, workingDirectory: String,
                                 files: FileSystemView, options: CheckOptions = CheckOptions(),
                                 lock: SourceFile? = nil, locked: Bool = false, targets: Set<Target> = [.docker]) -> GenerateResult {
+        generate(source, outputDirectoryFor: { _ in outputDirectory }, workingDirectory: workingDirectory, files: files,
+                 options: options, lock: lock, locked: locked, targets: targets)
+    }
+
+    /// `generate` into a folder chosen from the decoded spec (`generate FOLDER` names each
+    /// subfolder after the spec's `name`), so the spec is read once.
+    public static func generate(_ source: SourceFile, outputDirectoryFor: (EnvironmentSpec) -> String, workingDirectory: String,
+                                files: FileSystemView, options: CheckOptions = CheckOptions(),
+                                lock: SourceFile? = nil, locked: Bool = false, targets: Set<Target> = [.docker]) -> GenerateResult {
         let result = check([source], files: files, options: options)
         var diagnostics = result.diagnostics
         for case .environment(let spec) in result.files {
@@ -145,14 +156,16 @@ public enum MLEnv {
                                           file: source.path, at: SourceLocation(line: 1, column: 1)))
             return GenerateResult(diagnostics: diagnostics, outputs: [])
         }
+        guard case .environment(let spec) = file else { return GenerateResult(diagnostics: diagnostics, outputs: []) }
+        let outputDirectory = outputDirectoryFor(spec)
         guard !diagnostics.containsErrors, var environment = result.environments.first else {
-            return GenerateResult(diagnostics: diagnostics, outputs: [])
+            return GenerateResult(diagnostics: diagnostics, outputs: [], outputDirectory: outputDirectory)
         }
         if let lockFile { environment = apply(lockFile, to: environment, catalog: options.catalog) }
         let usedLock = lockFile == nil ? nil : lock
         let outputs = artifacts(environment, source: source, extraInputs: usedLock, outputDirectory: outputDirectory,
                                 workingDirectory: workingDirectory, catalog: options.catalog, targets: targets)
-        return GenerateResult(diagnostics: diagnostics, outputs: outputs)
+        return GenerateResult(diagnostics: diagnostics, outputs: outputs, outputDirectory: outputDirectory)
     }
 
 

@@ -113,13 +113,10 @@ struct Generation {
         // Specs are independent: generate them on every core, keeping their order.
         let (output, limit, locked, targets) = (output, knowledge.maxFileSize, locked, targets)
         let results = sources.parallelMap { source -> (String?, GenerateResult) in
-            // The output folder depends on the name, which only decoding tells.
-            let name = MLEnv.load(source, limits: options.limits).0.flatMap { file -> String? in
-                if case .environment(let environment) = file { return environment.name.value }
-                return nil
-            }
-            let folder = (output as NSString).appendingPathComponent(name ?? "")
-            return (name, Self.generate(source, into: folder, options: options, limit: limit, locked: locked, targets: targets))
+            // Each spec into a folder named after it.
+            let result = Self.generate(source, into: { spec in (output as NSString).appendingPathComponent(spec.name.value) },
+                                       options: options, limit: limit, locked: locked, targets: targets)
+            return (result.outputDirectory.map { ($0 as NSString).lastPathComponent }, result)
         }
         for (source, (name, result)) in zip(sources, results) {
             // Host files and catalog files live beside specs; they are not environments to build.
@@ -156,16 +153,16 @@ struct Generation {
     }
 
     func generate(_ source: SourceFile, into folder: String, options: CheckOptions) -> GenerateResult {
-        Self.generate(source, into: folder, options: options, limit: knowledge.maxFileSize, locked: locked, targets: targets)
+        Self.generate(source, into: { _ in folder }, options: options, limit: knowledge.maxFileSize, locked: locked, targets: targets)
     }
 
-    /// One spec, with its lock when there is one beside it.
-    static func generate(_ source: SourceFile, into folder: String, options: CheckOptions, limit: Int, locked: Bool,
+    /// One spec, with its lock when there is one beside it, into the folder `into` chooses.
+    static func generate(_ source: SourceFile, into folder: (EnvironmentSpec) -> String, options: CheckOptions, limit: Int, locked: Bool,
                          targets: Set<Target>) -> GenerateResult {
         let lockPath = LockFile.path(forSpec: source.path)
         let lock = FileManager.default.fileExists(atPath: lockPath)
             ? (try? SourceLoader.load([lockPath], limit: limit))?.first : nil
-        return MLEnv.generate(source, outputDirectory: folder, workingDirectory: FileManager.default.currentDirectoryPath,
+        return MLEnv.generate(source, outputDirectoryFor: folder, workingDirectory: FileManager.default.currentDirectoryPath,
                               files: DiskFiles(), options: options, lock: lock, locked: locked, targets: targets)
     }
 

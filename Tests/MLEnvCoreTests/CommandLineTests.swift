@@ -52,6 +52,29 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.output.contains("E305"), "b.yaml and the link c.yaml to it share a name: \(result.output)")
     }
 
+    func testGenerateFolderWritesOneFolderPerSpec() throws {
+        let output = scratch.appendingPathComponent("all")
+        let result = try mlenv("generate", "specs", "-o", output.path, "--target", "all")
+        XCTAssertEqual(result.status, 0, result.output)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+        XCTAssertEqual(folders, ["nlp", "speech", "vision"], "the host file dgx-01.yaml is skipped")
+        for file in ["Dockerfile", "run.sh", "kubernetes.yaml", "job.sbatch", "Apptainer.def", ".devcontainer/devcontainer.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("vision/\(file)").path), file)
+        }
+        // The same bytes as generating the spec alone into that folder.
+        let alone = scratch.appendingPathComponent("alone/vision")
+        XCTAssertEqual(try mlenv("generate", "specs/vision.yaml", "-o", alone.path, "--target", "all").status, 0)
+        XCTAssertEqual(try Data(contentsOf: output.appendingPathComponent("vision/job.sbatch")), try Data(contentsOf: alone.appendingPathComponent("job.sbatch")))
+
+        let spec = "mlenv: 1\nname: twin\nbase: python:3.11\ncuda: none\n"
+        _ = try write(spec, to: "twins/a.yaml")
+        _ = try write(spec, to: "twins/b.yaml")
+        let twins = try mlenv("generate", scratch.appendingPathComponent("twins").path, "-o", scratch.appendingPathComponent("twins-out").path)
+        XCTAssertEqual(twins.status, 1)
+        XCTAssertTrue(twins.output.contains("are both named `twin`"), twins.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("twins-out").path))
+    }
+
     func testVersionAndHelp() throws {
         let version = try mlenv("--version")
         XCTAssertEqual(version.status, 0)
