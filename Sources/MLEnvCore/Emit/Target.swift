@@ -1,6 +1,6 @@
 /// What `mlenv generate --target` can write. The Dockerfile is part of every target: the
 /// others build their image from it, or (Apptainer) follow it step by step.
-public enum Target: String, Sendable, CaseIterable, Comparable {
+public enum Target: String, Sendable, CaseIterable {
     /// Dockerfile, run.sh and requirements.txt.
     case docker
     /// `kubernetes.yaml`: a Deployment or Job, a Service for Jupyter, PersistentVolumeClaims.
@@ -12,11 +12,7 @@ public enum Target: String, Sendable, CaseIterable, Comparable {
     /// `.devcontainer/devcontainer.json` for VS Code and the Dev Containers CLI.
     case devcontainer
 
-    public static func < (lhs: Target, rhs: Target) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-
-    /// Reads `docker,kubernetes`; nil names the first unknown target.
+    /// Reads `docker,kubernetes` (or `all`); a failure names the first unknown target.
     public static func parseList(_ text: String) -> Result<Set<Target>, UnknownTarget> {
         var targets: Set<Target> = []
         for word in text.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmingSpaces.lowercased() }) {

@@ -88,8 +88,6 @@ public struct KubernetesOptions: Sendable {
     public var storageClass: Located<String>?
     /// `kubernetes.storage_size` of each claim.
     public var storageSize = "10Gi"
-    /// Where `kubernetes:` is written.
-    public var location: SourceLocation?
 
     /// The defaults: PersistentVolumeClaims of 10Gi in the current namespace.
     public init() {}
@@ -118,8 +116,6 @@ public struct SlurmOptions: Sendable {
     /// `slurm.image`: a registry image, an enroot `.sqsh` or an Apptainer `.sif`; by default the
     /// file made from the local build (see the script's header).
     public var image: Located<String>?
-    /// Where `slurm:` is written.
-    public var location: SourceLocation?
 
     /// The defaults: pyxis, the cluster's default partition, account and time limit.
     public init() {}

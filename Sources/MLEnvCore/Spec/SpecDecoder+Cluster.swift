@@ -47,7 +47,6 @@ extension NodeDecoder {
 
     mutating func kubernetes(_ node: YAMLNode) -> KubernetesOptions {
         var options = KubernetesOptions()
-        options.location = node.location
         guard var fields = mapping(node, "kubernetes") else { return options }
         defer { reportUnknownKeys(fields) }
         if let pair = fields.take("namespace"), let text = text(pair.value, "kubernetes.namespace") {
@@ -94,7 +93,6 @@ extension NodeDecoder {
 
     mutating func slurm(_ node: YAMLNode) -> SlurmOptions {
         var options = SlurmOptions()
-        options.location = node.location
         guard var fields = mapping(node, "slurm") else { return options }
         defer { reportUnknownKeys(fields) }
         if let pair = fields.take("runtime"), let text = text(pair.value, "slurm.runtime") {
