@@ -228,6 +228,18 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try mlenv("check", "--max-file-size", "100000000", "--format", "json", path.path).status, 1, "raised: it parses, and is empty")
     }
 
+    func testPipesAreReadWhole() throws {
+        // A pipe has no size to read ahead of time (`mlenv check <(render-spec)`): the reader
+        // must grow past its first buffer and find the error on the last line.
+        let padding = String(repeating: "# padding line that is long enough to matter\n", count: 500)
+        let spec = padding + "mlenv: 1\nname: piped\nbase: python:3.11\ngpus: none\nshm_size: lots\n"
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        let result = try runProcess(Self.binary, ["check", "/dev/stdin"], input: spec, environment: environment)
+        XCTAssertEqual(result.status, 1, result.output)
+        XCTAssertTrue(result.output.contains("/dev/stdin:505:11: error[E"), result.output)
+    }
+
     func testStrictAndQuiet() throws {
         let warned = try write("mlenv: 1\nname: w\nbase: python:latest\ngpus: none\n", to: "w.yaml")
         let plain = try mlenv("check", warned)

@@ -51,6 +51,50 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    /// The parsers read UTF-8 bytes; what they accept and the parts they keep must be what the
+    /// grammar says, non-ASCII text included.
+    func testByteParsersKeepTheirPartsAndRefuseNonASCII() throws {
+        let local = ImageReference(parsing: "localhost:5000/team/img")
+        XCTAssertEqual(local?.registry, "localhost:5000")
+        XCTAssertEqual(local?.repository, "team/img")
+        XCTAssertNil(local?.tag)
+        let digest = String(repeating: "ab", count: 32)
+        let pinned = ImageReference(parsing: "nvcr.io/nvidia/pytorch:23.10-py3@sha256:\(digest)")
+        XCTAssertEqual(pinned?.repository, "nvidia/pytorch")
+        XCTAssertEqual(pinned?.tag, "23.10-py3")
+        XCTAssertEqual(pinned?.digest, "sha256:\(digest)")
+        XCTAssertEqual(ImageReference(parsing: "a__b/c-d.e:tag_1.0")?.repository, "a__b/c-d.e")
+        XCTAssertEqual(ImageReference(parsing: "team/img")?.registry, nil, "no dot, colon or localhost: a path, not a registry")
+        for bad in ["pythön:3.11", "python:3.11\u{301}", "nvcr.iö/nvidia/x", "python@sha256:\(String(repeating: "０", count: 32))",
+                    "host:99999/img", "-host.io/img"] {
+            XCTAssertNil(ImageReference(parsing: bad), bad)
+        }
+
+        let full = try RequirementParser.parse("  Requests[security, socks] >=2.31,<3 ; python_version < \"3.11\"  ").get()
+        XCTAssertEqual(full.normalizedName, "requests")
+        XCTAssertEqual(full.extras, ["security", "socks"])
+        XCTAssertEqual(full.specifiers.description, ">=2.31,<3")
+        XCTAssertEqual(full.marker, "python_version < \"3.11\"")
+        XCTAssertEqual(full.text, "Requests[security, socks] >=2.31,<3 ; python_version < \"3.11\"")
+        XCTAssertEqual(try RequirementParser.parse("pkg @ https://example.org/p.whl").get().url, "https://example.org/p.whl")
+        for bad in ["nümpy", "numpy\u{00A0}==1", "numpy==1.0é", "pkg @ https://example.org/ü.whl", "numpy; python_versiön < '3'",
+                    "numpy==１"] {
+            if case .success = RequirementParser.parse(bad) { XCTFail("accepted: \(bad)") }
+        }
+
+        for bad in ["gït", "git=1.0é", "git:amd6４"] { XCTAssertNil(NodeDecoder.aptPackage(bad), bad) }
+
+        let volumes = [
+            "./data:/workspace/data:ro": "ok", "/scratch:/scratch": "ok", "cache:/cache": "ok", "./my data:/data": "ok", "my data/x:/data": "E110",
+            "dätä:/data": "E110", "cache:/dätä": "E110", "my data:/data": "E110", "cache:/a/../b": "E110", "cache:/data:rö": "E110",
+            "cache\u{3000}x:/data": "E110",
+        ]
+        for (volume, expected) in volumes {
+            let codes = diagnostics(minimalSpec + "gpus: none\nvolumes: [\"\(volume)\"]\n").filter { $0.severity == .error }.map(\.code.id)
+            XCTAssertEqual(codes.first ?? "ok", expected, volume)
+        }
+    }
+
     func testSizesAddressesAndVersions() {
         for good in ["16g", "512m", "16gb", "1.5G", "64k", "1024"] { XCTAssertTrue(NodeDecoder.isSize(good), good) }
         for bad in ["lots", "16 g", "g", "0", "-1g", "1.2.3g", "16gib"] { XCTAssertFalse(NodeDecoder.isSize(bad), bad) }

@@ -27,32 +27,34 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         return "\(host)/\(repository)"
     }
 
-    /// Parses a reference; returns nil for anything Docker would refuse.
+    /// Parses a reference; returns nil for anything Docker would refuse. Read as bytes: every
+    /// part of a valid reference is ASCII.
     public init?(parsing text: String) {
         guard !text.isEmpty, text.utf8.count <= 255 else { return nil }
         var rest = Substring(text)
-        if let at = rest.firstIndex(of: "@") {
-            let digest = rest[rest.index(after: at)...]
+        if let at = rest.utf8.firstIndex(of: UInt8(ascii: "@")) {
+            let digest = rest[rest.utf8.index(after: at)...]
             guard Self.isDigest(digest) else { return nil }
             self.digest = String(digest)
             rest = rest[..<at]
         }
-        var components = rest.split(separator: "/", omittingEmptySubsequences: false)
-        guard let last = components.last else { return nil }
-        if let colon = last.lastIndex(of: ":") {
-            let tag = last[last.index(after: colon)...]
+        var components = rest.parts(splitAt: UInt8(ascii: "/"))
+        let last = components[components.count - 1]
+        if let colon = last.utf8.lastIndex(of: UInt8(ascii: ":")) {
+            let tag = last[last.utf8.index(after: colon)...]
             guard Self.isTag(tag) else { return nil }
             self.tag = String(tag)
             components[components.count - 1] = last[..<colon]
         }
         if components.count > 1, let first = components.first,
-           first.contains(".") || first.contains(":") || first == "localhost" {
+           first.containsByte(UInt8(ascii: ".")) || first.containsByte(UInt8(ascii: ":")) || first == "localhost" {
             guard Self.isRegistry(first) else { return nil }
             registry = String(first)
             components.removeFirst()
         }
         guard !components.isEmpty, components.allSatisfy(Self.isPathComponent) else { return nil }
-        repository = components.joined(separator: "/")
+        // The path is the text after the registry and before the tag, kept as written.
+        repository = String(text[components[0].startIndex..<components[components.count - 1].endIndex])
     }
 
     static func isPathComponent(_ part: Substring) -> Bool {
@@ -81,31 +83,29 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func isRegistry(_ part: Substring) -> Bool {
-        let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+        let pieces = part.parts(splitAt: UInt8(ascii: ":"))
         guard pieces.count <= 2, let host = pieces.first, !host.isEmpty else { return false }
         if pieces.count == 2 {
             guard let port = Int(pieces[1]), (1...65535).contains(port) else { return false }
         }
-        return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            guard let first = label.first, let last = label.last else { return false }
-            return first.isASCIIAlnum && last.isASCIIAlnum && label.allSatisfy { $0.isASCIIAlnum || $0 == "-" }
+        return host.parts(splitAt: UInt8(ascii: ".")).allSatisfy { label in
+            guard let first = label.utf8.first, let last = label.utf8.last else { return false }
+            return ASCII.isAlnum(first) && ASCII.isAlnum(last) && label.allBytes { ASCII.isAlnum($0) || $0 == UInt8(ascii: "-") }
         }
     }
 
     static func isTag(_ part: Substring) -> Bool {
         // [\w][\w.-]{0,127}
-        func word(_ byte: UInt8) -> Bool {
-            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "_")
-        }
+        func word(_ byte: UInt8) -> Bool { ASCII.isAlnum(byte) || byte == UInt8(ascii: "_") }
         guard let first = part.utf8.first, part.utf8.count <= 128, word(first) else { return false }
-        return part.utf8.allSatisfy { word($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return part.allBytes { word($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
     }
 
     static func isDigest(_ part: Substring) -> Bool {
-        let pieces = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard pieces.count == 2, let algorithm = pieces[0].first, algorithm.isASCIILetter else { return false }
-        return pieces[0].allSatisfy { $0.isASCIIAlnum || "+-._".contains($0) }
-            && pieces[1].count >= 32 && pieces[1].allSatisfy(\.isHexDigit)
+        let pieces = part.parts(splitAt: UInt8(ascii: ":"), maxSplits: 1)
+        guard pieces.count == 2, let algorithm = pieces[0].utf8.first, ASCII.isLetter(algorithm) else { return false }
+        return pieces[0].allBytes { ASCII.isAlnum($0) || ASCII.isOne(of: "+-._", $0) }
+            && pieces[1].utf8.count >= 32 && pieces[1].allBytes(ASCII.isHexDigit)
     }
 }
 

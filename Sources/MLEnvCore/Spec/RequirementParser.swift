@@ -4,60 +4,67 @@
 enum RequirementParser {
     /// The parsed requirement, or a message saying what is wrong.
     static func parse(_ text: String) -> Result<PipRequirement, RequirementError> {
-        var scanner = Scanner(Array(text.unicodeScalars))
+        // The grammar is ASCII, so it is read as UTF-8 bytes: a byte of a non-ASCII character
+        // matches no rule and ends up in an error, as the character would.
+        var scanner = Scanner(Array(text.utf8))
         scanner.skipSpaces()
         guard let name = scanner.name() else {
-            if scanner.peek == "-" { return .failure(RequirementError("pip options such as `\(text.split(separator: " ").first ?? "")` are not requirements; put index settings under `build:`")) }
+            if scanner.peek == UInt8(ascii: "-") { return .failure(RequirementError("pip options such as `\(text.split(separator: " ").first ?? "")` are not requirements; put index settings under `build:`")) }
             return .failure(RequirementError("a requirement starts with a package name"))
         }
         scanner.skipSpaces()
         var requirement = PipRequirement(text: text.trimmingSpaces, normalizedName: normalize(name))
-        if scanner.peek == "[" {
+        if scanner.peek == UInt8(ascii: "[") {
             guard let extras = scanner.extras() else { return .failure(RequirementError("the extras in `[...]` are not a comma-separated list of names")) }
             requirement.extras = extras
             scanner.skipSpaces()
         }
-        if scanner.peek == "@" {
+        if scanner.peek == UInt8(ascii: "@") {
             scanner.advance()
             scanner.skipSpaces()
-            let url = scanner.take { !$0.properties.isWhitespace }
+            // Up to the next space: every byte of a URL is printable ASCII, anything else is refused below.
+            let url = scanner.take { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
             guard url.contains("://") || url.hasPrefix("file:") else { return .failure(RequirementError("`@` must be followed by a URL")) }
             requirement.url = url
-            guard url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`".unicodeScalars.contains($0) }) else {
+            guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !Self.unsafeInURLs.contains($0) }) else {
                 return .failure(RequirementError("the URL contains characters that are not allowed in URLs"))
             }
             let hadSpace = scanner.skipSpaces()
-            if !scanner.atEnd && !(hadSpace && scanner.peek == ";") {
+            if !scanner.atEnd && !(hadSpace && scanner.peek == UInt8(ascii: ";")) {
                 return .failure(RequirementError("a URL must be followed by a space before `;`"))
             }
-        } else if !scanner.atEnd && scanner.peek != ";" {
+        } else if !scanner.atEnd && scanner.peek != UInt8(ascii: ";") {
             guard let specifiers = scanner.versionSpecifiers() else { return .failure(RequirementError("`\(text)` has a malformed version specifier (use e.g. `==1.2`, `>=1.0,<2`, `~=1.4`)")) }
             requirement.specifiers = SpecifierSet(specifiers)
             scanner.skipSpaces()
         }
-        if scanner.peek == ";" {
+        if scanner.peek == UInt8(ascii: ";") {
             scanner.advance()
-            let rest = scanner.rest()
+            let rest = scanner.bytes[scanner.position...]
             var markers = MarkerParser(rest)
-            requirement.marker = String(String.UnicodeScalarView(rest)).trimmingSpaces
+            requirement.marker = String(decoding: rest, as: UTF8.self).trimmingSpaces
             guard markers.parse() else { return .failure(RequirementError("the environment marker after `;` is not valid (e.g. `; python_version < \"3.11\"`)")) }
-            scanner.position = scanner.scalars.count
+            scanner.position = scanner.bytes.count
         }
-        guard scanner.atEnd else { return .failure(RequirementError("unexpected `\(String(String.UnicodeScalarView(scanner.scalars[scanner.position...])))` after the requirement")) }
+        guard scanner.atEnd else { return .failure(RequirementError("unexpected `\(String(decoding: scanner.bytes[scanner.position...], as: UTF8.self))` after the requirement")) }
         return .success(requirement)
     }
 
+    private static let unsafeInURLs = Array("\"'<>\\`".utf8)
+
     /// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`.
     static func normalize(_ name: String) -> String {
-        var result = ""
-        for character in name.lowercased() {
-            if character == "-" || character == "_" || character == "." {
-                if !result.hasSuffix("-") { result.append("-") }
+        // Names are ASCII (the scanner admits nothing else).
+        var result: [UInt8] = []
+        result.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") {
+                if result.last != UInt8(ascii: "-") { result.append(UInt8(ascii: "-")) }
             } else {
-                result.append(character)
+                result.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }
 
@@ -68,56 +75,56 @@ struct RequirementError: Error {
 }
 
 private struct Scanner {
-    let scalars: [Unicode.Scalar]
+    let bytes: [UInt8]
     var position = 0
 
-    init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    var atEnd: Bool { position >= scalars.count }
-    var peek: Unicode.Scalar? { atEnd ? nil : scalars[position] }
+    var atEnd: Bool { position >= bytes.count }
+    var peek: UInt8? { atEnd ? nil : bytes[position] }
     mutating func advance() { position += 1 }
 
     @discardableResult
     mutating func skipSpaces() -> Bool {
         let start = position
-        while let next = peek, next == " " || next == "\t" { advance() }
+        while let next = peek, next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") { advance() }
         return position > start
     }
 
-    mutating func take(while predicate: (Unicode.Scalar) -> Bool) -> String {
-        var text = String.UnicodeScalarView()
-        while let next = peek, predicate(next) {
-            text.append(next)
-            advance()
-        }
-        return String(text)
+    mutating func take(while predicate: (UInt8) -> Bool) -> String {
+        let start = position
+        while let next = peek, predicate(next) { advance() }
+        return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
-    func rest() -> [Unicode.Scalar] { Array(scalars[min(position, scalars.count)...]) }
+    static func isAlnum(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
 
-    static func isAlnum(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    static func isOperator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "~")
     }
 
     /// `[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?`
     mutating func name() -> String? {
         guard let first = peek, Self.isAlnum(first) else { return nil }
-        let text = take { Self.isAlnum($0) || $0 == "." || $0 == "_" || $0 == "-" }
-        guard let last = text.unicodeScalars.last, Self.isAlnum(last) else { return nil }
-        return text
+        let start = position
+        while let next = peek, Self.isAlnum(next) || next == UInt8(ascii: ".") || next == UInt8(ascii: "_") || next == UInt8(ascii: "-") { advance() }
+        guard Self.isAlnum(bytes[position - 1]) else { return nil }
+        return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
     mutating func extras() -> [String]? {
         advance()
         skipSpaces()
         var names: [String] = []
-        if peek == "]" { advance(); return names }
+        if peek == UInt8(ascii: "]") { advance(); return names }
         while true {
             guard let name = name() else { return nil }
             names.append(name)
             skipSpaces()
-            if peek == "]" { advance(); return names }
-            guard peek == "," else { return nil }
+            if peek == UInt8(ascii: "]") { advance(); return names }
+            guard peek == UInt8(ascii: ",") else { return nil }
             advance()
             skipSpaces()
         }
@@ -125,25 +132,37 @@ private struct Scanner {
 
     /// `op version (, op version)*`, optionally in parentheses.
     mutating func versionSpecifiers() -> [VersionSpecifier]? {
-        let parenthesised = peek == "("
+        let parenthesised = peek == UInt8(ascii: "(")
         if parenthesised { advance() }
         var specifiers: [VersionSpecifier] = []
         while true {
             skipSpaces()
-            let op = take { "<>=!~".unicodeScalars.contains($0) }
+            let op = take(while: Self.isOperator)
             skipSpaces()
-            let version = take { Self.isAlnum($0) || "._*+!-".unicodeScalars.contains($0) }
-            guard version.filter({ $0 == "*" }).count <= 1, let specifier = VersionSpecifier(op: op, version: version) else { return nil }
+            let start = position
+            var stars = 0
+            while let next = peek, Self.isAlnum(next) || Self.isVersionPunctuation(next) {
+                if next == UInt8(ascii: "*") { stars += 1 }
+                advance()
+            }
+            let version = String(decoding: bytes[start..<position], as: UTF8.self)
+            guard stars <= 1, let specifier = VersionSpecifier(op: op, version: version) else { return nil }
             specifiers.append(specifier)
             skipSpaces()
-            if peek == "," { advance(); continue }
+            if peek == UInt8(ascii: ",") { advance(); continue }
             break
         }
         if parenthesised {
-            guard peek == ")" else { return nil }
+            guard peek == UInt8(ascii: ")") else { return nil }
             advance()
         }
         return specifiers
+    }
+
+    /// `._*+!-`, the punctuation of a version in a specifier.
+    static func isVersionPunctuation(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "+")
+            || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "-")
     }
 }
 
@@ -160,46 +179,48 @@ private struct MarkerParser {
     var index = 0
     var valid = true
 
-    init(_ scalars: [Unicode.Scalar]) {
-        var i = 0
-        while i < scalars.count {
-            let c = scalars[i]
-            if c == " " || c == "\t" { i += 1; continue }
-            if c == "(" { tokens.append(.open); i += 1; continue }
-            if c == ")" { tokens.append(.close); i += 1; continue }
-            if c == "'" || c == "\"" {
-                guard let end = scalars[(i + 1)...].firstIndex(of: c) else { valid = false; return }
+    init(_ bytes: ArraySlice<UInt8>) {
+        func isWordByte(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let c = bytes[i]
+            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") { i += 1; continue }
+            if c == UInt8(ascii: "(") { tokens.append(.open); i += 1; continue }
+            if c == UInt8(ascii: ")") { tokens.append(.close); i += 1; continue }
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                guard let end = bytes[(i + 1)...].firstIndex(of: c) else { valid = false; return }
                 tokens.append(.string)
                 i = end + 1
                 continue
             }
-            if "<>=!~".unicodeScalars.contains(c) {
-                var op = ""
-                while i < scalars.count, "<>=!~".unicodeScalars.contains(scalars[i]) { op.unicodeScalars.append(scalars[i]); i += 1 }
-                guard ["~=", "==", "!=", "<=", ">=", "<", ">", "==="].contains(op) else { valid = false; return }
+            if Scanner.isOperator(c) {
+                let start = i
+                while i < bytes.endIndex, Scanner.isOperator(bytes[i]) { i += 1 }
+                guard Self.operators.contains(String(decoding: bytes[start..<i], as: UTF8.self)) else { valid = false; return }
                 tokens.append(.op)
                 continue
             }
-            var word = ""
-            while i < scalars.count, ("a"..."z").contains(scalars[i]) || ("A"..."Z").contains(scalars[i]) || scalars[i] == "_" || scalars[i] == "." {
-                word.unicodeScalars.append(scalars[i])
-                i += 1
-            }
-            switch word {
+            let start = i
+            while i < bytes.endIndex, isWordByte(bytes[i]) { i += 1 }
+            switch String(decoding: bytes[start..<i], as: UTF8.self) {
             case "and": tokens.append(.and)
             case "or": tokens.append(.or)
             case "in": tokens.append(.op)
             case "not":
                 // `not in`
                 tokens.append(.op)
-                while i < scalars.count, scalars[i] == " " { i += 1 }
-                guard i + 1 < scalars.count, scalars[i] == "i", scalars[i + 1] == "n" else { valid = false; return }
+                while i < bytes.endIndex, bytes[i] == UInt8(ascii: " ") { i += 1 }
+                guard i + 1 < bytes.endIndex, bytes[i] == UInt8(ascii: "i"), bytes[i + 1] == UInt8(ascii: "n") else { valid = false; return }
                 i += 2
-            case _ where Self.variables.contains(word): tokens.append(.variable)
+            case let word where Self.variables.contains(word): tokens.append(.variable)
             default: valid = false; return
             }
         }
     }
+
+    static let operators: Set<String> = ["~=", "==", "!=", "<=", ">=", "<", ">", "==="]
 
     mutating func parse() -> Bool {
         guard valid, !tokens.isEmpty, expression() else { return false }

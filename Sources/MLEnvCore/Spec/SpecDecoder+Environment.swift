@@ -162,22 +162,22 @@ extension NodeDecoder {
         return (pip, apt)
     }
 
-    /// Debian policy 5.6.1 (names) and 5.6.12 (versions), with `:arch` qualifiers.
+    /// Debian policy 5.6.1 (names) and 5.6.12 (versions), with `:arch` qualifiers; read as bytes.
     static func aptPackage(_ text: String) -> AptPackage? {
-        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = text.parts(splitAt: UInt8(ascii: "="), maxSplits: 1)
         var name = parts[0]
-        if let colon = name.firstIndex(of: ":") {
-            let arch = name[name.index(after: colon)...]
-            guard !arch.isEmpty, arch.allSatisfy({ $0.isLowerAlnum || $0 == "-" }) else { return nil }
+        if let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) {
+            let arch = name[name.utf8.index(after: colon)...]
+            guard !arch.isEmpty, arch.allBytes({ ASCII.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }) else { return nil }
             name = name[..<colon]
         }
-        guard name.count >= 2, let first = name.first, first.isLowerAlnum,
-              name.allSatisfy({ $0.isLowerAlnum || "+-.".contains($0) }) else { return nil }
+        guard name.utf8.count >= 2, let first = name.utf8.first, ASCII.isLowerAlnum(first),
+              name.allBytes({ ASCII.isLowerAlnum($0) || ASCII.isOne(of: "+-.", $0) }) else { return nil }
         var version: String?
         if parts.count == 2 {
             let text = parts[1]
-            guard let first = text.first, first.isASCIIDigit, text.count <= 128,
-                  text.allSatisfy({ $0.isASCIIAlnum || ".+~:-".contains($0) }) else { return nil }
+            guard let first = text.utf8.first, ASCII.isDigit(first), text.utf8.count <= 128,
+                  text.allBytes({ ASCII.isAlnum($0) || ASCII.isOne(of: ".+~:-", $0) }) else { return nil }
             version = String(text)
         }
         return AptPackage(name: String(parts[0]), version: version)
@@ -304,7 +304,7 @@ extension NodeDecoder {
     }
 
     mutating func volume(_ text: Located<String>) -> VolumeMount? {
-        let parts = text.value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let parts = text.value.parts(splitAt: UInt8(ascii: ":"))
         func invalid(_ why: String, fix: String? = nil) -> VolumeMount? {
             report(.invalidVolume, "volume `\(text.value)`: \(why)", at: text.location, fix: fix)
             return nil
@@ -317,21 +317,21 @@ extension NodeDecoder {
             guard parts[2] == "ro" || parts[2] == "rw" else { return invalid("the mode must be `ro` or `rw`, not `\(parts[2])`") }
             readOnly = parts[2] == "ro"
         }
-        let sourceText = parts[0], target = parts[1]
-        guard !sourceText.isEmpty else { return invalid("the source is empty") }
-        guard !sourceText.contains(where: { $0.isWhitespace }) || sourceText.hasPrefix("/") || sourceText.hasPrefix(".") else {
+        let sourceText = String(parts[0]), target = String(parts[1])
+        guard let first = sourceText.utf8.first else { return invalid("the source is empty") }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        guard first == slash || first == dot || !sourceText.containsWhitespace else {
             return invalid("the source contains spaces")
         }
         let source: VolumeMount.Source
-        if sourceText.hasPrefix("~") {
+        if first == UInt8(ascii: "~") {
             return invalid("`~` is not expanded", fix: "write the absolute path, or a path relative to the spec's folder")
-        } else if sourceText.hasPrefix("/") {
+        } else if first == slash {
             source = .absolutePath(sourceText)
-        } else if sourceText.contains("/") || sourceText == "." || sourceText == ".." {
+        } else if sourceText.containsByte(slash) || sourceText == "." || sourceText == ".." {
             source = .relativePath(sourceText)
         } else {
-            guard let first = sourceText.first, first.isASCIIAlnum,
-                  sourceText.allSatisfy({ $0.isASCIIAlnum || "_.-".contains($0) }) else {
+            guard ASCII.isAlnum(first), sourceText.allBytes({ ASCII.isAlnum($0) || ASCII.isOne(of: "_.-", $0) }) else {
                 return invalid("a named volume is letters, digits, `_`, `.` and `-`; write `./\(sourceText)` for a folder beside the spec")
             }
             source = .named(sourceText)
@@ -344,11 +344,9 @@ extension NodeDecoder {
 
     static func isContainerPath(_ text: String) -> Bool {
         // Bytes, not Characters: every spec has several paths, and Character tests are slow.
-        let allowed = text.utf8.allSatisfy { byte in
-            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
-                || byte == 0x2E || byte == 0x5F || byte == 0x2D || byte == 0x2B || byte == 0x40 || byte == 0x2F
-        }
-        return allowed && text.hasPrefix("/") && text.utf8.count <= 4096 && !text.split(separator: "/").contains("..")
+        let allowed = text.allBytes { ASCII.isAlnum($0) || ASCII.isOne(of: "._-+@/", $0) }
+        return allowed && text.utf8.first == UInt8(ascii: "/") && text.utf8.count <= 4096
+            && !text.parts(splitAt: UInt8(ascii: "/")).contains("..")
     }
 
     mutating func containerPath(_ node: YAMLNode, _ path: String) -> Located<String>? {
@@ -370,7 +368,7 @@ extension NodeDecoder {
     static func isSystemPath(_ path: String) -> Bool {
         let system: Set<Substring> = ["bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "root", "run",
                                       "sbin", "sys", "usr", "var", "tmp", "opt", "home", "mnt", "media", "srv"]
-        let parts = path.split(separator: "/")
+        let parts = path.parts(splitAt: UInt8(ascii: "/")).filter { !$0.isEmpty }
         guard let first = parts.first else { return true }
         // Top-level folders are system folders; below them only the OS's own trees are.
         if parts.count == 1 { return system.contains(first) }
