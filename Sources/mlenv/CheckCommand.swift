@@ -33,8 +33,9 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
-        let (options, extraSources, extraDiagnostics) = try knowledge.load()
+        MLEnv.prepareCatalog()
         let sources = try SourceLoader.load(paths, limit: knowledge.maxFileSize)
+        let (options, extraSources, extraDiagnostics) = try knowledge.load()
         let result = MLEnv.check(sources, files: DiskFiles(), options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
         let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
@@ -42,6 +43,8 @@ struct CheckCommand: ParsableCommand {
             .format(shown, fileCount: result.fileCount, sources: SourceLoader.texts(sources + extraSources, for: shown))
         FileHandle.standardOutput.write(Data(report.utf8))
         let failing = diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
-        if failing { throw ExitStatus.problems }
+        // Exit here: freeing every spec, diagnostic and source on the way out of `run` took
+        // 3 ms of a 1,000-spec check, and the process is ending anyway.
+        Foundation.exit(failing ? ExitStatus.problems.rawValue : 0)
     }
 }

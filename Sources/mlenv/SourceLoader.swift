@@ -8,30 +8,40 @@ enum SourceLoader {
     /// Reads the files; reading stops one byte past `limit` (the core then reports the file as
     /// too large), so memory stays bounded whatever a file's size.
     static func load(_ paths: [String], limit: Int = YAMLLimits().maximumBytes) throws -> [SourceFile] {
-        var sources: [SourceFile] = []
+        var files: [String] = []
         for path in paths {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
                 printError("mlenv: error: \(path): no such file or folder")
                 throw ExitStatus.cannotRun
             }
-            let files = isFolder.boolValue ? try yamlFiles(in: path) : [path]
-            if files.isEmpty {
+            let found = isFolder.boolValue ? try yamlFiles(in: path) : [path]
+            if found.isEmpty {
                 printError("mlenv: error: \(path): no *.yaml or *.yml files in this folder")
                 throw ExitStatus.cannotRun
             }
-            for file in files {
-                sources.append(SourceFile(path: file, bytes: try read(file, limit: limit)))
+            files += found
+        }
+        // Read on every core: a CI run reads thousands of small files, and the system calls
+        // are most of the cost. The first file that cannot be read stops the command.
+        let contents = files.parallelMap { file in Result { try read(file, limit: limit) } }
+        var sources: [SourceFile] = []
+        sources.reserveCapacity(files.count)
+        for (file, content) in zip(files, contents) {
+            guard case .success(let bytes) = content else {
+                printError("mlenv: error: \(file): cannot be read")
+                throw ExitStatus.cannotRun
             }
+            sources.append(SourceFile(path: file, bytes: bytes))
         }
         return sources
     }
 
+    /// The file's bytes, up to `limit` + 1; the caller says which file could not be read.
     static func read(_ path: String, limit: Int) throws -> [UInt8] {
         // One open and a read or two: a CI run reads thousands of small specs.
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            printError("mlenv: error: \(path): cannot be read")
             throw ExitStatus.cannotRun
         }
         defer { close(descriptor) }

@@ -217,7 +217,7 @@ final class CommandLineTests: XCTestCase {
 
     func testHugeFilesAreReportedNotRead() throws {
         let path = scratch.appendingPathComponent("huge.yaml")
-        FileManager.default.createFile(atPath: path.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path.path, contents: nil)
         let handle = try FileHandle(forWritingTo: path)
         let chunk = Data(repeating: UInt8(ascii: "#"), count: 1 << 20)
         for _ in 0..<50 { handle.write(chunk) }
@@ -238,6 +238,17 @@ final class CommandLineTests: XCTestCase {
         let result = try runProcess(Self.binary, ["check", "/dev/stdin"], input: spec, environment: environment)
         XCTAssertEqual(result.status, 1, result.output)
         XCTAssertTrue(result.output.contains("/dev/stdin:505:11: error[E"), result.output)
+    }
+
+    func testAFileThatCannotBeOpenedStopsTheCommand() throws {
+        // A socket cannot be opened, even by root (who can read a mode-000 file).
+        _ = try write("mlenv: 1\nname: a\nbase: python:3.11\ngpus: none\n", to: "tree/a.yaml")
+        let socket = scratch.appendingPathComponent("tree/s.yaml").path
+        let made = try runProcess("/usr/bin/python3", ["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", socket])
+        XCTAssertEqual(made.status, 0, made.output)
+        let result = try mlenv("check", scratch.appendingPathComponent("tree").path)
+        XCTAssertEqual(result.status, 2, result.output)
+        XCTAssertTrue(result.output.contains("tree/s.yaml: cannot be read"), result.output)
     }
 
     func testStrictAndQuiet() throws {
