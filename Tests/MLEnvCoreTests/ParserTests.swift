@@ -95,6 +95,26 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    func testDescriptionsAreFoldedAndBlankSetupCommandsRefused() {
+        func description(_ yaml: String) -> String? {
+            guard case .environment(let spec)? = MLEnv.load(SourceFile(path: "s.yaml", text: minimalSpec + "description: \(yaml)\n")).0 else {
+                XCTFail("not decoded: \(yaml)")
+                return nil
+            }
+            return spec.description
+        }
+        XCTAssertEqual(description("\"Vision team: detection models\""), "Vision team: detection models")
+        XCTAssertEqual(description("\" leading, double  and trailing \""), "leading, double and trailing")
+        XCTAssertEqual(description("\"tab\\there\\nand a new line\""), "tab here and a new line")
+        XCTAssertEqual(description("\"héllo  wörld\""), "héllo wörld")
+        XCTAssertNil(description("\"   \""))
+        for blank in ["\"   \"", "\"\\t\\n\"", "\"\\u3000\""] {
+            let codes = diagnostics(minimalSpec + "setup: [\(blank)]\n").map(\.code.id)
+            XCTAssertTrue(codes.contains("E122"), "\(blank): \(codes)")
+        }
+        XCTAssertFalse(diagnostics(minimalSpec + "setup: [\"\\u3000ls\"]\n").map(\.code.id).contains("E122"))
+    }
+
     func testSizesAddressesAndVersions() {
         for good in ["16g", "512m", "16gb", "1.5G", "64k", "1024"] { XCTAssertTrue(NodeDecoder.isSize(good), good) }
         for bad in ["lots", "16 g", "g", "0", "-1g", "1.2.3g", "16gib"] { XCTAssertFalse(NodeDecoder.isSize(bad), bad) }

@@ -69,8 +69,7 @@ public struct Catalog: Sendable {
     /// same major.minor (so `12.2` means the latest 12.2.x listed).
     public func toolkit(_ version: DottedVersion) -> CUDAToolkit? {
         if let exact = toolkits.first(where: { $0.version == version && $0.version.parts.count >= version.parts.count }) { return exact }
-        let minor = version.prefix(2)
-        return toolkits.filter { $0.version.prefix(2) == minor }.max { $0.version < $1.version }
+        return toolkits.filter { $0.version.hasSameMinor(as: version) }.max { $0.version < $1.version }
     }
 
     /// The GPU model a host inventory names (`A100-SXM4-80GB` is the A100).

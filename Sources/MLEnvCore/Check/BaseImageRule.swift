@@ -97,7 +97,7 @@ enum BaseImageRule {
         if let declared = spec.python, let wanted = DottedVersion(declared.value) {
             let shipped: Fact<DottedVersion> = entry?.python ?? traits.pythonFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
             compare(&context, what: "Python", declared: wanted, at: declared.location, shipped: shipped,
-                    alternatives: { $0.python.known.map { Compatibility.minor($0) == Compatibility.minor(wanted) } ?? false })
+                    alternatives: { $0.python.known?.hasSameMinor(as: wanted) ?? false })
         }
         if case .version(let text)? = spec.cuda?.value, let wanted = DottedVersion(text), let location = spec.cuda?.location {
             let shipped: Fact<DottedVersion> = entry?.cuda ?? traits.cudaFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
@@ -127,7 +127,7 @@ enum BaseImageRule {
                         shipped: Fact<DottedVersion>, alternatives: (CatalogImage) -> Bool) {
         let image = context.environment.image
         switch shipped {
-        case .known(let value) where !value.starts(with: declared) && !(what == "Python" && Compatibility.minor(value) == Compatibility.minor(declared) && declared.parts.count <= 2):
+        case .known(let value) where !value.starts(with: declared) && !(what == "Python" && value.hasSameMinor(as: declared) && declared.parts.count <= 2):
             let others = matchingImages(context.catalog, like: image, alternatives)
             context.report(.imageMismatch, "`\(image)` comes with \(what) \(value), not \(declared)", at: location,
                            notes: [context.baseNote],

@@ -37,8 +37,11 @@ enum HygieneRule {
     static func looksSecret(_ variable: EnvVariable) -> Bool {
         let value = variable.value.value
         guard !value.isEmpty else { return false }
-        let words = variable.name.value.uppercased().split(separator: "_").map(String.init)
-        if words.contains(where: secretWords.contains) { return true }
-        return secretPrefixes.contains { value.hasPrefix($0) }
+        // Names are ASCII letters, digits and `_` (the decoder refuses others): read as bytes.
+        for word in variable.name.value.utf8.split(separator: UInt8(ascii: "_")) {
+            let upper = String(decoding: word.map { ASCII.isLower($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
+            if secretWords.contains(upper) { return true }
+        }
+        return secretPrefixes.contains { value.utf8.starts(with: $0.utf8) }
     }
 }

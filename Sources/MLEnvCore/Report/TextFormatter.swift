@@ -16,9 +16,16 @@ public struct TextFormatter: DiagnosticFormatter {
         func line(_ number: Int, of file: String) -> Substring? {
             guard let text = sources[file] else { return nil }
             if lineStarts[file] == nil {
-                var starts = [0]
-                for (offset, byte) in text.utf8.enumerated() where byte == 0x0A { starts.append(offset + 1) }
-                lineStarts[file] = starts
+                func starts(_ bytes: some Collection<UInt8>) -> [Int] {
+                    var starts = [0]
+                    var offset = 0
+                    for byte in bytes {
+                        offset += 1
+                        if byte == 0x0A { starts.append(offset) }
+                    }
+                    return starts
+                }
+                lineStarts[file] = text.utf8.withContiguousStorageIfAvailable(starts) ?? starts(text.utf8)
             }
             guard let starts = lineStarts[file], number >= 1, number <= starts.count else { return nil }
             let utf8 = text.utf8
@@ -67,5 +74,5 @@ public struct TextFormatter: DiagnosticFormatter {
 
 extension String {
     /// Tabs shown as one space each, so the caret lines up with libyaml's column count.
-    var replacingTabs: String { String(map { $0 == "\t" ? " " : $0 }) }
+    var replacingTabs: String { utf8.contains(0x09) ? String(map { $0 == "\t" ? " " : $0 }) : self }
 }

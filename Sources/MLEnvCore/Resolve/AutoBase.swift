@@ -2,16 +2,25 @@
 enum AutoBase {
     static func choose(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
         let framework = spec.framework?.name.value
-        let candidates = catalog.images.filter { framework == nil || framework == FrameworkName.none || $0.framework == framework }
+        func isCandidate(_ image: CatalogImage) -> Bool { framework == nil || framework == FrameworkName.none || image.framework == framework }
         // What the spec asks for, parsed once for every candidate image.
         let wanted = Wanted(spec: spec, host: host, catalog: catalog)
-        let scored = candidates.map { ($0, problems(with: $0, wanted: wanted)) }
-        let fitting = scored.filter { $0.1.isEmpty }.map { ($0.0, order($0.0)) }
-        if let best = fitting.max(by: { $0.1 < $1.1 })?.0 {
+        // The newest image that fits (the first of equals), found without copying the catalog's
+        // images: every `base: auto` spec looks at all of them.
+        var newest: (index: Int, order: DottedVersion)?
+        let images = catalog.images
+        for index in images.indices where isCandidate(images[index]) && problems(with: images[index], wanted: wanted).isEmpty {
+            let order = order(images[index])
+            if newest == nil || newest!.order < order { newest = (index, order) }
+        }
+        if let index = newest?.index {
+            let best = catalog.images[index]
             let reason = "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
             let environment = Resolver.environment(spec, image: best.reference, catalog: catalog, choice: reason)
             return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
         }
+        let candidates = catalog.images.filter(isCandidate)
+        let scored = candidates.map { ($0, problems(with: $0, wanted: wanted)) }
         let nearest = scored.map { ($0.0, $0.1, order($0.0)) }.sorted { a, b in
             a.1.count != b.1.count ? a.1.count < b.1.count : a.2 > b.2
         }.prefix(3)
@@ -89,7 +98,7 @@ enum AutoBase {
         }
         if let python = wanted.python {
             switch image.python.known {
-            case let shipped? where Compatibility.minor(shipped) == Compatibility.minor(python): break
+            case let shipped? where shipped.hasSameMinor(as: python): break
             case let shipped?: problems.append(.python(has: shipped))
             case nil: problems.append(.python(has: nil))
             }

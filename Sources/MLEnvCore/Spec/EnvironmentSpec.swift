@@ -49,7 +49,25 @@ public struct EnvironmentSpec: Sendable {
     /// `slurm:`, with its defaults when absent.
     public var slurm: SlurmOptions
     /// Where each top-level key is written, for notes that point at "the other side".
-    public var keyLocations: [String: SourceLocation]
+    public var keyLocations: KeyLocations
+}
+
+/// Where each key of a mapping is written: a short list searched in order. A spec has a dozen
+/// keys, and a dictionary for them was a quarter of the memory a 1,000-spec check used.
+public struct KeyLocations: Sendable {
+    struct Entry: Sendable {
+        var key: String
+        var location: SourceLocation
+    }
+
+    var entries: [Entry]
+
+    init(_ pairs: [YAMLPair]) {
+        entries = pairs.map { Entry(key: $0.key, location: $0.keyLocation) }
+    }
+
+    /// Where `key` is written; nil when it is not.
+    public subscript(key: String) -> SourceLocation? { entries.first { $0.key == key }?.location }
 }
 
 /// `base:`: an image, or `auto` to let mlenv choose one.

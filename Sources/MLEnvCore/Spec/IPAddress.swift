@@ -6,10 +6,10 @@ enum IPAddress {
     static func isValid(_ text: String) -> Bool { isIPv4(Substring(text)) || isIPv6(text) }
 
     static func isIPv4(_ text: Substring) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let parts = text.parts(splitAt: UInt8(ascii: "."))
         return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCIIDigit)
-                && (part.count == 1 || part.first != "0") && Int(part)! <= 255
+            !part.isEmpty && part.utf8.count <= 3 && part.allBytes(ASCII.isDigit)
+                && (part.utf8.count == 1 || part.utf8.first != UInt8(ascii: "0")) && Int(part)! <= 255
         }
     }
 

@@ -41,7 +41,7 @@ struct NodeDecoder {
 
     /// A whole number written plainly.
     mutating func integer(_ node: YAMLNode, _ path: String) -> Located<Int>? {
-        if case .scalar(let text, .plain) = node.kind, !text.isEmpty, text.count <= 9, text.allSatisfy(\.isASCIIDigit), let value = Int(text) {
+        if case .scalar(let text, .plain) = node.kind, !text.isEmpty, text.utf8.count <= 9, text.allBytes(ASCII.isDigit), let value = Int(text) {
             return Located(value, at: node.location)
         }
         wrongType(path, expected: "a whole number", got: node)
@@ -98,6 +98,7 @@ struct FieldSet {
         self.location = location
         self.pairs = pairs
         taken = Array(repeating: false, count: pairs.count)
+        known.reserveCapacity(pairs.count + 4)
     }
 
     /// The entry for `key`, marking `key` as one this mapping may hold.

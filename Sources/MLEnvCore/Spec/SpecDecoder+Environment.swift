@@ -28,8 +28,7 @@ extension NodeDecoder {
         let kubernetes = fields.take("kubernetes").map { self.kubernetes($0.value) } ?? KubernetesOptions()
         let slurm = fields.take("slurm").map { self.slurm($0.value) } ?? SlurmOptions()
 
-        var keyLocations: [String: SourceLocation] = [:]
-        for pair in fields.pairs { keyLocations[pair.key] = pair.keyLocation }
+        let keyLocations = KeyLocations(fields.pairs)
         guard let name, let base else { return nil }
         let defaultGPUs: GPURequest = cuda?.value == CUDARequest.none ? .none : .all
         return EnvironmentSpec(
@@ -81,11 +80,11 @@ extension NodeDecoder {
     /// A PEP 440 release with an optional pre/post/dev/local suffix (`2.1`, `2.1.0a0+32f93b1`).
     static func isReleaseVersion(_ text: String) -> Bool {
         var release = Substring(text)
-        if let suffixStart = release.firstIndex(where: { !$0.isASCIIDigit && $0 != "." }) {
-            let suffix = release[suffixStart...]
-            guard suffix.allSatisfy({ $0.isASCIIAlnum || "+.-_".contains($0) }), suffix.count <= 64 else { return false }
+        if let suffixStart = text.utf8.firstIndex(where: { !ASCII.isDigit($0) && $0 != UInt8(ascii: ".") }) {
+            let suffix = text.utf8[suffixStart...]
+            guard suffix.count <= 64, suffix.allSatisfy({ ASCII.isAlnum($0) || ASCII.isOne(of: "+.-_", $0) }) else { return false }
             release = release[..<suffixStart]
-            if release.hasSuffix(".") { release = release.dropLast() }
+            if release.utf8.last == UInt8(ascii: ".") { release = release.dropLast() }
         }
         return isDottedVersion(String(release), parts: 1...4)
     }
@@ -187,7 +186,7 @@ extension NodeDecoder {
         switch node.kind {
         case .scalar(let text, .plain) where text == "all": return Located(.all, at: node.location)
         case .scalar(let text, .plain) where text == "none": return Located(.none, at: node.location)
-        case .scalar(let text, _) where !text.isEmpty && text.allSatisfy(\.isASCIIDigit):
+        case .scalar(let text, _) where !text.isEmpty && text.allBytes(ASCII.isDigit):
             guard let count = Int(text), count >= 1, count <= 4096 else {
                 report(.invalidGPUs, "`gpus: \(text)` is not a GPU count from 1 up; write `gpus: none` for no GPUs", at: node.location,
                        fix: text.allSatisfy { $0 == "0" } ? "write `gpus: none`" : nil)
@@ -277,12 +276,13 @@ extension NodeDecoder {
 
     /// Sizes as Docker's go-units reads them: `16g`, `512m`, `16gb`, `1.5g`.
     static func isSize(_ text: String) -> Bool {
-        var body = Substring(text.lowercased())
-        if body.hasSuffix("b") { body = body.dropLast() }
-        if let last = body.last, "kmgt".contains(last) { body = body.dropLast() }
-        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        return !body.isEmpty && parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 12 && $0.allSatisfy(\.isASCIIDigit) }
-            && parts[0].contains(where: { $0 != "0" })
+        // Read as bytes; ASCII letters only are folded to lower case.
+        var body = ArraySlice(text.utf8.map { ASCII.isLetter($0) ? $0 | 0x20 : $0 })
+        if body.last == UInt8(ascii: "b") { body = body.dropLast() }
+        if let last = body.last, ASCII.isOne(of: "kmgt", last) { body = body.dropLast() }
+        let parts = body.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return !body.isEmpty && parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 12 && $0.allSatisfy(ASCII.isDigit) }
+            && parts[0].contains(where: { $0 != UInt8(ascii: "0") })
     }
 
     mutating func volumes(_ node: YAMLNode) -> [Located<VolumeMount>] {
@@ -380,7 +380,7 @@ extension NodeDecoder {
         var result: [EnvVariable] = []
         for pair in fields.pairs {
             let name = Located(pair.key, at: pair.keyLocation)
-            let validName = !pair.key.isEmpty && !pair.key.first!.isASCIIDigit && pair.key.allSatisfy { $0.isASCIIAlnum || $0 == "_" }
+            let validName = Self.isVariableName(pair.key)
             if !validName {
                 let suggestion = String(pair.key.map { $0.isASCIIAlnum ? $0 : "_" }).uppercased()
                 report(.invalidEnvName, "`\(pair.key)` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)",
@@ -400,6 +400,12 @@ extension NodeDecoder {
         return result
     }
 
+    /// Letters, digits and `_`, not starting with a digit.
+    static func isVariableName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, !ASCII.isDigit(first) else { return false }
+        return text.allBytes { ASCII.isAlnum($0) || $0 == UInt8(ascii: "_") }
+    }
+
     mutating func secrets(_ node: YAMLNode, env: [EnvVariable]) -> [Located<String>] {
         guard let items = sequence(node, "secrets") else { return [] }
         var names: [Located<String>] = []
@@ -407,7 +413,7 @@ extension NodeDecoder {
         let baked = Dictionary(env.map { ($0.name.value, $0.name.location) }, uniquingKeysWith: { first, _ in first })
         for item in items {
             guard let name = text(item, "secrets") else { continue }
-            guard let first = name.value.first, !first.isASCIIDigit, name.value.allSatisfy({ $0.isASCIIAlnum || $0 == "_" }) else {
+            guard Self.isVariableName(name.value) else {
                 report(.invalidEnvName, "`\(name.value)` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)", at: name.location)
                 continue
             }
@@ -428,7 +434,7 @@ extension NodeDecoder {
         var commands: [Located<String>] = []
         for item in items {
             guard let text = text(item, "setup") else { continue }
-            guard !text.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard text.value.contains(where: { !$0.isWhitespace }) else {
                 report(.invalidText, "a `setup` command is empty", at: text.location, fix: "remove the entry")
                 continue
             }

@@ -54,8 +54,9 @@ extension NodeDecoder {
         let value = name.value
         // The pattern, [a-z0-9][a-z0-9-]*, plus a last letter or digit: image names
         // (mlenv/NAME) and DNS labels cannot end in `-`.
-        let valid = (1...63).contains(value.count) && value.first!.isLowerAlnum && value.last!.isLowerAlnum
-            && value.allSatisfy { $0.isLowerAlnum || $0 == "-" }
+        let bytes = value.utf8
+        let valid = (1...63).contains(bytes.count) && ASCII.isLowerAlnum(bytes.first!) && ASCII.isLowerAlnum(bytes.last!)
+            && value.allBytes { ASCII.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
         guard valid else {
             let suggestion = Self.suggestedName(value)
             report(.invalidName, "`name` must be lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters; `\(value)` is not",
@@ -81,8 +82,14 @@ extension NodeDecoder {
         guard let pair = fields.take("description") else { return nil }
         if pair.value.isNull { return nil }
         guard let text = text(pair.value, "description") else { return nil }
-        let plain = text.value.utf8.allSatisfy { (0x20...0x7E).contains($0) }
-        if plain, !text.value.isEmpty, !text.value.hasPrefix(" "), !text.value.hasSuffix(" "), !text.value.contains("  ") {
+        // Printable ASCII with single spaces between words is kept as is (read as bytes:
+        // Foundation's `contains("  ")` cost more than the rest of the key).
+        var plain = !text.value.isEmpty, previous = UInt8(ascii: " ")
+        for byte in text.value.utf8 where plain {
+            plain = (0x20...0x7E).contains(byte) && !(byte == 0x20 && previous == 0x20)
+            previous = byte
+        }
+        if plain, previous != 0x20 {
             return noTrailingBackslash(text, "description") ? text.value : nil
         }
         let folded = text.value.split(whereSeparator: { $0.isWhitespace || $0.isNewline || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } })
@@ -93,8 +100,8 @@ extension NodeDecoder {
 
     /// A dotted release number: `3.10`, `12.2.2`.
     static func isDottedVersion(_ text: String, parts: ClosedRange<Int>) -> Bool {
-        let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.contains(pieces.count) && pieces.allSatisfy { !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCIIDigit) }
+        guard let numbers = DottedVersion.numbers(text, maximumParts: parts.upperBound, maximumDigits: 6) else { return false }
+        return parts.contains(numbers.count)
     }
 
     /// Refuses a trailing backslash in values written into Dockerfile `ENV` and `LABEL`
@@ -109,6 +116,7 @@ extension NodeDecoder {
 
     /// Text without control characters; tabs and (when allowed) line breaks excepted.
     mutating func plainText(_ value: Located<String>, _ path: String, allowNewlines: Bool) -> Bool {
+        if value.value.allBytes({ $0 >= 0x20 && $0 <= 0x7E }) { return true }
         for scalar in value.value.unicodeScalars {
             if (0x20...0x7E).contains(scalar.value) { continue }
             let isControl = scalar.properties.generalCategory == .control

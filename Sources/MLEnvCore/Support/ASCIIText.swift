@@ -5,17 +5,30 @@ extension StringProtocol where SubSequence == Substring {
     /// The parts between `separator` bytes, empty parts kept, at most `maxSplits` splits: what
     /// `split(separator:maxSplits:omittingEmptySubsequences: false)` returns, found on the bytes.
     func parts(splitAt separator: UInt8, maxSplits: Int = .max) -> [Substring] {
-        var parts: [Substring] = []
-        var start = utf8.startIndex
-        var index = start
-        while index < utf8.endIndex {
-            if utf8[index] == separator && parts.count < maxSplits {
-                parts.append(self[start..<index])
-                start = utf8.index(after: index)
+        // The separators' offsets are found in the contiguous bytes; indices are made only there.
+        let view = utf8
+        func offsets(_ bytes: some Sequence<UInt8>) -> [Int] {
+            var found: [Int] = []
+            var offset = 0
+            for byte in bytes {
+                if byte == separator {
+                    if found.count == maxSplits { break }
+                    found.append(offset)
+                }
+                offset += 1
             }
-            index = utf8.index(after: index)
+            return found
         }
-        parts.append(self[start..<utf8.endIndex])
+        let cuts = view.withContiguousStorageIfAvailable(offsets) ?? offsets(view)
+        var parts: [Substring] = []
+        parts.reserveCapacity(cuts.count + 1)
+        var start = view.startIndex
+        for cut in cuts {
+            let end = view.index(view.startIndex, offsetBy: cut)
+            parts.append(self[start..<end])
+            start = view.index(after: end)
+        }
+        parts.append(self[start..<view.endIndex])
         return parts
     }
 

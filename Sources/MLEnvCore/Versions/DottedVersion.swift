@@ -54,8 +54,12 @@ public struct DottedVersion: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// Whether `self` starts with every part of `other` (`12.2.2` starts with `12.2`).
     public func starts(with other: DottedVersion) -> Bool {
-        other.parts.count <= parts.count && Array(parts.prefix(other.parts.count)) == other.parts
+        other.parts.count <= parts.count && other.parts.indices.allSatisfy { parts[$0] == other.parts[$0] }
     }
+
+    /// Whether both have the same `major.minor` (`3.10.12` and `3.10`), missing parts as zero;
+    /// `prefix(2) == other.prefix(2)` without making two versions.
+    public func hasSameMinor(as other: DottedVersion) -> Bool { major == other.major && minor == other.minor }
 
     public var description: String { text }
 

@@ -116,8 +116,9 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// Whether the release starts with `prefix` (`2.1` matches 2.1, 2.1.0, 2.1.3, 2.1.0a0+abc).
     public func hasReleasePrefix(_ prefix: [Int]) -> Bool {
-        let padded = release + Array(repeating: 0, count: max(0, prefix.count - release.count))
-        return Array(padded.prefix(prefix.count)) == prefix
+        // Missing parts count as zero; no arrays are made (this runs for every catalog row).
+        for (index, part) in prefix.enumerated() where (index < release.count ? release[index] : 0) != part { return false }
+        return true
     }
 
     public static func == (a: PEP440Version, b: PEP440Version) -> Bool { compare(a, b) == 0 }

@@ -169,8 +169,10 @@ public struct SpecifierSet: Hashable, Sendable, CustomStringConvertible {
         return result
     }
 
-    /// Whether some version satisfies every specifier.
-    public var isSatisfiable: Bool { !intervals.isEmpty }
+    /// Whether some version satisfies every specifier. One specifier always admits a version
+    /// (each of its intervals has an open end or two ends in order), so only sets of two or
+    /// more are intersected: most pins are one `==`.
+    public var isSatisfiable: Bool { specifiers.count < 2 || !intervals.isEmpty }
 
     /// Both sets together.
     public func intersection(_ other: SpecifierSet) -> SpecifierSet { SpecifierSet(specifiers + other.specifiers) }
