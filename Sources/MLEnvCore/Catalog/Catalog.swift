@@ -42,22 +42,34 @@ public struct Catalog: Sendable {
         gpus += other.gpus
         architectures += other.architectures
         tables += other.tables
-        fingerprintSource = .merged(fingerprintSource, other.fingerprintSource)
+        fingerprintSource = FingerprintSource(merging: fingerprintSource, other.fingerprintSource)
     }
 
     /// What a catalog's fingerprint is made from: the hash of nothing, of a table's text, or of
-    /// two fingerprints' hex digits one after the other (a merge).
-    indirect enum FingerprintSource: Sendable {
-        case empty
-        case text([UInt8])
-        case merged(FingerprintSource, FingerprintSource)
+    /// two fingerprints' hex digits one after the other (a merge). A class rather than an
+    /// indirect enum: LeakSanitizer cannot follow an enum box's tagged pointer, and the fuzzer
+    /// reported the built-in catalog's boxes as leaked.
+    final class FingerprintSource: Sendable {
+        private let text: [UInt8]?
+        private let merged: [FingerprintSource]
+
+        static let empty = FingerprintSource(text: nil, merged: [])
+
+        private init(text: [UInt8]?, merged: [FingerprintSource]) {
+            self.text = text
+            self.merged = merged
+        }
+
+        /// A table's text.
+        convenience init(text: [UInt8]) { self.init(text: text, merged: []) }
+
+        /// Two catalogs merged, `first` first.
+        convenience init(merging first: FingerprintSource, _ second: FingerprintSource) { self.init(text: nil, merged: [first, second]) }
 
         var hex: String {
-            switch self {
-            case .empty: return SHA256.hex([])
-            case .text(let bytes): return SHA256.hex(bytes)
-            case .merged(let first, let second): return SHA256.hex(Array((first.hex + second.hex).utf8))
-            }
+            if let text { return SHA256.hex(text) }
+            if merged.count == 2 { return SHA256.hex(Array((merged[0].hex + merged[1].hex).utf8)) }
+            return SHA256.hex([])
         }
     }
 

@@ -45,7 +45,7 @@ public enum CatalogLoader {
         guard let root = document.root else { return (Catalog(), document.diagnostics) }
         var reader = CatalogReader(decoder: NodeDecoder(file: source.path))
         var catalog = reader.read(root)
-        catalog.fingerprintSource = .text(source.bytes)
+        catalog.fingerprintSource = Catalog.FingerprintSource(text: source.bytes)
         return (catalog, document.diagnostics + reader.decoder.diagnostics)
     }
 }
