@@ -88,6 +88,8 @@ final class ParserTests: XCTestCase {
             "./data:/workspace/data:ro": "ok", "/scratch:/scratch": "ok", "cache:/cache": "ok", "./my data:/data": "ok", "my data/x:/data": "E110",
             "dätä:/data": "E110", "cache:/dätä": "E110", "my data:/data": "E110", "cache:/a/../b": "E110", "cache:/data:rö": "E110",
             "cache\u{3000}x:/data": "E110",
+            // Split on bytes, as Docker does: a combining mark after `:` does not hide it.
+            "./a:\u{301}b:/data": "E110",
         ]
         for (volume, expected) in volumes {
             let codes = diagnostics(minimalSpec + "gpus: none\nvolumes: [\"\(volume)\"]\n").filter { $0.severity == .error }.map(\.code.id)
@@ -112,7 +114,9 @@ final class ParserTests: XCTestCase {
             let codes = diagnostics(minimalSpec + "setup: [\(blank)]\n").map(\.code.id)
             XCTAssertTrue(codes.contains("E122"), "\(blank): \(codes)")
         }
-        XCTAssertFalse(diagnostics(minimalSpec + "setup: [\"\\u3000ls\"]\n").map(\.code.id).contains("E122"))
+        for written in ["\\u3000ls", " \\u0301"] {
+            XCTAssertFalse(diagnostics(minimalSpec + "setup: [\"\(written)\"]\n").map(\.code.id).contains("E122"), written)
+        }
     }
 
     func testSizesAddressesAndVersions() {

@@ -68,6 +68,27 @@ final class VersionTests: XCTestCase {
         XCTAssertTrue(sets(">1.0", "<=1.0.1").isSatisfiable)
         XCTAssertFalse(sets(">1.0", "<1.0").isSatisfiable)
         XCTAssertFalse(sets("<=1.0", ">1.0").isSatisfiable)
+        // Epochs stay on the bounds that wildcards, `~=` and `<` compute (`1!2.*` is not `2.*`).
+        XCTAssertTrue(sets("~=1!2.0", "!=5").isSatisfiable)
+        XCTAssertTrue(sets("==1!2.*", ">=1!2.1").isSatisfiable)
+        XCTAssertFalse(sets("==1!2.*", "<1!2").isSatisfiable)
+        XCTAssertFalse(sets("==1!2.*", "==2.5").isSatisfiable)
+        XCTAssertTrue(sets("<1!2", ">=1!1.5").isSatisfiable)
+    }
+
+    func testEpochsInSpecifiers() {
+        func spec(_ text: String) -> SpecifierSet {
+            guard case .success(let requirement) = RequirementParser.parse("x" + text) else { XCTFail(text); return SpecifierSet([]) }
+            return requirement.specifiers
+        }
+        XCTAssertTrue(spec("~=1!2.0").isSatisfiable)
+        XCTAssertTrue(spec("~=1!2.0").contains(v("1!2.5")))
+        XCTAssertFalse(spec("~=1!2.0").contains(v("2.5")), "no epoch is epoch 0, below 1!")
+        XCTAssertTrue(spec("==1!2.*").contains(v("1!2.3")))
+        XCTAssertFalse(spec("==1!2.*").contains(v("2.3")))
+        XCTAssertTrue(spec("!=1!2.*").contains(v("2.3")))
+        XCTAssertFalse(spec("<1!2").contains(v("1!2.0rc1")))
+        XCTAssertTrue(spec("<1!2").contains(v("5.0")), "every epoch-0 version is below 1!2")
     }
 
     func testDottedVersions() {

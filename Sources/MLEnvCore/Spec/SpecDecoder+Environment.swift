@@ -434,7 +434,9 @@ extension NodeDecoder {
         var commands: [Located<String>] = []
         for item in items {
             guard let text = text(item, "setup") else { continue }
-            guard text.value.contains(where: { !$0.isWhitespace }) else {
+            // Scalar by scalar, as Foundation's whitespacesAndNewlines (Unicode's White_Space):
+            // a space with a combining mark is not blank.
+            guard text.value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
                 report(.invalidText, "a `setup` command is empty", at: text.location, fix: "remove the entry")
                 continue
             }

@@ -3,7 +3,9 @@
 /// step finds a grapheme boundary, and `contains(_: String)` goes through Foundation.
 extension StringProtocol where SubSequence == Substring {
     /// The parts between `separator` bytes, empty parts kept, at most `maxSplits` splits: what
-    /// `split(separator:maxSplits:omittingEmptySubsequences: false)` returns, found on the bytes.
+    /// `split(separator:maxSplits:omittingEmptySubsequences: false)` returns, except that a
+    /// separator followed by a combining mark still separates (Docker splits volumes and image
+    /// references on bytes too; Character splitting saw `:` + U+0301 as one character).
     func parts(splitAt separator: UInt8, maxSplits: Int = .max) -> [Substring] {
         // The separators' offsets are found in the contiguous bytes; indices are made only there.
         let view = utf8

@@ -44,15 +44,15 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
         case .equal where !wildcard:
             return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(v, inclusive: true))]
         case .equal:
-            return [VersionInterval(lower: .init(Self.floor(v.release), inclusive: true), upper: .init(Self.floor(Self.bump(v.release)), inclusive: false))]
+            return [VersionInterval(lower: .init(Self.floor(v.release, epoch: v.epoch), inclusive: true), upper: .init(Self.floor(Self.bump(v.release), epoch: v.epoch), inclusive: false))]
         case .notEqual where !wildcard:
             return [VersionInterval(lower: nil, upper: .init(v, inclusive: false)), VersionInterval(lower: .init(v, inclusive: false), upper: nil)]
         case .notEqual:
-            return [VersionInterval(lower: nil, upper: .init(Self.floor(v.release), inclusive: false)),
-                    VersionInterval(lower: .init(Self.floor(Self.bump(v.release)), inclusive: true), upper: nil)]
+            return [VersionInterval(lower: nil, upper: .init(Self.floor(v.release, epoch: v.epoch), inclusive: false)),
+                    VersionInterval(lower: .init(Self.floor(Self.bump(v.release), epoch: v.epoch), inclusive: true), upper: nil)]
         case .compatible:
             let prefix = Array(v.release.dropLast())
-            return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(Self.floor(Self.bump(prefix)), inclusive: false))]
+            return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(Self.floor(Self.bump(prefix), epoch: v.epoch), inclusive: false))]
         case .greaterEqual:
             return [VersionInterval(lower: .init(v, inclusive: true), upper: nil)]
         case .greater:
@@ -61,7 +61,7 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
             return [VersionInterval(lower: nil, upper: .init(v, inclusive: true))]
         case .less:
             // PEP 440: `<2` excludes 2's own pre-releases unless 2 is itself one.
-            return [VersionInterval(lower: nil, upper: .init(v.isPrerelease ? v : Self.floor(v.release), inclusive: false))]
+            return [VersionInterval(lower: nil, upper: .init(v.isPrerelease ? v : Self.floor(v.release, epoch: v.epoch), inclusive: false))]
         }
     }
 
@@ -72,9 +72,11 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
         return intervals.contains { $0.contains(candidate.public_) }
     }
 
-    /// The lowest version with this release: `2.1` -> `2.1.dev0`.
-    static func floor(_ release: [Int]) -> PEP440Version {
+    /// The lowest version with this release in this epoch: `2.1` -> `2.1.dev0`, `1!2.1` ->
+    /// `1!2.1.dev0` (without the epoch, `~=1!2.0` admitted nothing and `==1!2.*` meant `2.*`).
+    static func floor(_ release: [Int], epoch: Int) -> PEP440Version {
         var version = PEP440Version(release: release)
+        version.epoch = epoch
         version.dev = 0
         return version
     }
