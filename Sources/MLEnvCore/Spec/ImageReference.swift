@@ -60,18 +60,17 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     static func isPathComponent(_ part: Substring) -> Bool {
         // [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*, read as bytes.
         let bytes = part.utf8
-        func lowerAlnum(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) }
-        guard let first = bytes.first, let last = bytes.last, lowerAlnum(first), lowerAlnum(last) else { return false }
+        guard let first = bytes.first, let last = bytes.last, ASCII.isLowerAlnum(first), ASCII.isLowerAlnum(last) else { return false }
         var previous = first
         var underscores = 0
         for byte in bytes {
-            if lowerAlnum(byte) {
+            if ASCII.isLowerAlnum(byte) {
                 underscores = 0
             } else if byte == UInt8(ascii: "_") {
                 underscores += 1
                 if underscores > 2 || previous == UInt8(ascii: ".") || previous == UInt8(ascii: "-") { return false }
             } else if byte == UInt8(ascii: ".") {
-                if !lowerAlnum(previous) { return false }
+                if !ASCII.isLowerAlnum(previous) { return false }
             } else if byte == UInt8(ascii: "-") {
                 if previous == UInt8(ascii: ".") || previous == UInt8(ascii: "_") { return false }
             } else {

@@ -97,20 +97,14 @@ private struct Scanner {
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
-    static func isAlnum(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
-
-    static func isOperator(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "~")
-    }
+    static func isOperator(_ byte: UInt8) -> Bool { ASCII.isOne(of: "<>=!~", byte) }
 
     /// `[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?`
     mutating func name() -> String? {
-        guard let first = peek, Self.isAlnum(first) else { return nil }
+        guard let first = peek, ASCII.isAlnum(first) else { return nil }
         let start = position
-        while let next = peek, Self.isAlnum(next) || next == UInt8(ascii: ".") || next == UInt8(ascii: "_") || next == UInt8(ascii: "-") { advance() }
-        guard Self.isAlnum(bytes[position - 1]) else { return nil }
+        while let next = peek, ASCII.isAlnum(next) || ASCII.isOne(of: "._-", next) { advance() }
+        guard ASCII.isAlnum(bytes[position - 1]) else { return nil }
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
@@ -141,7 +135,7 @@ private struct Scanner {
             skipSpaces()
             let start = position
             var stars = 0
-            while let next = peek, Self.isAlnum(next) || Self.isVersionPunctuation(next) {
+            while let next = peek, ASCII.isAlnum(next) || ASCII.isOne(of: "._*+!-", next) {
                 if next == UInt8(ascii: "*") { stars += 1 }
                 advance()
             }
@@ -157,12 +151,6 @@ private struct Scanner {
             advance()
         }
         return specifiers
-    }
-
-    /// `._*+!-`, the punctuation of a version in a specifier.
-    static func isVersionPunctuation(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "+")
-            || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "-")
     }
 }
 
@@ -180,9 +168,6 @@ private struct MarkerParser {
     var valid = true
 
     init(_ bytes: ArraySlice<UInt8>) {
-        func isWordByte(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-        }
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let c = bytes[i]
@@ -203,7 +188,7 @@ private struct MarkerParser {
                 continue
             }
             let start = i
-            while i < bytes.endIndex, isWordByte(bytes[i]) { i += 1 }
+            while i < bytes.endIndex, ASCII.isLetter(bytes[i]) || ASCII.isOne(of: "_.", bytes[i]) { i += 1 }
             switch String(decoding: bytes[start..<i], as: UTF8.self) {
             case "and": tokens.append(.and)
             case "or": tokens.append(.or)
