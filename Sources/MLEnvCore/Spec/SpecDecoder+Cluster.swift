@@ -146,15 +146,19 @@ extension NodeDecoder {
         return options
     }
 
-    /// RFC 1123 label, as Kubernetes names namespaces.
-    static func isDNSLabel(_ text: String) -> Bool {
-        (1...63).contains(text.count) && text.first!.isLowerAlnum && text.last!.isLowerAlnum
-            && text.allSatisfy { $0.isLowerAlnum || $0 == "-" }
+    /// RFC 1123 label, as Kubernetes names namespaces; spec names follow the same rule.
+    static func isDNSLabel(_ text: String) -> Bool { isDNSLabel(Substring(text)) }
+
+    /// RFC 1123 label, read as bytes.
+    static func isDNSLabel(_ text: Substring) -> Bool {
+        let bytes = text.utf8
+        guard (1...63).contains(bytes.count), let first = bytes.first, let last = bytes.last else { return false }
+        return ASCII.isLowerAlnum(first) && ASCII.isLowerAlnum(last) && text.allBytes { ASCII.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// RFC 1123 subdomain, as Kubernetes names most objects.
     static func isDNSSubdomain(_ text: String) -> Bool {
-        text.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
+        text.utf8.count <= 253 && text.parts(splitAt: UInt8(ascii: ".")).allSatisfy { isDNSLabel($0) }
     }
 
     /// A Kubernetes quantity for storage: a whole or decimal number and a unit.

@@ -54,10 +54,7 @@ extension NodeDecoder {
         let value = name.value
         // The pattern, [a-z0-9][a-z0-9-]*, plus a last letter or digit: image names
         // (mlenv/NAME) and DNS labels cannot end in `-`.
-        let bytes = value.utf8
-        let valid = (1...63).contains(bytes.count) && ASCII.isLowerAlnum(bytes.first!) && ASCII.isLowerAlnum(bytes.last!)
-            && value.allBytes { ASCII.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
-        guard valid else {
+        guard Self.isDNSLabel(value) else {
             let suggestion = Self.suggestedName(value)
             report(.invalidName, "`name` must be lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters; `\(value)` is not",
                    at: name.location, fix: suggestion.map { "write `name: \($0)`" })
