@@ -5,8 +5,12 @@ import XCTest
 final class CatalogTests: XCTestCase {
     let catalog = CatalogLoader.builtIn
 
-    func testBuiltInCatalogLoadsEveryTable() {
-        XCTAssertEqual(catalog.images.filter { $0.reference.repository == "nvidia/pytorch" }.count, 71)
+    func testBuiltInCatalogLoadsEveryTable() throws {
+        // Every NGC PyTorch row of the table is loaded (the table itself follows the reference).
+        let table = try String(contentsOf: repositoryRoot.appendingPathComponent("Sources/MLEnvCore/Catalog/Data/ngc_images.yaml"), encoding: .utf8)
+        let rows = table.split(separator: "\n").filter { $0.hasPrefix("  - image: \"nvcr.io/nvidia/pytorch:") }.count
+        XCTAssertGreaterThan(rows, 70)
+        XCTAssertEqual(catalog.images.filter { $0.reference.repository == "nvidia/pytorch" }.count, rows)
         XCTAssertGreaterThan(catalog.images.filter { $0.reference.repository == "nvidia/tensorflow" }.count, 20)
         XCTAssertGreaterThan(catalog.pytorch.count, 30)
         XCTAssertGreaterThan(catalog.tensorflow.count, 30)

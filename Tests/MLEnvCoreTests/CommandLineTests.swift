@@ -205,7 +205,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(chosen.output.contains("base:      nvcr.io/nvidia/pytorch:23.10-py3"), chosen.output)
         let catalog = try mlenv("catalog", "--framework", "pytorch", "--format", "json", stdoutOnly: true)
         let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(catalog.output.utf8)) as? [String: Any])
-        XCTAssertEqual((listed["images"] as? [Any])?.count, 71)
+        XCTAssertEqual((listed["images"] as? [Any])?.count, CatalogLoader.builtIn.images.filter { $0.framework == .pytorch }.count)
         let corp = try write("mlenv-catalog: 1\ntable: corp\nimages:\n  - image: registry.corp/ml/base:2024.1\n    python: \"3.11\"\n", to: "corp.yaml")
         let spec = try write("mlenv: 1\nname: c\nbase: registry.corp/ml/base:2024.1\npython: \"3.10\"\n", to: "c.yaml")
         let checked = try mlenv("check", "--catalog", corp, spec)
