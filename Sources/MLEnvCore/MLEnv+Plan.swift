@@ -31,13 +31,11 @@ extension MLEnv {
         var environments: [String: ResolvedEnvironment] = [:]
         var work: [PlanWork] = [.planFiles]
         for team in plan.teams {
-            guard var environment = bySpec[team.source.path] else { continue }
-            environment.spec = team.spec
+            guard let environment = bySpec[team.source.path] else { continue }
             environments[team.name] = environment
             work.append(.team(team, environment))
         }
         // Each team's files, and the plan's own, are independent: render them on every core.
-        let catalog = options.catalog
         let environmentsByName = environments
         let rendered = work.parallelMap { item -> [OutputFile] in
             switch item {
@@ -47,7 +45,7 @@ extension MLEnv {
             case .team(let team, let environment):
                 let allocation = SourceFile(path: "plan.json", text: "\(host.name.value): \(team.name) gpus=\(team.gpus) port=\(team.port.map(String.init) ?? "none")")
                 return artifacts(environment, source: team.source, extraInputs: allocation, outputDirectory: outputDirectory + "/" + team.name,
-                                 workingDirectory: workingDirectory, catalog: catalog).map { file in
+                                 workingDirectory: workingDirectory, allocation: team.allocation).map { file in
                     var file = file
                     file.path = team.name + "/" + file.path
                     return file

@@ -74,6 +74,13 @@ public enum MLEnv {
 
     /// Checks every file and reports every problem.
     public static func check(_ sources: [SourceFile], files: FileSystemView, options: CheckOptions = CheckOptions()) -> CheckResult {
+        check(sources, files: files, options: options, locks: [:])
+    }
+
+    /// `check`, with the lock (by spec path) each spec is built from: the rules then judge the
+    /// environment the lock makes, not a fresh resolution.
+    static func check(_ sources: [SourceFile], files: FileSystemView, options: CheckOptions,
+                      locks: [String: LockFile]) -> CheckResult {
         var diagnostics: [Diagnostic] = []
         var decoded: [MLEnvFile] = []
         decoded.reserveCapacity(sources.count)
@@ -96,7 +103,8 @@ public enum MLEnv {
         }
         if specs.count > 1 || host != nil { diagnostics += SharedHostRule.check(specs, host: host) }
         let catalog = options.catalog
-        for (environment, found) in specs.parallelMap({ checkEnvironment($0, files: files, catalog: catalog, host: host) }) {
+        let checked = specs.parallelMap { checkEnvironment($0, files: files, catalog: catalog, host: host, lock: locks[$0.file]) }
+        for (environment, found) in checked {
             diagnostics += found
             if let environment { environments.append(environment) }
         }
@@ -105,9 +113,9 @@ public enum MLEnv {
 
     /// Resolves a spec and runs every rule family on it.
     static func checkEnvironment(_ spec: EnvironmentSpec, files: FileSystemView, catalog: Catalog,
-                                 host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
+                                 host: HostSpec?, lock: LockFile? = nil) -> (ResolvedEnvironment?, [Diagnostic]) {
         var diagnostics = FileReferenceRule.check(spec, files: files)
-        let (resolved, found) = Resolver.resolve(spec, catalog: catalog, host: host)
+        let (resolved, found) = Resolver.resolve(spec, catalog: catalog, host: host, lock: lock)
         diagnostics += found
         guard let resolved else { return (nil, diagnostics) }
         var context = RuleContext(environment: resolved, catalog: catalog, host: host)
@@ -129,12 +137,7 @@ public enum MLEnv {
     /// Starts parsing the templates `targets` need, in the background: a caller about to
     /// generate saves their parsing time (most of a one-spec `generate`) by calling this first.
     public static func prepareTemplates(for targets: Set<Target>) {
-        var names = ["Dockerfile", "run.sh", "requirements.txt"]
-        if targets.contains(.kubernetes) { names.append("kubernetes.yaml") }
-        if targets.contains(.slurm) { names.append("job.sbatch") }
-        if targets.contains(.apptainer) { names.append("Apptainer.def") }
-        if targets.contains(.devcontainer) { names.append("devcontainer.json") }
-        TemplateRenderer.shared.prepare(names)
+        TemplateRenderer.shared.prepare(targets.union([.docker]).flatMap { $0.renderer.templates })
     }
 
     /// Checks one spec and, when it has no errors, returns the files to write into
@@ -152,38 +155,34 @@ public enum MLEnv {
     public static func generate(_ source: SourceFile, outputDirectoryFor: (EnvironmentSpec) -> String, workingDirectory: String,
                                 files: FileSystemView, options: CheckOptions = CheckOptions(),
                                 lock: SourceFile? = nil, locked: Bool = false, targets: Set<Target> = [.docker]) -> GenerateResult {
-        let result = check([source], files: files, options: options)
+        // The lock is read first: resolve takes its choices, so the rules check what is built.
+        let (lockFile, lockProblems) = usableLock(lock, for: source, locked: locked)
+        let result = check([source], files: files, options: options, locks: lockFile.map { [source.path: $0] } ?? [:])
         var diagnostics = result.diagnostics
         for case .environment(let spec) in result.files {
             diagnostics += ClusterRule.check(spec, targets: targets)
         }
-        let (lockFile, lockProblems) = usableLock(lock, for: source, locked: locked)
         diagnostics += lockProblems
         guard let file = result.files.first else { return GenerateResult(diagnostics: diagnostics, outputs: []) }
-        guard case .environment = file else {
+        guard case .environment(let spec) = file else {
             diagnostics.append(Diagnostic(.notAnEnvironment, "`\(source.path)` describes a host, not an environment; `generate` takes an environment spec",
                                           file: source.path, at: SourceLocation(line: 1, column: 1)))
             return GenerateResult(diagnostics: diagnostics, outputs: [])
         }
-        guard case .environment(let spec) = file else { return GenerateResult(diagnostics: diagnostics, outputs: []) }
         let outputDirectory = outputDirectoryFor(spec)
-        guard !diagnostics.containsErrors, var environment = result.environments.first else {
+        guard !diagnostics.containsErrors, let environment = result.environments.first else {
             return GenerateResult(diagnostics: diagnostics, outputs: [], outputDirectory: outputDirectory)
         }
-        if let lockFile { environment = apply(lockFile, to: environment, catalog: options.catalog) }
-        let usedLock = lockFile == nil ? nil : lock
-        let outputs = artifacts(environment, source: source, extraInputs: usedLock, outputDirectory: outputDirectory,
-                                workingDirectory: workingDirectory, catalog: options.catalog, targets: targets)
+        let outputs = artifacts(environment, source: source, extraInputs: lockFile == nil ? nil : lock, outputDirectory: outputDirectory,
+                                workingDirectory: workingDirectory, targets: targets)
         return GenerateResult(diagnostics: diagnostics, outputs: outputs, outputDirectory: outputDirectory)
     }
 
-
     /// The files for one checked environment. `extraInputs` (a lock, or a plan's allocation) is
-    /// named in the headers and hashed with the spec.
+    /// named in the headers and hashed with the spec; `allocation` is the plan's.
     static func artifacts(_ environment: ResolvedEnvironment, source: SourceFile, extraInputs: SourceFile?,
-                          outputDirectory: String, workingDirectory: String, catalog: Catalog,
-                          targets: Set<Target> = [.docker]) -> [OutputFile] {
-        let spec = environment.spec
+                          outputDirectory: String, workingDirectory: String, targets: Set<Target> = [.docker],
+                          allocation: Allocation? = nil) -> [OutputFile] {
         let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
         let specFolder = SpecPaths.folder(of: absolute(source.path))
         let specFolderFromOutput = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
@@ -191,35 +190,11 @@ public enum MLEnv {
             mlenvVersion: version, specName: lastComponent(source.path), specHash: SHA256.hex(source.bytes),
             inputsHash: SHA256.hex(source.bytes + (extraInputs?.bytes ?? [])), lockName: extraInputs.map { lastComponent($0.path) },
             specPathFromOutput: printable(SpecPaths.relativePath(from: absolute(outputDirectory), to: absolute(source.path)) ?? absolute(source.path)))
-
-        var outputs: [OutputFile] = []
-        let requirements = RequirementsEmitter.render(environment, header: header)
-        outputs.append(OutputFile(path: GeneratedFiles.dockerfile, contents: .text(
-            DockerfileEmitter.render(environment, catalog: catalog, header: header, hasRequirements: requirements != nil))))
-        outputs.append(OutputFile(path: GeneratedFiles.runScript, contents: .text(
-            RunScriptEmitter.render(spec, header: header, specFolderFromOutput: specFolderFromOutput)), executable: true))
-        if let requirements {
-            outputs.append(OutputFile(path: GeneratedFiles.requirements, contents: .text(requirements)))
-        }
-        if let bundle = spec.build.caBundle {
-            outputs.append(OutputFile(path: GeneratedFiles.caBundle, contents: .copy(of: SpecPaths.resolve(bundle.value, relativeTo: source.path))))
-        }
-        if targets.contains(.kubernetes) {
-            outputs.append(OutputFile(path: GeneratedFiles.kubernetes, contents: .text(KubernetesEmitter.render(spec, header: header))))
-        }
-        if targets.contains(.slurm) {
-            outputs.append(OutputFile(path: GeneratedFiles.slurm, contents: .text(
-                SlurmEmitter.render(spec, header: header, specFolderFromOutput: specFolderFromOutput)), executable: true))
-        }
-        if targets.contains(.apptainer) {
-            outputs.append(OutputFile(path: GeneratedFiles.apptainer, contents: .text(
-                ApptainerEmitter.render(environment, catalog: catalog, header: header, hasRequirements: requirements != nil))))
-        }
-        if targets.contains(.devcontainer) {
-            outputs.append(OutputFile(path: GeneratedFiles.devcontainer, contents: .text(
-                DevContainerEmitter.render(spec, header: header, specFolderFromOutput: specFolderFromOutput))))
-        }
-        return Seal.seal(outputs)
+        let (recipe, run) = Translator.translate(environment, header: header, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
+        let input = RenderInput(recipe: recipe, run: run, header: header)
+        // Every target in a fixed order (the Dockerfile's first), each by its own renderer.
+        let chosen = Target.allCases.filter { $0 == .docker || targets.contains($0) }
+        return Seal.seal(chosen.flatMap { $0.renderer.render(input) })
     }
 
     /// The lock to build from: one whose spec hash matches. A stale lock is a warning, or with
@@ -241,19 +216,6 @@ public enum MLEnv {
         }
         return (nil, problems + [Diagnostic(.lockStale, message + "; generating from the spec alone", file: source.path, at: start,
                                             notes: [note], fix: "run `mlenv lock \(source.path)`")])
-    }
-
-    /// The environment with the lock's exact choices: its base image, and the exact framework
-    /// release when mlenv installs the framework.
-    static func apply(_ lock: LockFile, to environment: ResolvedEnvironment, catalog: Catalog) -> ResolvedEnvironment {
-        var locked = environment
-        if let image = ImageReference(parsing: lock.base), image != environment.image {
-            locked = Resolver.environment(environment.spec, image: image, catalog: catalog, choice: "locked in \(lock.spec)")
-        }
-        if !locked.imageShipsFramework, let version = lock.frameworkVersion, locked.framework?.rawValue == lock.frameworkName {
-            locked.frameworkVersion = version
-        }
-        return locked
     }
 
     /// The spec's file name as generated files show it, in comments too: control characters

@@ -34,14 +34,33 @@ final class ClusterTargetTests: XCTestCase {
         let cases: [(String, String, String, String)] = [
             ("64g", "64Gi", "64g", "64G"), ("1.5g", "1536Mi", "1536m", "1536M"), ("512m", "512Mi", "512m", "512M"),
             ("16gb", "16Gi", "16g", "16G"), ("1.5t", "1536Gi", "1536g", "1536G"), ("1000", "1000", "1000", "1M"), ("2k", "2Ki", "2k", "1M"),
+            // Fractions are read as Docker reads them: truncated to whole bytes, never `1.3m`,
+            // which Kubernetes would read as 1.3 thousandths of a byte.
+            ("1.3m", "1363148", "1363148", "2M"), ("1.0000001k", "1Ki", "1k", "1M"),
         ]
         for (text, kubernetes, docker, slurm) in cases {
             let size = try XCTUnwrap(MemorySize(parsing: text), text)
             XCTAssertEqual([size.kubernetes, size.docker, size.slurm], [kubernetes, docker, slurm], text)
         }
-        for invalid in ["0", "0g", "1.5", "g", "1.2.3g", "1.0000001k", "99999999999999t", "-1g"] {
+        for invalid in ["0", "0g", "1.5", "g", "1.2.3g", "0.0000001k", "99999999999999t", "-1g"] {
             XCTAssertNil(MemorySize(parsing: invalid), invalid)
         }
+    }
+
+    func testSharedMemoryIsOneSizeInEveryTarget() throws {
+        // `1.3m` is 1363148 bytes to Docker; Kubernetes must not read it as 1.3 milli-bytes.
+        let files = generate(minimalSpec + "gpus: 1\nshm_size: 1.3m\nslurm: {runtime: docker}\n", targets: [.kubernetes, .slurm, .devcontainer])
+        let manifests = try XCTUnwrap(files["kubernetes.yaml"])
+        XCTAssertTrue(manifests.contains("sizeLimit: \"1363148\""), manifests)
+        XCTAssertFalse(manifests.contains("1.3m"), manifests)
+        for name in ["run.sh", "job.sbatch", ".devcontainer/devcontainer.json"] {
+            let text = try XCTUnwrap(files[name], name)
+            XCTAssertTrue(text.contains("--shm-size=1363148"), name)
+        }
+        let gib = generate(minimalSpec + "gpus: 1\nshm_size: 16G\n", targets: [.kubernetes])
+        XCTAssertTrue(try XCTUnwrap(gib["kubernetes.yaml"]).contains("sizeLimit: \"16Gi\""))
+        XCTAssertTrue(try XCTUnwrap(gib["run.sh"]).contains("--shm-size=16g"))
+        XCTAssertEqual(diagnostics(minimalSpec + "shm_size: 1.5\n").map(\.code.id), ["E115"], "a fraction of a byte is no size")
     }
 
     func testKubernetesRunsACommandAsAJobWithItsWordsUnchanged() throws {

@@ -17,9 +17,9 @@ final class EmitterTests: XCTestCase {
     }
 
     func testRunArgumentKeepsEveryCommandInsideOneInstruction() {
-        XCTAssertEqual(DockerfileEmitter.runArgument("python -m pip check"), "python -m pip check")
+        XCTAssertEqual(BuildStepsView.runArgument("python -m pip check"), "python -m pip check")
         for command in ["a\nb", "[ -f x ] && y", "cat <<EOF", "echo \\", "--network=host true"] {
-            let argument = DockerfileEmitter.runArgument(command)
+            let argument = BuildStepsView.runArgument(command)
             XCTAssertTrue(argument.hasPrefix("[\"/bin/bash\", \"-e\", \"-o\", \"pipefail\", \"-c\", "), argument)
             XCTAssertFalse(argument.contains("\n"), argument)
         }

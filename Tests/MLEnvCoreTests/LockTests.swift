@@ -30,6 +30,24 @@ final class LockTests: XCTestCase {
         XCTAssertEqual(LockFile.path(forSpec: "vision.yml"), "vision.mlenv.lock")
     }
 
+    func testTheRulesCheckTheLockedEnvironment() throws {
+        // A lock made when the catalog chose another image (or edited since): the rules judge the
+        // image the Dockerfile builds, not the one a fresh `base: auto` would choose.
+        let spec = SourceFile(path: "specs/t.yaml", text: autoSpec)
+        var recorded = try XCTUnwrap(LockFile.parse(lock(autoSpec)).0)
+        recorded.base = "nvcr.io/nvidia/pytorch:24.05-py3"
+        let lockFile = SourceFile(path: "specs/t.mlenv.lock", text: recorded.render())
+        let result = MLEnv.generate(spec, outputDirectory: "out", workingDirectory: "/w", files: InMemoryFiles(), lock: lockFile, locked: true)
+        XCTAssertTrue(result.diagnostics.contains { $0.code.id == "E203" && $0.location.line == 6 }, "\(triples(result.diagnostics))")
+        XCTAssertEqual(result.outputs, [], "an image that breaks the spec is not built")
+        let resolved = Resolver.resolve(try XCTUnwrap(MLEnv.load(spec).0.flatMap { file -> EnvironmentSpec? in
+            if case .environment(let spec) = file { return spec }
+            return nil
+        }), catalog: CatalogLoader.builtIn, host: nil, lock: recorded).0
+        XCTAssertEqual(resolved?.image.description, "nvcr.io/nvidia/pytorch:24.05-py3")
+        XCTAssertEqual(resolved?.choice, "locked in t.yaml")
+    }
+
     func testGenerateBuildsFromTheLock() {
         let spec = SourceFile(path: "specs/t.yaml", text: pipSpec)
         let unlocked = MLEnv.generate(spec, outputDirectory: "out", workingDirectory: "/w", files: InMemoryFiles())

@@ -120,8 +120,8 @@ final class ParserTests: XCTestCase {
     }
 
     func testSizesAddressesAndVersions() {
-        for good in ["16g", "512m", "16gb", "1.5G", "64k", "1024"] { XCTAssertTrue(NodeDecoder.isSize(good), good) }
-        for bad in ["lots", "16 g", "g", "0", "-1g", "1.2.3g", "16gib"] { XCTAssertFalse(NodeDecoder.isSize(bad), bad) }
+        for good in ["16g", "512m", "16gb", "1.5G", "64k", "1024", "1.3m"] { XCTAssertNotNil(MemorySize(parsing: good), good) }
+        for bad in ["lots", "16 g", "g", "0", "-1g", "1.2.3g", "16gib", "1.5"] { XCTAssertNil(MemorySize(parsing: bad), bad) }
         for good in ["127.0.0.1", "0.0.0.0", "::1", "::", "fe80::1", "2001:db8::8a2e:370:7334", "::ffff:10.0.0.1"] {
             XCTAssertTrue(IPAddress.isValid(good), good)
         }

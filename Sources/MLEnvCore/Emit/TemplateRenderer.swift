@@ -2,6 +2,21 @@ import Dispatch
 import Mustache
 import Synchronization
 
+/// The templates in `templates/`, embedded at build time: a misspelt name does not compile.
+enum TemplateName: String, Sendable, CaseIterable {
+    case dockerfile = "Dockerfile"
+    case runScript = "run.sh"
+    case requirements = "requirements.txt"
+    case kubernetes = "kubernetes.yaml"
+    case slurm = "job.sbatch"
+    case apptainer = "Apptainer.def"
+    case devcontainer = "devcontainer.json"
+    case compose
+    case plan = "PLAN.md"
+    case hostSVG = "host.svg"
+    case lock
+}
+
 /// Renders the templates from `templates/`, embedded at build time.
 final class TemplateRenderer: Sendable {
     /// The shared renderer; each template is parsed once per process, when first used.
@@ -9,7 +24,7 @@ final class TemplateRenderer: Sendable {
 
     /// Parsed templates by name. Parsing is most of a one-spec `generate`'s time, and a run
     /// needs few of the templates, so none is parsed before it is needed.
-    private let parsed = Mutex<[String: MustacheTemplate]>([:])
+    private let parsed = Mutex<[TemplateName: MustacheTemplate]>([:])
 
     private init() {
         MustacheContentTypes.register(ShellContentType(), named: "SHELL")
@@ -19,20 +34,20 @@ final class TemplateRenderer: Sendable {
 
     /// Parses `names` now, on other threads, so that a later `render` finds them ready: the
     /// CLI starts this before it reads the catalog and the spec.
-    func prepare(_ names: [String]) {
+    func prepare(_ names: [TemplateName]) {
         for name in names {
             DispatchQueue.global(qos: .userInitiated).async { _ = self.template(name) }
         }
     }
 
-    /// Renders template `name` (the file name without `.mustache`) with `context`.
-    func render(_ name: String, _ context: [String: Any]) -> String {
-        template(name).render(context)
+    /// Renders template `name` with `view`: a typed view whose fields the template reads by name.
+    func render(_ name: TemplateName, _ view: Any) -> String {
+        template(name).render(view)
     }
 
-    private func template(_ name: String) -> MustacheTemplate {
+    private func template(_ name: TemplateName) -> MustacheTemplate {
         if let template = parsed.withLock({ $0[name] }) { return template }
-        guard let source = EmbeddedTemplates.sources[name] else { preconditionFailure("no template named \(name)") }
+        guard let source = EmbeddedTemplates.sources[name.rawValue] else { preconditionFailure("no template named \(name.rawValue)") }
         let template: MustacheTemplate
         do {
             template = try MustacheTemplate(string: source)

@@ -97,7 +97,7 @@ public struct LockFile: Sendable, Equatable {
         if let frameworkName {
             context["framework"] = ["name": frameworkName, "version": frameworkVersion as Any].compactMapValues { $0 }
         }
-        return Seal.apply(TemplateRenderer.shared.render("lock", context), style: .hash)
+        return Seal.apply(TemplateRenderer.shared.render(.lock, context), style: .hash)
     }
 
     /// Reads a lock file written by `render()`.

@@ -14,52 +14,19 @@ enum PlanEmitter {
     static func compose(_ plan: HostPlan, outputDirectory: String, workingDirectory: String) -> String {
         let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
         var namedVolumes = Set<String>()
-        let services = plan.teams.map { team -> [String: Any] in
-            let spec = team.spec
-            var service: [String: Any] = [
-                "name": team.name,
-                "image": "mlenv/\(team.name):latest",
-                "container": "mlenv-\(team.name)",
-                "tokenVariable": "JUPYTER_TOKEN_" + team.name.uppercased().replacingOccurrences(of: "-", with: "_"),
-            ]
-            if let port = team.port {
-                let variable = service["tokenVariable"] as? String ?? "JUPYTER_TOKEN"
-                service["port"] = ["bind": spec.jupyter?.bind.value ?? "127.0.0.1", "port": String(port),
-                                   "tokenExpression": "${\(variable):?set \(variable) to this team's Jupyter token}"]
-            }
-            switch spec.sharedMemory {
-            case .hostIPC: service["ipcHost"] = true
-            case .size(let size): service["shmSize"] = size
-            case .defaultSize: service["shmSize"] = "1g"
-            }
-            if let cpus = spec.resources.cpus?.value { service["cpus"] = String(cpus) }
-            if let memory = spec.resources.memory?.value { service["memory"] = memory.docker }
-            if !team.gpus.isEmpty { service["gpus"] = ["ids": team.gpus.map { Quoting.json(String($0)) }.joined(separator: ", ")] }
+        let services = plan.teams.map { team -> ComposeView.Service in
+            // Relative volume sources start at compose.yaml's folder, the plan's.
             let specFolder = SpecPaths.folder(of: absolute(team.source.path))
-            // Secrets pass through from the environment of `docker compose up`, by name.
-            service["secrets"] = spec.secrets.map { ["name": $0.value, "expression": "${\($0.value):-}"] }
-            service["hasVolumes"] = !spec.volumes.isEmpty
-            service["volumes"] = spec.volumes.map { volume -> String in
-                let mount = volume.value
-                let mode = mount.readOnly ? "ro" : "rw"
-                switch mount.source {
-                case .absolutePath(let path): return "\(SpecPaths.normalize(path)):\(mount.target):\(mode)"
-                case .relativePath(let path):
-                    let target = SpecPaths.normalize(specFolder + "/" + path)
-                    let relative = SpecPaths.relativePath(from: absolute(outputDirectory), to: target) ?? target
-                    return "\(relative.hasPrefix(".") || relative.hasPrefix("/") ? relative : "./" + relative):\(mount.target):\(mode)"
-                case .named(let name):
-                    namedVolumes.insert(name)
-                    return "\(name):\(mount.target):\(mode)"
-                }
+            let fromHere = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
+            let run = Translator.profile(team.spec, specFolderFromOutput: fromHere, allocation: team.allocation)
+            for mount in run.mounts {
+                if case .named(let name) = mount.source { namedVolumes.insert(name) }
             }
-            return service
+            return ComposeView.Service(run, tokenVariable: "JUPYTER_TOKEN_" + team.name.uppercased().replacing("-", with: "_"))
         }
-        let context: [String: Any] = [
-            "version": MLEnv.version, "host": plan.host.name.value, "teamCount": plan.teams.count,
-            "services": services, "namedVolumes": namedVolumes.sorted(), "hasNamedVolumes": !namedVolumes.isEmpty,
-        ]
-        return TemplateRenderer.shared.render("compose", context)
+        let view = ComposeView(version: MLEnv.version, host: plan.host.name.value, teamCount: plan.teams.count, services: services,
+                               namedVolumes: namedVolumes.sorted(), hasNamedVolumes: !namedVolumes.isEmpty)
+        return TemplateRenderer.shared.render(.compose, view)
     }
 
     static func markdown(_ plan: HostPlan, environments: [String: ResolvedEnvironment]) -> String {
@@ -77,7 +44,7 @@ enum PlanEmitter {
             "version": MLEnv.version, "host": plan.host.name.value, "model": plan.host.gpuModel?.value ?? "GPU",
             "count": plan.host.gpuCount?.value ?? 0, "used": used, "teams": rows,
         ]
-        return TemplateRenderer.shared.render("PLAN.md", context)
+        return TemplateRenderer.shared.render(.plan, context)
     }
 
     /// `0-3,6` for [0, 1, 2, 3, 6].
@@ -136,7 +103,7 @@ enum PlanEmitter {
             "width": max(gap + columns * (size + gap), 320), "height": gridHeight + 24 + legend.count * 20,
             "host": plan.host.name.value, "boxes": boxes, "legend": legend,
         ]
-        return TemplateRenderer.shared.render("host.svg", context)
+        return TemplateRenderer.shared.render(.hostSVG, context)
     }
 
     static func json(_ plan: HostPlan) -> String {

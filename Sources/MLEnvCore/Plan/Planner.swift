@@ -1,14 +1,16 @@
 /// One team's place on the host.
 public struct TeamPlan: Sendable {
-    /// The team's spec, with `gpus` and `jupyter.port` replaced by the allocation.
+    /// The team's spec, as written: the allocation applies to its run profile, not to it.
     public var spec: EnvironmentSpec
     /// The spec file it came from.
     public var source: SourceFile
-    /// The GPU indices it gets (empty for none).
-    public var gpus: [Int]
-    /// The host port of its Jupyter server, when it has one.
-    public var port: Int?
+    /// The GPUs and port the plan gives it.
+    public var allocation: Allocation
 
+    /// The GPU indices it gets (empty for none).
+    public var gpus: [Int] { allocation.gpus }
+    /// The host port of its Jupyter server, when it has one.
+    public var port: Int? { allocation.port }
     /// The team's name.
     public var name: String { spec.name.value }
 }
@@ -151,11 +153,8 @@ public enum Planner {
         }
         guard !diagnostics.containsErrors else { return (nil, diagnostics) }
 
-        let planned = ordered.enumerated().map { index, team -> TeamPlan in
-            var spec = team.spec
-            if spec.gpus.value != GPURequest.none { spec.gpus.value = .devices(gpus[index].sorted()) }
-            if let port = ports[index] { spec.jupyter?.port.value = port }
-            return TeamPlan(spec: spec, source: team.source, gpus: gpus[index].sorted(), port: ports[index])
+        let planned = ordered.enumerated().map { index, team in
+            TeamPlan(spec: team.spec, source: team.source, allocation: Allocation(gpus: gpus[index].sorted(), port: ports[index]))
         }
         return (HostPlan(host: host, teams: planned), diagnostics)
     }

@@ -1,8 +1,9 @@
-/// A spec with everything the catalog could add: the concrete base image, and the Python, CUDA
-/// and framework the environment will really have. Checks and emitters read this.
+/// A spec with everything the catalog (and the lock, when one is used) could add: the concrete
+/// base image, and the Python, CUDA and framework the environment will really have. The rules
+/// check this, and `Translator` turns it into what is built and how it runs.
 public struct ResolvedEnvironment: Sendable {
     /// The spec as written.
-    public var spec: EnvironmentSpec
+    public let spec: EnvironmentSpec
     /// The base image; for `base: auto`, the one mlenv chose.
     public var image: ImageReference
     /// Why mlenv chose the image, for `base: auto`.
@@ -11,6 +12,10 @@ public struct ResolvedEnvironment: Sendable {
     public var catalogImage: CatalogImage?
     /// What the image's name says.
     public var traits: BaseImageTraits
+    /// The Python the image itself comes with (the catalog's, else its tag's), whatever the spec says.
+    public var imagePython: Fact<DottedVersion>
+    /// The CUDA toolkit the image itself comes with (the catalog's, else its tag's).
+    public var imageCUDA: Fact<DottedVersion>
     /// The Python the environment runs: the spec's, else the image's.
     public var python: Fact<DottedVersion>
     /// The CUDA toolkit: the spec's, else the image's; nil for CPU-only.
@@ -19,8 +24,11 @@ public struct ResolvedEnvironment: Sendable {
     public var cpuOnly: Bool
     /// The framework: the spec's, else the one the image ships.
     public var framework: FrameworkName?
-    /// The framework version: the spec's prefix, else the image's exact version.
+    /// The framework version: the lock's exact release, else the spec's prefix, else the image's
+    /// exact version.
     public var frameworkVersion: String?
+    /// How pip installs the framework, when the image does not ship it.
+    public var frameworkInstall: FrameworkInstall?
 
     /// Whether the base image ships the framework (so pip must leave it alone).
     public var imageShipsFramework: Bool { shippedFramework != nil }

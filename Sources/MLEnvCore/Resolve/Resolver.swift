@@ -17,10 +17,16 @@ extension DiagnosticCode {
             """)
 }
 
-/// Turns a checked spec into a `ResolvedEnvironment`, choosing an image for `base: auto`.
+/// Turns a checked spec into a `ResolvedEnvironment`, choosing an image for `base: auto`, or
+/// taking the lock's choices when a lock is used: the rules then check what is really built.
 public enum Resolver {
     /// Resolves `spec`; nil (with an error) when `base: auto` finds no image.
-    public static func resolve(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
+    public static func resolve(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?,
+                               lock: LockFile? = nil) -> (ResolvedEnvironment?, [Diagnostic]) {
+        if let lock, let image = ImageReference(parsing: lock.base) {
+            let choice: String? = image == spec.base.value.image ? nil : "locked in \(lock.spec)"
+            return (environment(spec, image: image, catalog: catalog, choice: choice, lock: lock), [])
+        }
         switch spec.base.value {
         case .image(let image):
             return (environment(spec, image: image, catalog: catalog, choice: nil), [])
@@ -29,18 +35,20 @@ public enum Resolver {
         }
     }
 
-    static func environment(_ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, choice: String?) -> ResolvedEnvironment {
+    static func environment(_ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, choice: String?,
+                            lock: LockFile? = nil) -> ResolvedEnvironment {
         let entry = catalog.image(image)
         let traits = BaseImageTraits.of(image)
-        var python: Fact<DottedVersion> = spec.python.flatMap { DottedVersion($0.value) }.map(Fact.known)
-            ?? entry?.python ?? traits.pythonFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+        let imagePython = entry?.python ?? traits.pythonFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+        let imageCUDA = entry?.cuda ?? traits.cudaFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+        var python: Fact<DottedVersion> = spec.python.flatMap { DottedVersion($0.value) }.map(Fact.known) ?? imagePython
         if spec.python == nil, entry == nil, traits.family == .unknown { python = .unknown }
         let cpuOnly = spec.cuda?.value == CUDARequest.none
         var cuda: Fact<DottedVersion> = .unknown
         if case .version(let text)? = spec.cuda?.value, let version = DottedVersion(text) {
             cuda = .known(version)
         } else if !cpuOnly {
-            cuda = entry?.cuda ?? traits.cudaFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+            cuda = imageCUDA
         }
         let shipped = entry?.framework ?? traits.framework
         var framework = spec.framework?.name.value
@@ -48,7 +56,14 @@ public enum Resolver {
         var version = spec.framework?.version?.value
         if framework == nil, spec.framework == nil { framework = shipped }
         if version == nil, framework != nil, framework == shipped { version = entry?.frameworkVersion.any?.description }
-        return ResolvedEnvironment(spec: spec, image: image, choice: choice, catalogImage: entry, traits: traits,
-                                   python: python, cuda: cuda, cpuOnly: cpuOnly, framework: framework, frameworkVersion: version)
+        // The lock's exact release, when mlenv installs the framework the lock names.
+        if shipped == nil, let lock, let locked = lock.frameworkVersion, framework?.rawValue == lock.frameworkName {
+            version = locked
+        }
+        var resolved = ResolvedEnvironment(spec: spec, image: image, choice: choice, catalogImage: entry, traits: traits,
+                                           imagePython: imagePython, imageCUDA: imageCUDA, python: python, cuda: cuda,
+                                           cpuOnly: cpuOnly, framework: framework, frameworkVersion: version)
+        resolved.frameworkInstall = FrameworkInstall.choose(resolved, catalog: catalog)
+        return resolved
     }
 }

@@ -218,6 +218,12 @@ public struct KeyLocations: Sendable {
 public enum BaseImage: Sendable, Equatable {
     case auto
     case image(ImageReference)
+
+    /// The image the spec names; nil for `auto`.
+    public var image: ImageReference? {
+        if case .image(let image) = self { return image }
+        return nil
+    }
 }
 
 /// The frameworks mlenv knows how to install and check.
@@ -302,7 +308,7 @@ public enum SharedMemory: Sendable, Equatable {
     /// Neither given: NVIDIA's documented default for NGC containers, `--shm-size=1g`.
     case defaultSize
     /// `shm_size: 16g`.
-    case size(String)
+    case size(MemorySize)
     /// `ipc: host`.
     case hostIPC
 }

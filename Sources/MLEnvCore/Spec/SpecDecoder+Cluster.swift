@@ -124,7 +124,7 @@ extension NodeDecoder {
             }
         }
         if let pair = fields.take("image"), let text = text(pair.value, "slurm.image") {
-            let isFile = SlurmEmitter.isImageFile(text.value)
+            let isFile = SlurmOptions.isImageFile(text.value)
             let reference = isFile ? nil : ImageReference(parsing: text.value)
             let plain = !text.value.isEmpty && text.value.count <= 1024
                 && text.value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"\"'`$\\,;".unicodeScalars.contains($0) })

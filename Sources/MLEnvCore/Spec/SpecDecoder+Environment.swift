@@ -254,8 +254,8 @@ extension NodeDecoder {
         let ipcPair = fields.take("ipc")
         var result = SharedMemory.defaultSize
         if let pair = sizePair, let text = text(pair.value, "shm_size") {
-            if Self.isSize(text.value) {
-                result = .size(text.value.lowercased())
+            if let size = MemorySize(parsing: text.value) {
+                result = .size(size)
             } else {
                 report(.invalidSize, "`shm_size` must be a size such as 16g or 512m, not `\(text.value)`", at: text.location)
             }
@@ -272,17 +272,6 @@ extension NodeDecoder {
             }
         }
         return result
-    }
-
-    /// Sizes as Docker's go-units reads them: `16g`, `512m`, `16gb`, `1.5g`.
-    static func isSize(_ text: String) -> Bool {
-        // Read as bytes; ASCII letters only are folded to lower case.
-        var body = ArraySlice(text.utf8.map { ASCII.isLetter($0) ? $0 | 0x20 : $0 })
-        if body.last == UInt8(ascii: "b") { body = body.dropLast() }
-        if let last = body.last, ASCII.isOne(of: "kmgt", last) { body = body.dropLast() }
-        let parts = body.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        return !body.isEmpty && parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 12 && $0.allSatisfy(ASCII.isDigit) }
-            && parts[0].contains(where: { $0 != UInt8(ascii: "0") })
     }
 
     mutating func volumes(_ node: YAMLNode) -> [Located<VolumeMount>] {

@@ -1,0 +1,149 @@
+/// The build recipe as the Dockerfile and Apptainer.def templates read it: the same steps, in
+/// the same order, from the same values. Fields are read by name through the template engine;
+/// `TemplateViewTests` checks that every name a template uses is a field here.
+struct BuildStepsView {
+    struct Label {
+        var key: String
+        /// Quoted by the Dockerfile's content type.
+        var value: String
+        /// For Apptainer's `%labels`, which reads `KEY VALUE` to the end of the line: no quoting,
+        /// control characters replaced.
+        var plainValue: String
+        var last: Bool
+    }
+
+    struct CABundle {
+        var file: String
+    }
+
+    struct Python {
+        var reason: String
+        var bootstrapPackages: String
+        var ppa: String?
+        var pythonPackages: String?
+        var interpreter: String
+    }
+
+    struct Apt {
+        var packages: String
+        var unpinned: Bool
+    }
+
+    struct Framework {
+        var description: String
+        var arguments: String
+        var unpinned: Bool
+    }
+
+    struct Variable {
+        var name: String
+        var value: String
+    }
+
+    struct Setup {
+        /// The `RUN` argument: shell form, or JSON exec form when the command needs it.
+        var command: String
+        /// The command as written, for Apptainer's `bash -c`.
+        var script: String
+        var consecutive: Bool
+    }
+
+    struct JupyterServer {
+        var app: String
+        var port: String
+    }
+
+    var version: String
+    var sources: String
+    var inputsHash: String
+    var specPath: String
+    var base: String
+    var workdir: String
+    var requirements: Bool
+    var labels: [Label]
+    var defaultCommand: String
+    var pipIndexURL: String?
+    var caBundle: CABundle?
+    var pythonInstall: Python?
+    var apt: Apt?
+    var framework: Framework?
+    var protected: String?
+    var writableFolders: String
+    var jupyter: Bool
+    var containerPort = String(JupyterRun.containerPort)
+    var hasEnv: Bool
+    var env: [Variable]
+    var hasSetup: Bool
+    var setup: [Setup]
+    // Apptainer only: how the image runs, from the run profile.
+    var name: String
+    var gpus: Bool
+    var batch: Bool
+    var command: [String]?
+    var runJupyter: JupyterServer?
+    var relativeBinds: Bool
+    var workdirBind: String
+    var binds: String
+
+    init(_ input: RenderInput) {
+        let recipe = input.recipe, run = input.run, header = input.header
+        version = header.mlenvVersion
+        sources = header.sources
+        inputsHash = header.inputsHash
+        specPath = header.specPathFromOutput
+        base = recipe.base.description
+        workdir = recipe.workdir
+        requirements = recipe.requirements != nil
+        labels = recipe.labels.enumerated().map { index, label in
+            Label(key: label.key, value: label.value, plainValue: MLEnv.printable(label.value), last: index == recipe.labels.count - 1)
+        }
+        defaultCommand = "[" + recipe.defaultCommand.map(Quoting.json).joined(separator: ", ") + "]"
+        pipIndexURL = recipe.pipIndexURL
+        caBundle = recipe.caBundle.map { CABundle(file: $0.file) }
+        pythonInstall = recipe.python.map { python in
+            Python(reason: python.reason, bootstrapPackages: python.bootstrapPackages.joined(separator: " "), ppa: python.ppa,
+                   pythonPackages: python.ppa == nil ? nil : python.ppaPackages.joined(separator: " "), interpreter: python.interpreter)
+        }
+        apt = recipe.apt.isEmpty ? nil : Apt(packages: recipe.apt.map(\.argument).joined(separator: " "),
+                                             unpinned: recipe.apt.contains { $0.version == nil })
+        framework = recipe.framework.map { install in
+            Framework(description: install.description, arguments: install.words.map(Quoting.shell).joined(separator: " "),
+                      unpinned: install.unpinned)
+        }
+        protected = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
+        writableFolders = recipe.writableFolders.joined(separator: " ")
+        jupyter = recipe.exposedPort != nil
+        hasEnv = !recipe.env.isEmpty
+        env = recipe.env.map { Variable(name: $0.name, value: $0.value) }
+        hasSetup = !recipe.setup.isEmpty
+        setup = recipe.setup.enumerated().map { index, command in
+            Setup(command: Self.runArgument(command), script: command, consecutive: index > 0)
+        }
+        name = run.name
+        gpus = run.usesGPUs
+        command = run.command
+        batch = run.command != nil
+        runJupyter = run.command == nil ? run.jupyter.map { JupyterServer(app: $0.app.rawValue, port: String($0.hostPort)) } : nil
+        relativeBinds = run.hasSpecRelativeMounts
+        // The image is read-only: a folder beside the image is the writable working folder.
+        workdirBind = Quoting.shell("workdir:\(run.workdir)")
+        binds = run.mounts.compactMap { mount -> String? in
+            switch mount.source {
+            case .hostPath(let path): return "--bind \(Quoting.shell("\(path):\(mount.target):\(mount.mode)"))"
+            case .specRelative(let path): return "--bind \(Quoting.shell("SPEC_FOLDER/\(path):\(mount.target):\(mount.mode)"))"
+            case .named: return nil
+            }
+        }.joined(separator: " ")
+    }
+
+    /// A `RUN` argument that keeps the command inside this one instruction: shell form when the
+    /// command is one plain line, JSON exec form otherwise (line breaks, a leading `[` that
+    /// would read as JSON, `<<` that BuildKit would read as a heredoc, a trailing `\`).
+    static func runArgument(_ command: String) -> String {
+        let trimmed = command.trimmingSpaces
+        let needsExecForm = trimmed.contains("\n") || trimmed.hasPrefix("[") || trimmed.contains("<<")
+            || trimmed.hasSuffix("\\") || trimmed.hasPrefix("--") || trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\t" }
+        guard needsExecForm else { return trimmed }
+        return "[\"/bin/bash\", \"-e\", \"-o\", \"pipefail\", \"-c\", \(Quoting.json(command))]"
+    }
+}

@@ -1,0 +1,66 @@
+/// What to build, step by step: every fact the Dockerfile, Apptainer.def and requirements.txt
+/// need, decided once by `Translator`. The layers go from what changes least to what changes
+/// most: CA and Python, apt packages, the framework, pip packages, env, setup, and the labels
+/// naming the inputs' hash last.
+public struct BuildRecipe: Sendable {
+    /// The base image.
+    public var base: ImageReference
+    /// `build.pip_index_url`: a PyPI mirror used at build time.
+    public var pipIndexURL: String?
+    /// `build.ca_bundle`, when the spec trusts one.
+    public var caBundle: CABundleCopy?
+    /// How Python is installed on a base that has none.
+    public var python: PythonInstall?
+    /// `packages.apt`.
+    public var apt: [AptPackage]
+    /// How pip installs the framework, when the base does not ship it.
+    public var framework: FrameworkInstall?
+    /// requirements.txt, when there is anything for pip to install.
+    public var requirements: RequirementsList?
+    /// Distributions later pip installs may not replace (the framework and its companions).
+    public var protectedDistributions: [String]
+    /// `env:`, in order.
+    public var env: [(name: String, value: String)]
+    /// The working folder.
+    public var workdir: String
+    /// Folders any user id may write to: the home, the working folder, named-volume targets.
+    public var writableFolders: [String]
+    /// `setup:` commands, in order.
+    public var setup: [String]
+    /// The image's labels, in order.
+    public var labels: [(key: String, value: String)]
+    /// The port the image's Jupyter listens on, when it serves Jupyter.
+    public var exposedPort: Int?
+    /// The image's default command.
+    public var defaultCommand: [String]
+}
+
+/// The CA bundle copied into the build context.
+public struct CABundleCopy: Sendable, Equatable {
+    /// Its name in the build context.
+    public var file: String
+    /// The spec's file, as a path relative to the working directory.
+    public var source: String
+}
+
+/// A base image without Python gets one: its distribution's own, or deadsnakes' on Ubuntu.
+public struct PythonInstall: Sendable, Equatable {
+    /// The Dockerfile's comment.
+    public var reason: String
+    /// apt packages installed first.
+    public var bootstrapPackages: [String]
+    /// The PPA that has the Python asked for, when the distribution's own does not.
+    public var ppa: String?
+    /// The Python packages installed from the PPA.
+    public var ppaPackages: [String]
+    /// `python3.11`: the interpreter that makes the virtual environment.
+    public var interpreter: String
+}
+
+/// What requirements.txt lists: the spec's requirements as written, then what mlenv adds.
+public struct RequirementsList: Sendable, Equatable {
+    /// `packages.pip`, as written.
+    public var requirements: [String]
+    /// What mlenv adds (Jupyter, when the spec wants it and the base lacks it).
+    public var added: [String]
+}

@@ -1,0 +1,118 @@
+/// What a plan gives one team on a shared host: it replaces the spec's GPU request and port in
+/// the team's run profile, and leaves the spec as written.
+public struct Allocation: Sendable, Equatable {
+    /// The GPU indices the team gets (empty for none).
+    public var gpus: [Int]
+    /// The host port of its Jupyter server, when it has one.
+    public var port: Int?
+
+    /// Creates an allocation.
+    public init(gpus: [Int], port: Int?) {
+        self.gpus = gpus
+        self.port = port
+    }
+}
+
+/// The translate stage: a checked, resolved environment (plus a plan's allocation) becomes the
+/// two values every renderer reads, so that no renderer re-derives a fact or reads the spec or
+/// the catalog.
+enum Translator {
+    /// What to build and how to run it.
+    static func translate(_ environment: ResolvedEnvironment, header: GeneratedHeader, specFolderFromOutput: String,
+                          allocation: Allocation? = nil) -> (BuildRecipe, RunProfile) {
+        (recipe(environment, header: header), profile(environment.spec, specFolderFromOutput: specFolderFromOutput, allocation: allocation))
+    }
+
+    static func profile(_ spec: EnvironmentSpec, specFolderFromOutput: String, allocation: Allocation?) -> RunProfile {
+        let name = spec.name.value
+        var gpus = spec.gpus.value
+        if let allocation, gpus != .none { gpus = .devices(allocation.gpus.sorted()) }
+        let jupyter = spec.jupyter.map { jupyter in
+            JupyterRun(hostPort: allocation?.port ?? jupyter.port.value, bind: jupyter.bind.value, app: jupyter.lab ? .lab : .notebook)
+        }
+        return RunProfile(
+            name: name, localImage: "mlenv/\(name):latest", container: "mlenv-\(name)", gpus: gpus,
+            sharedMemory: SharedMemorySetting(spec.sharedMemory), resources: spec.resources, mounts: spec.volumes.map { mount($0.value) },
+            jupyter: jupyter, secrets: spec.secrets.map(\.value), command: spec.command?.value, workdir: spec.workdir.value,
+            specFolderFromOutput: specFolderFromOutput, kubernetes: spec.kubernetes, slurm: spec.slurm)
+    }
+
+    static func mount(_ volume: VolumeMount) -> Mount {
+        switch volume.source {
+        case .absolutePath(let path):
+            Mount(source: .hostPath(SpecPaths.normalize(path)), target: volume.target, readOnly: volume.readOnly, writtenSource: path)
+        case .relativePath(let path):
+            Mount(source: .specRelative(SpecPaths.normalize(path)), target: volume.target, readOnly: volume.readOnly, writtenSource: path)
+        case .named(let name):
+            Mount(source: .named(name), target: volume.target, readOnly: volume.readOnly, writtenSource: name)
+        }
+    }
+
+    static func recipe(_ environment: ResolvedEnvironment, header: GeneratedHeader) -> BuildRecipe {
+        let spec = environment.spec
+        let namedVolumeTargets = spec.volumes.compactMap { volume -> String? in
+            if case .named = volume.value.source { return volume.value.target }
+            return nil
+        }
+        let app: JupyterRun.App? = spec.jupyter.map { $0.lab ? .lab : .notebook }
+        return BuildRecipe(
+            base: environment.image, pipIndexURL: spec.build.pipIndexURL?.value,
+            caBundle: spec.build.caBundle.map { CABundleCopy(file: GeneratedFiles.caBundle, source: SpecPaths.resolve($0.value, relativeTo: spec.file)) }, python: pythonInstall(environment),
+            apt: spec.apt.map(\.value), framework: environment.frameworkInstall, requirements: requirements(environment),
+            protectedDistributions: environment.framework?.protectedDistributions ?? [],
+            env: spec.env.map { (name: $0.name.value, value: $0.value.value) }, workdir: spec.workdir.value,
+            writableFolders: ["/home/mlenv", spec.workdir.value] + namedVolumeTargets, setup: spec.setup.map(\.value),
+            labels: labels(environment, header: header), exposedPort: app == nil ? nil : JupyterRun.containerPort,
+            defaultCommand: app.map { ["jupyter", $0.rawValue, "--ip=0.0.0.0", "--port=\(JupyterRun.containerPort)", "--no-browser", "--allow-root"] }
+                ?? ["bash"])
+    }
+
+    /// The spec's pip requirements, plus Jupyter when the spec wants it and the base lacks it;
+    /// nil when there is nothing to install.
+    static func requirements(_ environment: ResolvedEnvironment) -> RequirementsList? {
+        let spec = environment.spec
+        var added: [String] = []
+        if let jupyter = spec.jupyter {
+            let names = Set(spec.pip.map(\.value.normalizedName))
+            if jupyter.lab && !environment.imageShipsJupyter && !names.contains("jupyterlab") { added.append("jupyterlab") }
+            if !jupyter.lab && !names.contains("notebook") { added.append("notebook") }
+        }
+        guard !spec.pip.isEmpty || !added.isEmpty else { return nil }
+        return RequirementsList(requirements: spec.pip.map(\.value.text), added: added)
+    }
+
+    /// How the base image gets the Python the spec asks for, when it has none.
+    static func pythonInstall(_ environment: ResolvedEnvironment) -> PythonInstall? {
+        let traits = environment.traits
+        guard environment.catalogImage == nil, traits.shipsPython == false, let python = environment.spec.python?.value else { return nil }
+        let minor = python.split(separator: ".").prefix(2).joined(separator: ".")
+        let interpreter = "python\(minor)"
+        let packages = [interpreter, "\(interpreter)-venv"]
+        let native = BaseImageTraits.ubuntuPython(traits.operatingSystem) ?? BaseImageTraits.debianPython(traits.operatingSystem)
+        if traits.family == .debian || native == minor {
+            // Debian has no PPA: its own Python, which BaseImageRule checked is the one asked for.
+            let osName = traits.operatingSystem.map { $0.hasPrefix("debian") ? "Debian " + $0.dropFirst(6) : $0 } ?? "the base image"
+            return PythonInstall(reason: "The base image has no Python: install \(osName)'s Python \(minor) into a virtual environment.",
+                                 bootstrapPackages: ["ca-certificates"] + packages, ppa: nil, ppaPackages: [], interpreter: interpreter)
+        }
+        let why = BaseImageTraits.ubuntuPython(traits.operatingSystem).map { " (\(traits.operatingSystem!) ships \($0))" } ?? ""
+        return PythonInstall(
+            reason: "The base image has no Python: install Python \(minor) from the deadsnakes PPA\(why) into a virtual environment.",
+            bootstrapPackages: ["ca-certificates", "gpg-agent", "software-properties-common"], ppa: "ppa:deadsnakes/ppa",
+            ppaPackages: packages, interpreter: interpreter)
+    }
+
+    static func labels(_ environment: ResolvedEnvironment, header: GeneratedHeader) -> [(key: String, value: String)] {
+        let spec = environment.spec
+        var pairs: [(key: String, value: String)] = [("org.opencontainers.image.title", spec.name.value)]
+        if let description = spec.description { pairs.append(("org.opencontainers.image.description", description)) }
+        pairs += [
+            ("org.opencontainers.image.base.name", environment.image.description),
+            ("io.mlenv.spec", header.specName),
+            ("io.mlenv.spec.sha256", header.specHash),
+            ("io.mlenv.inputs.sha256", header.inputsHash),
+            ("io.mlenv.version", header.mlenvVersion),
+        ]
+        return pairs
+    }
+}
