@@ -110,7 +110,7 @@ final class PlanTests: XCTestCase {
         XCTAssertFalse(result.diagnostics.containsErrors, "\(result.diagnostics.map(\.message))")
         let golden = repositoryRoot.appendingPathComponent("Tests/Fixtures/plan")
         let update = ProcessInfo.processInfo.environment["MLENV_UPDATE_GOLDEN"] == "1"
-        for name in ["compose.yaml", "PLAN.md", "host.svg", "plan.json"] {
+        for name in ["compose.yaml", "compose.sh", "PLAN.md", "host.svg", "plan.json"] {
             let text = try XCTUnwrap(result.outputs.first { $0.path == name }?.text)
             let url = golden.appendingPathComponent(name)
             if update {
@@ -137,5 +137,42 @@ final class PlanTests: XCTestCase {
         for team in ["NLP", "SPEECH", "VISION"] { environment["JUPYTER_TOKEN_\(team)"] = "token" }
         let config = try runProcess(try requiredTool("docker-compose"), ["-f", compose, "config", "--quiet"], environment: environment)
         XCTAssertEqual(config.status, 0, config.output)
+        try checkComposeScript(in: written, environment: environment)
+    }
+
+    /// compose.sh passes the invoking user's supplementary groups, as run.sh does: run with a stand-in
+    /// `id` (uid 1000, groups 1000 1001 2000) and a stand-in `docker-compose` that keeps the
+    /// override it is given, then the real docker-compose merges both files.
+    func checkComposeScript(in folder: URL, environment: [String: String]) throws {
+        let script = folder.appendingPathComponent("compose.sh").path
+        let lint = try runProcess(try requiredTool("shellcheck"), [script])
+        XCTAssertEqual(lint.status, 0, lint.output)
+        let bin = folder.appendingPathComponent("stand-ins")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let kept = folder.appendingPathComponent("override.yaml").path
+        let standIns = [
+            "id": "#!/bin/sh\ncase \"$1\" in -u) echo 1000 ;; -g) echo 1000 ;; -G) echo 1000 1001 2000 ;; *) exec /usr/bin/id \"$@\" ;; esac\n",
+            "docker": "#!/bin/sh\nexit 1\n",
+            "docker-compose": "#!/bin/sh\nprintf '%s\\n' \"$MLENV_UID:$MLENV_GID $*\" > \(kept).args\ncp \"$4\" \(kept)\n",
+        ]
+        for (name, text) in standIns {
+            let url = bin.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        var withStandIns = environment
+        withStandIns["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let ran = try runProcess("/bin/bash", [script, "up", "-d"], environment: withStandIns)
+        XCTAssertEqual(ran.status, 0, ran.output)
+        let args = try String(contentsOfFile: kept + ".args", encoding: .utf8)
+        XCTAssertTrue(args.hasPrefix("1000:1000 -f \(folder.path)/compose.yaml -f "), args)
+        XCTAssertTrue(args.hasSuffix(" up -d\n"), args)
+        let merged = try runProcess(try requiredTool("docker-compose"), ["-f", folder.appendingPathComponent("compose.yaml").path, "-f", kept, "config"],
+                                    environment: environment)
+        XCTAssertEqual(merged.status, 0, merged.output)
+        for team in ["nlp", "speech", "vision"] {
+            XCTAssertTrue(merged.output.contains("  \(team):"), merged.output)
+        }
+        XCTAssertEqual(merged.output.components(separatedBy: "group_add:\n    - '1001'\n    - '2000'").count - 1, 3, merged.output)
     }
 }

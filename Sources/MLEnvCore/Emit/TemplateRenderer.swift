@@ -12,6 +12,7 @@ enum TemplateName: String, Sendable, CaseIterable {
     case apptainer = "Apptainer.def"
     case devcontainer = "devcontainer.json"
     case compose
+    case composeScript = "compose.sh"
     case plan = "PLAN.md"
     case hostSVG = "host.svg"
     case lock

@@ -75,4 +75,7 @@ struct ComposeView {
     var services: [Service]
     var namedVolumes: [String]
     var hasNamedVolumes: Bool
+
+    /// The service names as shell words, for compose.sh.
+    var serviceList: String
 }

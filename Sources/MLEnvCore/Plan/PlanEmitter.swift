@@ -1,17 +1,21 @@
-/// Renders a host plan: `compose.yaml` for every team, `PLAN.md` with a table and `host.svg`,
-/// and `plan.json` that the next `mlenv plan` reads to keep teams where they are.
+/// Renders a host plan: `compose.yaml` for every team with `compose.sh`, which runs it as the
+/// invoking user with their groups, `PLAN.md` with a table and `host.svg`, and `plan.json` that
+/// the next `mlenv plan` reads to keep teams where they are.
 enum PlanEmitter {
     static func render(_ plan: HostPlan, environments: [String: ResolvedEnvironment], outputDirectory: String,
                        workingDirectory: String) -> [OutputFile] {
-        [
-            OutputFile(path: "compose.yaml", contents: .text(compose(plan, outputDirectory: outputDirectory, workingDirectory: workingDirectory))),
+        let view = composeView(plan, outputDirectory: outputDirectory, workingDirectory: workingDirectory)
+        return [
+            OutputFile(path: "compose.yaml", contents: .text(TemplateRenderer.shared.render(.compose, view))),
+            OutputFile(path: "compose.sh", contents: .text(TemplateRenderer.shared.render(.composeScript, view)), executable: true),
             OutputFile(path: "PLAN.md", contents: .text(markdown(plan, environments: environments))),
             OutputFile(path: "host.svg", contents: .text(svg(plan))),
             OutputFile(path: "plan.json", contents: .text(json(plan))),
         ]
     }
 
-    static func compose(_ plan: HostPlan, outputDirectory: String, workingDirectory: String) -> String {
+    /// Every team's run profile, with relative volume sources starting at the plan's folder.
+    static func composeView(_ plan: HostPlan, outputDirectory: String, workingDirectory: String) -> ComposeView {
         let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
         var namedVolumes = Set<String>()
         let services = plan.teams.map { team -> ComposeView.Service in
@@ -24,9 +28,9 @@ enum PlanEmitter {
             }
             return ComposeView.Service(run, tokenVariable: "JUPYTER_TOKEN_" + team.name.uppercased().replacing("-", with: "_"))
         }
-        let view = ComposeView(version: MLEnv.version, host: plan.host.name.value, teamCount: plan.teams.count, services: services,
-                               namedVolumes: namedVolumes.sorted(), hasNamedVolumes: !namedVolumes.isEmpty)
-        return TemplateRenderer.shared.render(.compose, view)
+        return ComposeView(version: MLEnv.version, host: plan.host.name.value, teamCount: plan.teams.count, services: services,
+                           namedVolumes: namedVolumes.sorted(), hasNamedVolumes: !namedVolumes.isEmpty,
+                           serviceList: services.map { Quoting.shell($0.name) }.joined(separator: " "))
     }
 
     static func markdown(_ plan: HostPlan, environments: [String: ResolvedEnvironment]) -> String {
