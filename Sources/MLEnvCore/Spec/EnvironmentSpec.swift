@@ -1,198 +1,113 @@
-/// One team's environment, decoded from a spec file (format version 1).
-///
-/// The fields live behind one immutable reference, so copies are a pointer: a spec is about
-/// 900 bytes of fields, and checking 1,000 specs copied them into five arrays (decoded, for
-/// the shared-host rule, resolved, ...), fresh memory each time. Setting a field makes a new
-/// box for that copy only, so specs keep value semantics.
-public struct EnvironmentSpec: Sendable {
-    /// The stored fields; `EnvironmentSpec` forwards each of them.
-    struct Fields: Sendable {
-        var file: String
-        var name: Located<String>
-        var description: String?
-        var base: Located<BaseImage>
-        var framework: FrameworkSpec?
-        var python: Located<String>?
-        var cuda: Located<CUDARequest>?
-        var pip: [Located<PipRequirement>]
-        var apt: [Located<AptPackage>]
-        var gpus: Located<GPURequest>
-        var gpusShared: Bool
-        var jupyter: JupyterSpec?
-        var sharedMemory: SharedMemory
-        var volumes: [Located<VolumeMount>]
-        var env: [EnvVariable]
-        var secrets: [Located<String>]
-        var workdir: Located<String>
-        var setup: [Located<String>]
-        var build: BuildOptions
-        var command: Located<[String]>?
-        var resources: ResourceSpec
-        var kubernetes: KubernetesOptions
-        var slurm: SlurmOptions
-        var keyLocations: KeyLocations
-    }
-
-    private final class Storage: Sendable {
-        let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private var storage: Storage
-
-    init(_ fields: Fields) { storage = Storage(fields) }
-
-    /// Replaces this copy's fields with `change` applied to them.
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        var fields = storage.fields
-        change(&fields)
-        storage = Storage(fields)
-    }
-
+/// One team's environment, decoded from a spec file (format version 1). Immutable: the plan's
+/// allocation and the lock apply to what is built and run (`BuildRecipe`, `RunProfile`), never
+/// to the spec. A class, so that the many copies checking 1,000 specs makes (decoded, for the
+/// shared-host rule, resolved, ...) share one set of fields.
+public final class EnvironmentSpec: Sendable {
     /// The spec's path as the user named it; paths inside the spec are relative to its folder.
-    public var file: String {
-        get { storage.fields.file }
-        set { update { $0.file = newValue } }
-    }
+    public let file: String
 
     /// `name:` - names the image, the container and the generated folder.
-    public var name: Located<String> {
-        get { storage.fields.name }
-        set { update { $0.name = newValue } }
-    }
+    public let name: Located<String>
 
     /// `description:`, folded to one line.
-    public var description: String? {
-        get { storage.fields.description }
-        set { update { $0.description = newValue } }
-    }
+    public let description: String?
 
     /// `base:` - the image the environment starts from.
-    public var base: Located<BaseImage> {
-        get { storage.fields.base }
-        set { update { $0.base = newValue } }
-    }
+    public let base: Located<BaseImage>
 
     /// `framework:`.
-    public var framework: FrameworkSpec? {
-        get { storage.fields.framework }
-        set { update { $0.framework = newValue } }
-    }
+    public let framework: FrameworkSpec?
 
     /// `python:` - major.minor[.patch].
-    public var python: Located<String>? {
-        get { storage.fields.python }
-        set { update { $0.python = newValue } }
-    }
+    public let python: Located<String>?
 
     /// `cuda:` - toolkit version, or nil value for `cuda: none`.
-    public var cuda: Located<CUDARequest>? {
-        get { storage.fields.cuda }
-        set { update { $0.cuda = newValue } }
-    }
+    public let cuda: Located<CUDARequest>?
 
     /// `packages.pip:` - requirement strings in the order written.
-    public var pip: [Located<PipRequirement>] {
-        get { storage.fields.pip }
-        set { update { $0.pip = newValue } }
-    }
+    public let pip: [Located<PipRequirement>]
 
     /// `packages.apt:` - Debian packages in the order written.
-    public var apt: [Located<AptPackage>] {
-        get { storage.fields.apt }
-        set { update { $0.apt = newValue } }
-    }
+    public let apt: [Located<AptPackage>]
 
     /// `gpus:`; when absent, all GPUs unless `cuda: none`.
-    public var gpus: Located<GPURequest> {
-        get { storage.fields.gpus }
-        set { update { $0.gpus = newValue } }
-    }
+    public let gpus: Located<GPURequest>
 
     /// `gpus_shared: true`: the team accepts sharing its GPUs with another team that agrees too.
-    public var gpusShared: Bool {
-        get { storage.fields.gpusShared }
-        set { update { $0.gpusShared = newValue } }
-    }
+    public let gpusShared: Bool
 
     /// `jupyter:`; nil when Jupyter is off.
-    public var jupyter: JupyterSpec? {
-        get { storage.fields.jupyter }
-        set { update { $0.jupyter = newValue } }
-    }
+    public let jupyter: JupyterSpec?
 
     /// `shm_size:` or `ipc:`.
-    public var sharedMemory: SharedMemory {
-        get { storage.fields.sharedMemory }
-        set { update { $0.sharedMemory = newValue } }
-    }
+    public let sharedMemory: SharedMemory
 
     /// `volumes:`.
-    public var volumes: [Located<VolumeMount>] {
-        get { storage.fields.volumes }
-        set { update { $0.volumes = newValue } }
-    }
+    public let volumes: [Located<VolumeMount>]
 
     /// `env:` in the order written.
-    public var env: [EnvVariable] {
-        get { storage.fields.env }
-        set { update { $0.env = newValue } }
-    }
+    public let env: [EnvVariable]
 
     /// `secrets:` - names of variables passed from the invoking environment at run time, never
     /// written into the image or the generated files.
-    public var secrets: [Located<String>] {
-        get { storage.fields.secrets }
-        set { update { $0.secrets = newValue } }
-    }
+    public let secrets: [Located<String>]
 
     /// `workdir:`; `/workspace` when absent.
-    public var workdir: Located<String> {
-        get { storage.fields.workdir }
-        set { update { $0.workdir = newValue } }
-    }
+    public let workdir: Located<String>
 
     /// `setup:` - build-time shell commands, each its own layer.
-    public var setup: [Located<String>] {
-        get { storage.fields.setup }
-        set { update { $0.setup = newValue } }
-    }
+    public let setup: [Located<String>]
 
     /// `build:`.
-    public var build: BuildOptions {
-        get { storage.fields.build }
-        set { update { $0.build = newValue } }
-    }
+    public let build: BuildOptions
 
     /// `command:` - what a batch run executes (a Kubernetes Job, a Slurm job, Apptainer's
     /// runscript); nil for an interactive environment (Jupyter, or a shell).
-    public var command: Located<[String]>? {
-        get { storage.fields.command }
-        set { update { $0.command = newValue } }
-    }
+    public let command: Located<[String]>?
 
     /// `resources:`.
-    public var resources: ResourceSpec {
-        get { storage.fields.resources }
-        set { update { $0.resources = newValue } }
-    }
+    public let resources: ResourceSpec
 
     /// `kubernetes:`, with its defaults when absent.
-    public var kubernetes: KubernetesOptions {
-        get { storage.fields.kubernetes }
-        set { update { $0.kubernetes = newValue } }
-    }
+    public let kubernetes: KubernetesOptions
 
     /// `slurm:`, with its defaults when absent.
-    public var slurm: SlurmOptions {
-        get { storage.fields.slurm }
-        set { update { $0.slurm = newValue } }
-    }
+    public let slurm: SlurmOptions
 
     /// Where each top-level key is written, for notes that point at "the other side".
-    public var keyLocations: KeyLocations {
-        get { storage.fields.keyLocations }
-        set { update { $0.keyLocations = newValue } }
+    public let keyLocations: KeyLocations
+
+    init(file: String, name: Located<String>, description: String?, base: Located<BaseImage>,
+         framework: FrameworkSpec?, python: Located<String>?, cuda: Located<CUDARequest>?,
+         pip: [Located<PipRequirement>], apt: [Located<AptPackage>], gpus: Located<GPURequest>, gpusShared: Bool,
+         jupyter: JupyterSpec?, sharedMemory: SharedMemory, volumes: [Located<VolumeMount>], env: [EnvVariable],
+         secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>], build: BuildOptions,
+         command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
+         keyLocations: KeyLocations) {
+        self.file = file
+        self.name = name
+        self.description = description
+        self.base = base
+        self.framework = framework
+        self.python = python
+        self.cuda = cuda
+        self.pip = pip
+        self.apt = apt
+        self.gpus = gpus
+        self.gpusShared = gpusShared
+        self.jupyter = jupyter
+        self.sharedMemory = sharedMemory
+        self.volumes = volumes
+        self.env = env
+        self.secrets = secrets
+        self.workdir = workdir
+        self.setup = setup
+        self.build = build
+        self.command = command
+        self.resources = resources
+        self.kubernetes = kubernetes
+        self.slurm = slurm
+        self.keyLocations = keyLocations
     }
 }
 

@@ -31,13 +31,13 @@ extension NodeDecoder {
         let keyLocations = KeyLocations(fields.pairs)
         guard let name, let base else { return nil }
         let defaultGPUs: GPURequest = cuda?.value == CUDARequest.none ? .none : .all
-        return EnvironmentSpec(EnvironmentSpec.Fields(
+        return EnvironmentSpec(
             file: file, name: name, description: description, base: base, framework: framework,
             python: python, cuda: cuda, pip: pip, apt: apt,
             gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
             jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env, secrets: secrets,
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
-            command: command, resources: resources, kubernetes: kubernetes, slurm: slurm, keyLocations: keyLocations))
+            command: command, resources: resources, kubernetes: kubernetes, slurm: slurm, keyLocations: keyLocations)
     }
 
     mutating func baseImage(_ node: YAMLNode) -> Located<BaseImage>? {
