@@ -269,12 +269,3 @@ public enum MLEnv {
         }))
     }
 }
-
-extension DiagnosticCode {
-    static let notAnEnvironment = DiagnosticCode(
-        "E132", .error, name: "not-an-environment", summary: "`generate` was given a host file.",
-        explanation: """
-            `mlenv generate` builds one environment from its spec. Host files (`kind: host`) \
-            describe a server and are used by `check --host` and `plan`.
-            """)
-}

@@ -1,6 +1,58 @@
 /// What a spec must say to run on the targets asked for: a cluster scheduler counts GPUs and
 /// cannot mount every kind of volume the Docker host can.
-enum ClusterRule {
+enum ClusterRule: Rule {
+    static let description = RuleDescription(
+        title: "cluster targets",
+        overview: "`gpus: all` for Kubernetes or Slurm, device indices there, a relative volume with `hostpath` storage, a Service name starting with a digit",
+        codes: [.gpuCountNeeded, .gpuIndicesIgnored, .volumeUnsupported, .serviceName],
+        triggering: [
+            RuleExample(.gpuCountNeeded, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: ↓all
+                """, command: .generate(targets: [.docker, .kubernetes])),
+            RuleExample(.gpuIndicesIgnored, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: ↓[2, 3]
+                """, command: .generate(targets: [.slurm])),
+            RuleExample(.volumeUnsupported, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: 1
+                volumes: [↓"./data:/data"]
+                kubernetes: {storage: hostpath}
+                """, command: .generate(targets: [.kubernetes])),
+            RuleExample(.volumeUnsupported, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: 1
+                volumes: [↓"cache:/cache"]
+                """, command: .generate(targets: [.slurm])),
+            RuleExample(.serviceName, """
+                mlenv: 1
+                name: ↓3d-vision
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: 1
+                jupyter: true
+                """, command: .generate(targets: [.kubernetes])),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: vision-3d
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: 2
+                jupyter: true
+                volumes: ["./data:/data", "cache:/cache"]
+                slurm: {runtime: docker}
+                """, command: .generate(targets: Set(Target.allCases))),
+        ])
+
     static func check(_ spec: EnvironmentSpec, targets: Set<Target>) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let file = spec.file

@@ -1,5 +1,99 @@
+extension DiagnosticCode {
+    static let unpinnedBase = DiagnosticCode(
+        "W301", .warning, name: "unpinned-base", summary: "The base image is `latest` or has no tag.",
+        explanation: """
+            `latest` moves: the same spec builds a different environment next month, and a \
+            review team cannot reproduce it. Name a tag (`23.10-py3`), or a digest.
+            """)
+    static let unpinnedPip = DiagnosticCode(
+        "W302", .warning, name: "unpinned-pip", summary: "A pip requirement is not pinned to one version.",
+        explanation: """
+            Without `==`, pip installs whatever is newest at build time, so two builds of the \
+            same spec differ. Pin with `==` (`transformers==4.35.2`).
+            """)
+    static let unpinnedApt = DiagnosticCode(
+        "W303", .warning, name: "unpinned-apt", summary: "apt packages are not pinned.",
+        explanation: """
+            Unpinned apt packages follow the base image's package sources, which change. Pin \
+            with `name=version` when exact reproduction matters; note that Ubuntu removes old \
+            versions from its archive, so a pin can stop building.
+            """)
+    static let jupyterExposed = DiagnosticCode(
+        "W304", .warning, name: "jupyter-exposed", summary: "Jupyter is published on every network interface.",
+        explanation: """
+            `bind: 0.0.0.0` publishes Jupyter to the whole network: anyone who learns or \
+            guesses the token gets a shell with the team's data and GPUs. Keep the default \
+            127.0.0.1 and use the `ssh -L` line that `run.sh url` prints.
+            """)
+    static let secretInImage = DiagnosticCode(
+        "W305", .warning, name: "secret-in-image", summary: "An `env:` value looks like a secret, and would be baked into the image.",
+        explanation: """
+            `env:` values become part of the image: anyone who can pull or inspect it can read \
+            them. List the variable's name under `secrets:` instead; run.sh and compose.yaml \
+            pass it from the invoking environment at run time.
+            """)
+}
+
 /// Rule family 7: habits that make environments irreproducible or unsafe.
-enum HygieneRule {
+enum HygieneRule: Rule {
+    static let description = RuleDescription(
+        title: "hygiene",
+        overview: "`latest` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value",
+        codes: [.unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage],
+        triggering: [
+            RuleExample(.unpinnedBase, """
+                mlenv: 1
+                name: team
+                base: ↓python
+                """),
+            RuleExample(.unpinnedBase, """
+                mlenv: 1
+                name: team
+                base: ↓nvcr.io/nvidia/pytorch:latest
+                """),
+            RuleExample(.unpinnedPip, """
+                mlenv: 1
+                name: team
+                base: python:3.11-slim
+                framework: ↓pytorch
+                cuda: none
+                packages:
+                  pip: [↓transformers, "numpy==1.26.4"]
+                """),
+            RuleExample(.unpinnedApt, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  apt: ["curl=7.81.0-1ubuntu1.15", ↓git, htop]
+                """),
+            RuleExample(.jupyterExposed, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                jupyter: {bind: ↓0.0.0.0}
+                """),
+            RuleExample(.secretInImage, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env: {↓HF_TOKEN: hf_abcdef, TOKENIZERS_PARALLELISM: "false", ↓NOTE: "sk-live-123"}
+                """),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                jupyter: {port: 8888}
+                env: {TOKENIZERS_PARALLELISM: "false", KEYBOARD: us}
+                secrets: [HF_TOKEN]
+                packages:
+                  pip: ["transformers==4.35.2"]
+                  apt: ["git=1:2.34.1-1ubuntu1.10"]
+                """),
+        ])
+
     static func check(_ context: inout RuleContext) {
         let spec = context.spec
         if case .image(let image) = spec.base.value, image.digest == nil, image.tag == nil || image.tag == "latest" {
