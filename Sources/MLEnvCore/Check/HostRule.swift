@@ -30,7 +30,10 @@ extension DiagnosticCode {
 enum HostRule: Rule {
     static let description = RuleDescription(
         title: "CUDA vs the host's driver and GPUs",
-        overview: "CUDA 12.2.2 needs driver 535.104.05 (530 runs it through minor-version compatibility); CUDA 11.7 cannot build for H100 (sm_90)",
+        overview: """
+            CUDA 12.2.2 needs 535.104.05; 530 runs it through minor-version compatibility; NGC forward compatibility on \
+            data-center GPUs; CUDA 11.7 cannot build for H100 (sm_90); CUDA 13 no longer supports Volta
+            """,
         codes: [.driverTooOld, .driverCompatibility, .gpuUnsupported],
         triggering: [
             RuleExample(.driverTooOld, cuda12, with: [.host(host(driver: "470.57.02", gpu: "A100-SXM4-80GB"))]),
