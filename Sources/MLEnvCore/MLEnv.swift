@@ -103,7 +103,7 @@ public enum MLEnv {
         return CheckResult(diagnostics: diagnostics.sortedForDisplay(), files: decoded, environments: environments, fileCount: sources.count)
     }
 
-    /// Resolves a spec and runs every rule family on it.
+    /// Resolves a spec and runs every check rule on it.
     static func checkEnvironment(_ spec: EnvironmentSpec, files: FileSystemView, catalog: Catalog,
                                  host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
         var diagnostics = FileReferenceRule.check(spec, files: files)

@@ -55,7 +55,7 @@ extension DiagnosticCode {
             """)
 }
 
-/// Rule family 3: the base image against the spec's declared framework, Python and CUDA, and
+/// The base image against the spec's declared framework, Python and CUDA, and
 /// what the Dockerfile needs from the image.
 enum BaseImageRule: Rule {
     static let description = RuleDescription(

@@ -16,8 +16,8 @@ extension DiagnosticCode {
             """)
 }
 
-/// Rule family 2: the framework build against the CUDA toolkit, for frameworks mlenv installs
-/// with pip (an NGC image's own build is matched to its CUDA by NVIDIA; rule 3 checks those).
+/// The framework build against the CUDA toolkit, for frameworks mlenv installs
+/// with pip (an NGC image's own build is matched to its CUDA by NVIDIA; `BaseImageRule` checks those).
 enum FrameworkCUDARule: Rule {
     static let description = RuleDescription(
         title: "framework vs CUDA",

@@ -9,7 +9,7 @@ extension DiagnosticCode {
             """)
 }
 
-/// Rule family 1: the framework version against the Python version.
+/// The framework version against the Python version.
 enum FrameworkPythonRule: Rule {
     static let description = RuleDescription(
         title: "framework vs Python",
@@ -41,7 +41,7 @@ enum FrameworkPythonRule: Rule {
         guard let framework = environment.framework, let prefix = environment.frameworkVersion,
               let python = environment.python.known.map(Compatibility.minor) else { return }
         let location = context.spec.python?.location ?? context.spec.base.location
-        // NGC images pair their own build with their own Python: rule 3 compares those.
+        // NGC images pair their own build with their own Python: `BaseImageRule` compares those.
         guard !environment.imageShipsFramework else { return }
         let ranges = pythonRanges(framework, prefix, catalog: context.catalog)
         guard !ranges.isEmpty else {

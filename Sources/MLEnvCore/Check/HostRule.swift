@@ -25,7 +25,7 @@ extension DiagnosticCode {
             """)
 }
 
-/// Rule families 5 and 6: the environment's CUDA against the host's driver and GPUs, given a
+/// The environment's CUDA against the host's driver and GPUs, given a
 /// host inventory.
 enum HostRule: Rule {
     static let description = RuleDescription(

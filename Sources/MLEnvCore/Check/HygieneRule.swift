@@ -34,7 +34,7 @@ extension DiagnosticCode {
             """)
 }
 
-/// Rule family 7: habits that make environments irreproducible or unsafe.
+/// Habits that make environments irreproducible or unsafe.
 enum HygieneRule: Rule {
     static let description = RuleDescription(
         title: "hygiene",

@@ -31,7 +31,7 @@ extension DiagnosticCode {
             """)
 }
 
-/// Rule family 4: pip requirements against what the image ships, against the spec's framework
+/// pip requirements against what the image ships, against the spec's framework
 /// version, and against themselves.
 enum PipRule: Rule {
     static let description = RuleDescription(
