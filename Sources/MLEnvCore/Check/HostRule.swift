@@ -75,13 +75,14 @@ enum HostRule: Rule {
             case .supported, .unknown:
                 break
             case .minorVersionCompatible(let minimum):
-                context.report(.driverCompatibility, "CUDA \(cuda) wants driver \(minimum) or newer; \(host.name.value)'s \(driver) runs it only through minor-version compatibility (no PTX JIT)",
+                context.report(.driverCompatibility, Message.minorVersionCompatible(cuda: cuda, minimum: minimum, host: host.name.value, driver: driver),
                                at: cudaLocation, notes: [hostDriverNote].compactMap { $0 })
             case .forwardCompatible(let branch):
-                context.report(.driverCompatibility, "\(host.name.value)'s driver \(driver) is older than CUDA \(cuda) needs; `\(context.environment.image)` supports it through forward compatibility (\(branch))",
+                context.report(.driverCompatibility, Message.forwardCompatible(cuda: cuda, host: host.name.value, driver: driver,
+                                                                               image: context.environment.image, branch: branch),
                                at: cudaLocation, notes: [hostDriverNote].compactMap { $0 })
             case .tooOld(let required):
-                context.report(.driverTooOld, "CUDA \(cuda) needs NVIDIA driver \(required) or newer; \(host.name.value) has \(driver)",
+                context.report(.driverTooOld, Message.driverTooOld(cuda: cuda, required: required, host: host.name.value, driver: driver),
                                at: cudaLocation, notes: [hostDriverNote].compactMap { $0 },
                                fix: "upgrade the host's driver, or use a CUDA version its driver supports")
             }
@@ -92,12 +93,39 @@ enum HostRule: Rule {
             case .supported, .unknown:
                 break
             case .tooNew(let sm, let first):
-                context.report(.gpuUnsupported, "CUDA \(cuda) cannot build for \(model.value) (sm_\(sm))" + (first.map { "; it needs CUDA \($0) or newer" } ?? ""),
+                context.report(.gpuUnsupported, Message.gpuTooNew(cuda: cuda, model: model.value, sm: sm, firstToolkit: first),
                                at: cudaLocation, notes: [gpuNote].compactMap { $0 }, fix: first.map { "use CUDA \($0) or newer" })
             case .dropped(let sm, let last):
-                context.report(.gpuUnsupported, "CUDA \(cuda) no longer supports \(gpu.architecture) GPUs such as \(model.value) (sm_\(sm))" + (last.map { "; the last toolkit for them is CUDA \($0)" } ?? ""),
+                context.report(.gpuUnsupported, Message.gpuDropped(cuda: cuda, architecture: gpu.architecture, model: model.value, sm: sm,
+                                                                      lastToolkit: last),
                                at: cudaLocation, notes: [gpuNote].compactMap { $0 }, fix: last.map { "use CUDA \($0) or older" })
             }
+        }
+    }
+}
+
+extension HostRule {
+    /// The rule's messages, worded in one place.
+    enum Message {
+        static func minorVersionCompatible(cuda: DottedVersion, minimum: DottedVersion, host: String, driver: DottedVersion) -> String {
+            "CUDA \(cuda) wants driver \(minimum) or newer; \(host)'s \(driver) runs it only through minor-version compatibility (no PTX JIT)"
+        }
+
+        static func forwardCompatible(cuda: DottedVersion, host: String, driver: DottedVersion, image: ImageReference, branch: String) -> String {
+            "\(host)'s driver \(driver) is older than CUDA \(cuda) needs; `\(image)` supports it through forward compatibility (\(branch))"
+        }
+
+        static func driverTooOld(cuda: DottedVersion, required: DottedVersion, host: String, driver: DottedVersion) -> String {
+            "CUDA \(cuda) needs NVIDIA driver \(required) or newer; \(host) has \(driver)"
+        }
+
+        static func gpuTooNew(cuda: DottedVersion, model: String, sm: Int, firstToolkit: DottedVersion?) -> String {
+            "CUDA \(cuda) cannot build for \(model) (sm_\(sm))" + (firstToolkit.map { "; it needs CUDA \($0) or newer" } ?? "")
+        }
+
+        static func gpuDropped(cuda: DottedVersion, architecture: String, model: String, sm: Int, lastToolkit: DottedVersion?) -> String {
+            "CUDA \(cuda) no longer supports \(architecture) GPUs such as \(model) (sm_\(sm))"
+                + (lastToolkit.map { "; the last toolkit for them is CUDA \($0)" } ?? "")
         }
     }
 }

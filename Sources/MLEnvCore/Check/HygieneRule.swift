@@ -97,12 +97,11 @@ enum HygieneRule: Rule {
     static func check(_ context: inout RuleContext) {
         let spec = context.spec
         if case .image(let image) = spec.base.value, image.digest == nil, image.tag == nil || image.tag == "latest" {
-            let why = image.tag == nil ? "has no tag" : "is tagged `latest`"
-            context.report(.unpinnedBase, "`\(image)` \(why), so the same spec builds a different image over time", at: spec.base.location,
+            context.report(.unpinnedBase, Message.unpinnedBase(image), at: spec.base.location,
                            fix: "name a release tag or a digest")
         }
         if !context.environment.imageShipsFramework, let framework = spec.framework, framework.name.value != .none, framework.version == nil {
-            context.report(.unpinnedPip, "`framework: \(framework.name.value.rawValue)` has no version, so pip installs the newest \(framework.name.value.displayName)",
+            context.report(.unpinnedPip, Message.unversionedFramework(framework.name.value),
                            at: framework.name.location, fix: "add `version:`, e.g. `framework: {name: \(framework.name.value.rawValue), version: \"2.1\"}`")
         }
         for requirement in spec.pip where !requirement.value.isPinned {
@@ -111,16 +110,15 @@ enum HygieneRule: Rule {
         }
         let unpinned = spec.apt.filter { $0.value.version == nil }
         if let first = unpinned.first {
-            let names = unpinned.map(\.value.name).joined(separator: ", ")
-            context.report(.unpinnedApt, "apt package\(unpinned.count == 1 ? "" : "s") \(names) \(unpinned.count == 1 ? "is" : "are") not pinned", at: first.location,
+            context.report(.unpinnedApt, Message.unpinnedApt(unpinned.map(\.value.name)), at: first.location,
                            fix: "pin with name=version where exact reproduction matters")
         }
         if let jupyter = spec.jupyter, ["0.0.0.0", "::"].contains(jupyter.bind.value) {
-            context.report(.jupyterExposed, "Jupyter is published on every interface (\(jupyter.bind.value)), not only this machine", at: jupyter.bind.location,
+            context.report(.jupyterExposed, Message.jupyterExposed(bind: jupyter.bind.value), at: jupyter.bind.location,
                            fix: "remove `bind` (127.0.0.1) and reach Jupyter through the ssh line `run.sh url` prints")
         }
         for variable in spec.env where looksSecret(variable) {
-            context.report(.secretInImage, "`\(variable.name.value)` looks like a secret; env values are baked into the image for anyone who can pull it",
+            context.report(.secretInImage, Message.secretInImage(variable.name.value),
                            at: variable.name.location, fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
         }
     }
@@ -137,5 +135,30 @@ enum HygieneRule: Rule {
             if secretWords.contains(upper) { return true }
         }
         return secretPrefixes.contains { value.utf8.starts(with: $0.utf8) }
+    }
+}
+
+extension HygieneRule {
+    /// The rule's messages, worded in one place.
+    enum Message {
+        static func unpinnedBase(_ image: ImageReference) -> String {
+            "`\(image)` \(image.tag == nil ? "has no tag" : "is tagged `latest`"), so the same spec builds a different image over time"
+        }
+
+        static func unversionedFramework(_ framework: FrameworkName) -> String {
+            "`framework: \(framework.rawValue)` has no version, so pip installs the newest \(framework.displayName)"
+        }
+
+        static func unpinnedApt(_ names: [String]) -> String {
+            "apt package\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) \(names.count == 1 ? "is" : "are") not pinned"
+        }
+
+        static func jupyterExposed(bind: String) -> String {
+            "Jupyter is published on every interface (\(bind)), not only this machine"
+        }
+
+        static func secretInImage(_ name: String) -> String {
+            "`\(name)` looks like a secret; env values are baked into the image for anyone who can pull it"
+        }
     }
 }
