@@ -41,16 +41,8 @@ enum CatalogFileCodes: Rule {
             RuleExample(spec, with: [.catalog("""
                 mlenv-catalog: 1
                 table: corp
-                sources: {IT1: "platform team build notes, 2024-01"}
                 images:
-                  - image: registry.corp/ml/base:2024.1
-                    ubuntu: "22.04"
-                    python: "3.11"
-                    cuda: "12.2.2"
-                    framework: pytorch
-                    framework_version: "2.1.2"
-                    jupyter: true
-                    sources: [IT1]
+                  - {image: registry.corp/ml/base:2024.1, python: "3.11", framework: pytorch, framework_version: "2.1.2"}
                 """)]),
         ])
 

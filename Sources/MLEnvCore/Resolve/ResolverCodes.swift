@@ -27,7 +27,6 @@ enum ResolverCodes: Rule {
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
-                framework: {name: pytorch, version: "2.1"}
                 python: "3.10"
                 """),
         ])
