@@ -111,7 +111,7 @@ public enum MLEnv {
         return CheckResult(diagnostics: diagnostics.sortedForDisplay(), files: decoded, environments: environments, fileCount: sources.count)
     }
 
-    /// Resolves a spec and runs every rule family on it.
+    /// Resolves a spec and runs every check rule on it.
     static func checkEnvironment(_ spec: EnvironmentSpec, files: FileSystemView, catalog: Catalog,
                                  host: HostSpec?, lock: LockFile? = nil) -> (ResolvedEnvironment?, [Diagnostic]) {
         var diagnostics = FileReferenceRule.check(spec, files: files)
@@ -230,13 +230,4 @@ public enum MLEnv {
             scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029 ? "?" : scalar
         }))
     }
-}
-
-extension DiagnosticCode {
-    static let notAnEnvironment = DiagnosticCode(
-        "E132", .error, name: "not-an-environment", summary: "`generate` was given a host file.",
-        explanation: """
-            `mlenv generate` builds one environment from its spec. Host files (`kind: host`) \
-            describe a server and are used by `check --host` and `plan`.
-            """)
 }

@@ -1,26 +1,3 @@
-extension DiagnosticCode {
-    static let invalidCatalog = DiagnosticCode(
-        "E140", .error, name: "invalid-catalog", summary: "A catalog file (--catalog) is malformed.",
-        explanation: """
-            A catalog file adds images (and, rarely, other facts) to mlenv's knowledge:
-
-                mlenv-catalog: 1
-                table: corp-images
-                sources: {IT1: "Platform team build notes, 2024-01"}
-                images:
-                  - image: registry.corp/ml/base:2024.1
-                    ubuntu: "22.04"
-                    python: "3.11"
-                    cuda: "12.2.2"
-                    framework: pytorch
-                    framework_version: "2.1.2"
-                    jupyter: true
-                    sources: [IT1]
-
-            A value ending in `?` is likely but unconfirmed: it never produces an error.
-            """)
-}
-
 /// Reads catalog tables (`Catalog/Data/*.yaml`, or a file given with `--catalog`).
 public enum CatalogLoader {
     /// The catalog built into mlenv, parsed once.

@@ -21,15 +21,6 @@ extension DiagnosticCode {
             or Ubuntu based. Alpine, Rocky Linux and UBI images use other package managers; \
             pick the image's `-ubuntu` or Debian variant.
             """)
-    static let frameworkReinstalled = DiagnosticCode(
-        "E130", .error, name: "framework-reinstalled", summary: "`packages.pip` would replace the framework build that the base image ships.",
-        explanation: """
-            NVIDIA's NGC images contain their own builds of PyTorch and TensorFlow, compiled \
-            against the image's CUDA, cuDNN and NCCL. A pip requirement that the image's build \
-            does not satisfy makes pip replace that build, which usually breaks it. Remove the \
-            entry, pick the image that ships the version you need, or choose a base without the \
-            framework (such as `nvidia/cuda`).
-            """)
     static let frameworkMismatch = DiagnosticCode(
         "E131", .error, name: "framework-mismatch", summary: "The spec's framework is not the one the base image is built around.",
         explanation: """
@@ -47,11 +38,97 @@ extension DiagnosticCode {
             installs JupyterLab when Jupyter is on. Describe the image in a catalog file \
             (`--catalog`, see `mlenv explain E140`) to have it checked like an NGC image.
             """)
+    static let imageMismatch = DiagnosticCode(
+        "E203", .error, name: "image-mismatch", summary: "The base image does not contain what the spec declares.",
+        explanation: """
+            The spec's `python:`, `cuda:` and `framework.version` describe the environment; \
+            when the base image ships something else (nvcr.io/nvidia/pytorch:23.10-py3 has \
+            Python 3.10, CUDA 12.2.2 and PyTorch 2.1.0a0), the declaration is wrong or the image \
+            is. The message names images that do match.
+            """)
+    static let unverified = DiagnosticCode(
+        "N201", .note, name: "unverified", summary: "A fact needed for a check is not known for certain.",
+        explanation: """
+            mlenv's catalog marks facts that no source confirms as unknown or likely. Such facts \
+            never produce errors; this note says what could not be verified, so that a reviewer \
+            can check it by hand (for example with `python --version` inside the image).
+            """)
 }
 
-/// Rule family 3: the base image against the spec's declared framework, Python and CUDA, and
+/// The base image against the spec's declared framework, Python and CUDA, and
 /// what the Dockerfile needs from the image.
-enum BaseImageRule {
+enum BaseImageRule: Rule {
+    static let description = RuleDescription(
+        title: "base image vs the spec",
+        overview: "`nvcr.io/nvidia/pytorch:23.10-py3` comes with Python 3.10, not 3.8 (and which images do match); TensorFlow on a PyTorch image; no Python on `nvidia/cuda`",
+        codes: [.imageMismatch, .frameworkMismatch, .pythonRequired, .unsupportedBaseOS, .pythonUnavailable, .unknownBaseImage, .unverified],
+        triggering: [
+            RuleExample(.imageMismatch, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                framework: {name: pytorch, version: ↓"2.2"}
+                python: ↓"3.8"
+                cuda: ↓"12.1"
+                """),
+            RuleExample(.frameworkMismatch, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                framework: ↓tensorflow
+                """),
+            RuleExample(.pythonRequired, """
+                mlenv: 1
+                name: team
+                base: ↓nvidia/cuda:12.2.2-runtime-ubuntu22.04
+                """),
+            RuleExample(.unsupportedBaseOS, """
+                mlenv: 1
+                name: team
+                base: ↓nvidia/cuda:12.2.2-runtime-rockylinux9
+                python: "3.11"
+                """),
+            RuleExample(.pythonUnavailable, """
+                mlenv: 1
+                name: team
+                base: debian:12-slim
+                python: ↓"3.10"
+                """),
+            RuleExample(.unknownBaseImage, """
+                mlenv: 1
+                name: team
+                base: ↓registry.corp/ml/base:2024.1
+                """),
+            RuleExample(.unverified, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:22.09-py3
+                cuda: ↓"12.0"
+                """),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                framework: {name: pytorch, version: "2.1"}
+                python: "3.10"
+                cuda: "12.2"
+                """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.2.2-runtime-ubuntu22.04
+                python: "3.10"
+                """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: debian:12-slim
+                python: "3.11"
+                """),
+        ])
+
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
         let spec = context.spec

@@ -1,6 +1,58 @@
 /// What a spec must say to run on the targets asked for: a cluster scheduler counts GPUs and
 /// cannot mount every kind of volume the Docker host can.
-enum ClusterRule {
+enum ClusterRule: Rule {
+    static let description = RuleDescription(
+        title: "cluster targets",
+        overview: "`gpus: all` for Kubernetes or Slurm, device indices there, a relative volume with `hostpath` storage, a Service name starting with a digit",
+        codes: [.gpuCountNeeded, .gpuIndicesIgnored, .volumeUnsupported, .serviceName],
+        triggering: [
+            RuleExample(.gpuCountNeeded, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: ↓all
+                """, command: .generate(targets: [.docker, .kubernetes])),
+            RuleExample(.gpuIndicesIgnored, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: ↓[2, 3]
+                """, command: .generate(targets: [.slurm])),
+            RuleExample(.volumeUnsupported, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: 1
+                volumes: [↓"./data:/data"]
+                kubernetes: {storage: hostpath}
+                """, command: .generate(targets: [.kubernetes])),
+            RuleExample(.volumeUnsupported, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: 1
+                volumes: [↓"cache:/cache"]
+                """, command: .generate(targets: [.slurm])),
+            RuleExample(.serviceName, """
+                mlenv: 1
+                name: ↓3d-vision
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: 1
+                jupyter: true
+                """, command: .generate(targets: [.kubernetes])),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: vision-3d
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: 2
+                jupyter: true
+                volumes: ["./data:/data", "cache:/cache"]
+                slurm: {runtime: docker}
+                """, command: .generate(targets: Set(Target.allCases))),
+        ])
+
     static func check(_ spec: EnvironmentSpec, targets: Set<Target>) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let file = spec.file
@@ -10,12 +62,11 @@ enum ClusterRule {
             switch spec.gpus.value {
             case .all:
                 diagnostics.append(Diagnostic(
-                    .gpuCountNeeded, "`gpus: all` has no meaning on \(names): the scheduler hands out a number of GPUs" +
-                        (spec.keyLocations["gpus"] == nil ? " (leaving out `gpus:` means all)" : ""),
+                    .gpuCountNeeded, Message.gpuCountNeeded(on: names, gpusWritten: spec.keyLocations["gpus"] != nil),
                     file: file, at: spec.gpus.location, fix: "write the number of GPUs, such as `gpus: 8`, or `gpus: none`"))
             case .devices(let devices):
                 diagnostics.append(Diagnostic(
-                    .gpuIndicesIgnored, "\(first == .kubernetes ? "Kubernetes" : "Slurm") chooses the devices itself: the \(names) files ask for \(devices.count) GPU\(devices.count == 1 ? "" : "s"), not for GPUs \(devices.map(String.init).joined(separator: ","))",
+                    .gpuIndicesIgnored, Message.gpuIndicesIgnored(scheduler: first, on: names, devices: devices),
                     file: file, at: spec.gpus.location, fix: "write `gpus: \(devices.count)` if any GPUs will do"))
             default:
                 break
@@ -23,23 +74,51 @@ enum ClusterRule {
         }
         if targets.contains(.kubernetes), spec.command == nil, spec.jupyter != nil, spec.name.value.first?.isASCIIDigit == true {
             diagnostics.append(Diagnostic(
-                .serviceName, "Kubernetes Service names start with a letter; `\(spec.name.value)` names the Jupyter Service",
+                .serviceName, Message.serviceName(spec.name.value),
                 file: file, at: spec.name.location, fix: "start the name with a letter"))
         }
         for volume in spec.volumes {
             let mount = volume.value
             if targets.contains(.kubernetes), spec.kubernetes.storage == .hostpath, case .relativePath(let path) = mount.source {
                 diagnostics.append(Diagnostic(
-                    .volumeUnsupported, "volume `\(path)` is relative to the spec's folder, which does not exist on a cluster node (`kubernetes.storage: hostpath`)",
+                    .volumeUnsupported, Message.relativeVolumeOnHostPath(path),
                     file: file, at: volume.location, fix: "use an absolute path that every node has, or `kubernetes.storage: pvc`"))
             }
             if targets.contains(.slurm), [.pyxis, .apptainer].contains(spec.slurm.runtime), case .named(let name) = mount.source {
                 diagnostics.append(Diagnostic(
-                    .volumeUnsupported, "named volume `\(name)` is an engine volume, which \(spec.slurm.runtime.rawValue) cannot mount",
+                    .volumeUnsupported, Message.namedVolume(name, runtime: spec.slurm.runtime.rawValue),
                     file: file, at: volume.location, fix: "mount a folder instead, such as `/scratch/\(name):\(mount.target)`"))
             }
         }
         return diagnostics
+    }
+}
+
+extension ClusterRule {
+    /// The rule's messages, worded in one place.
+    enum Message {
+        static func gpuCountNeeded(on targets: String, gpusWritten: Bool) -> String {
+            "`gpus: all` has no meaning on \(targets): the scheduler hands out a number of GPUs"
+                + (gpusWritten ? "" : " (leaving out `gpus:` means all)")
+        }
+
+        static func gpuIndicesIgnored(scheduler: Target, on targets: String, devices: [Int]) -> String {
+            let who = scheduler == .kubernetes ? "Kubernetes" : "Slurm"
+            let list = devices.map(String.init).joined(separator: ",")
+            return "\(who) chooses the devices itself: the \(targets) files ask for \(devices.count) GPU\(devices.count == 1 ? "" : "s"), not for GPUs \(list)"
+        }
+
+        static func serviceName(_ name: String) -> String {
+            "Kubernetes Service names start with a letter; `\(name)` names the Jupyter Service"
+        }
+
+        static func relativeVolumeOnHostPath(_ path: String) -> String {
+            "volume `\(path)` is relative to the spec's folder, which does not exist on a cluster node (`kubernetes.storage: hostpath`)"
+        }
+
+        static func namedVolume(_ name: String, runtime: String) -> String {
+            "named volume `\(name)` is an engine volume, which \(runtime) cannot mount"
+        }
     }
 }
 

@@ -1,6 +1,57 @@
-/// Rule family 2: the framework build against the CUDA toolkit, for frameworks mlenv installs
-/// with pip (an NGC image's own build is matched to its CUDA by NVIDIA; rule 3 checks those).
-enum FrameworkCUDARule {
+extension DiagnosticCode {
+    static let frameworkCUDA = DiagnosticCode(
+        "E202", .error, name: "framework-cuda", summary: "No build of the framework version exists for the spec's CUDA.",
+        explanation: """
+            PyTorch publishes wheels for a few CUDA versions per release (2.1: cu118 and cu121), \
+            TensorFlow is built for one CUDA (2.15: 12.2), JAX for CUDA majors. A spec asking for \
+            another CUDA gets a build made for a different toolkit, or none. Pick a CUDA the \
+            release was built for, or a release built for your CUDA.
+            """)
+    static let frameworkCUDAMinor = DiagnosticCode(
+        "W202", .warning, name: "framework-cuda-minor", summary: "The framework was built for another CUDA minor version.",
+        explanation: """
+            TensorFlow's tested configuration names one CUDA version. Within the same major \
+            version CUDA's minor-version compatibility usually lets it run, but the combination \
+            was not tested.
+            """)
+}
+
+/// The framework build against the CUDA toolkit, for frameworks mlenv installs
+/// with pip (an NGC image's own build is matched to its CUDA by NVIDIA; `BaseImageRule` checks those).
+enum FrameworkCUDARule: Rule {
+    static let description = RuleDescription(
+        title: "framework vs CUDA",
+        overview: "no PyTorch 2.1 wheel exists for CUDA 12.4 (it is built for 11.8, 12.1)",
+        codes: [.frameworkCUDA, .frameworkCUDAMinor],
+        triggering: [
+            RuleExample(.frameworkCUDA, """
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.4.1-runtime-ubuntu22.04
+                framework: {name: pytorch, version: "2.1"}
+                python: "3.10"
+                cuda: ↓"12.4"
+                """),
+            RuleExample(.frameworkCUDAMinor, """
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.4.1-runtime-ubuntu22.04
+                framework: {name: tensorflow, version: "2.15"}
+                python: "3.10"
+                cuda: ↓"12.4"
+                """),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.1.1-runtime-ubuntu22.04
+                framework: {name: pytorch, version: "2.1"}
+                python: "3.10"
+                cuda: "12.1"
+                """),
+        ])
+
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
         guard !environment.imageShipsFramework, let framework = environment.framework,

@@ -1,11 +1,47 @@
-/// Rule family 1: the framework version against the Python version.
-enum FrameworkPythonRule {
+extension DiagnosticCode {
+    static let frameworkPython = DiagnosticCode(
+        "E201", .error, name: "framework-python", summary: "The framework version does not support the spec's Python.",
+        explanation: """
+            Each framework release publishes wheels for a range of Python versions: \
+            TensorFlow 2.15 for 3.9-3.11, PyTorch 2.1 for 3.8-3.11. pip cannot install it on \
+            another Python, or picks a different release. Change `python:` or the framework \
+            version; the message names the range.
+            """)
+}
+
+/// The framework version against the Python version.
+enum FrameworkPythonRule: Rule {
+    static let description = RuleDescription(
+        title: "framework vs Python",
+        overview: "TensorFlow 2.15 supports Python 3.9-3.11, not 3.12",
+        codes: [.frameworkPython],
+        triggering: [
+            RuleExample(.frameworkPython, """
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.2.2-runtime-ubuntu22.04
+                framework: {name: tensorflow, version: "2.15"}
+                python: ↓"3.12"
+                cuda: "12.2"
+                """),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.2.2-runtime-ubuntu22.04
+                framework: {name: tensorflow, version: "2.15"}
+                python: "3.11"
+                cuda: "12.2"
+                """),
+        ])
+
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
         guard let framework = environment.framework, let prefix = environment.frameworkVersion,
               let python = environment.python.known.map(Compatibility.minor) else { return }
         let location = context.spec.python?.location ?? context.spec.base.location
-        // NGC images pair their own build with their own Python: rule 3 compares those.
+        // NGC images pair their own build with their own Python: `BaseImageRule` compares those.
         guard !environment.imageShipsFramework else { return }
         let ranges = pythonRanges(framework, prefix, catalog: context.catalog)
         guard !ranges.isEmpty else {

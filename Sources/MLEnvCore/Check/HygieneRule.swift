@@ -1,14 +1,107 @@
-/// Rule family 7: habits that make environments irreproducible or unsafe.
-enum HygieneRule {
+extension DiagnosticCode {
+    static let unpinnedBase = DiagnosticCode(
+        "W301", .warning, name: "unpinned-base", summary: "The base image is `latest` or has no tag.",
+        explanation: """
+            `latest` moves: the same spec builds a different environment next month, and a \
+            review team cannot reproduce it. Name a tag (`23.10-py3`), or a digest.
+            """)
+    static let unpinnedPip = DiagnosticCode(
+        "W302", .warning, name: "unpinned-pip", summary: "A pip requirement is not pinned to one version.",
+        explanation: """
+            Without `==`, pip installs whatever is newest at build time, so two builds of the \
+            same spec differ. Pin with `==` (`transformers==4.35.2`).
+            """)
+    static let unpinnedApt = DiagnosticCode(
+        "W303", .warning, name: "unpinned-apt", summary: "apt packages are not pinned.",
+        explanation: """
+            Unpinned apt packages follow the base image's package sources, which change. Pin \
+            with `name=version` when exact reproduction matters; note that Ubuntu removes old \
+            versions from its archive, so a pin can stop building.
+            """)
+    static let jupyterExposed = DiagnosticCode(
+        "W304", .warning, name: "jupyter-exposed", summary: "Jupyter is published on every network interface.",
+        explanation: """
+            `bind: 0.0.0.0` publishes Jupyter to the whole network: anyone who learns or \
+            guesses the token gets a shell with the team's data and GPUs. Keep the default \
+            127.0.0.1 and use the `ssh -L` line that `run.sh url` prints.
+            """)
+    static let secretInImage = DiagnosticCode(
+        "W305", .warning, name: "secret-in-image", summary: "An `env:` value looks like a secret, and would be baked into the image.",
+        explanation: """
+            `env:` values become part of the image: anyone who can pull or inspect it can read \
+            them. List the variable's name under `secrets:` instead; run.sh and compose.yaml \
+            pass it from the invoking environment at run time.
+            """)
+}
+
+/// Habits that make environments irreproducible or unsafe.
+enum HygieneRule: Rule {
+    static let description = RuleDescription(
+        title: "hygiene",
+        overview: "`latest` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value",
+        codes: [.unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage],
+        triggering: [
+            RuleExample(.unpinnedBase, """
+                mlenv: 1
+                name: team
+                base: ↓python
+                """),
+            RuleExample(.unpinnedBase, """
+                mlenv: 1
+                name: team
+                base: ↓nvcr.io/nvidia/pytorch:latest
+                """),
+            RuleExample(.unpinnedPip, """
+                mlenv: 1
+                name: team
+                base: python:3.11-slim
+                framework: ↓pytorch
+                cuda: none
+                packages:
+                  pip: [↓transformers, "numpy==1.26.4"]
+                """),
+            RuleExample(.unpinnedApt, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  apt: ["curl=7.81.0-1ubuntu1.15", ↓git, htop]
+                """),
+            RuleExample(.jupyterExposed, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                jupyter: {bind: ↓0.0.0.0}
+                """),
+            RuleExample(.secretInImage, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env: {↓HF_TOKEN: hf_abcdef, TOKENIZERS_PARALLELISM: "false", ↓NOTE: "sk-live-123"}
+                """),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                jupyter: {port: 8888}
+                env: {TOKENIZERS_PARALLELISM: "false", KEYBOARD: us}
+                secrets: [HF_TOKEN]
+                packages:
+                  pip: ["transformers==4.35.2"]
+                  apt: ["git=1:2.34.1-1ubuntu1.10"]
+                """),
+        ])
+
     static func check(_ context: inout RuleContext) {
         let spec = context.spec
         if case .image(let image) = spec.base.value, image.digest == nil, image.tag == nil || image.tag == "latest" {
-            let why = image.tag == nil ? "has no tag" : "is tagged `latest`"
-            context.report(.unpinnedBase, "`\(image)` \(why), so the same spec builds a different image over time", at: spec.base.location,
+            context.report(.unpinnedBase, Message.unpinnedBase(image), at: spec.base.location,
                            fix: "name a release tag or a digest")
         }
         if !context.environment.imageShipsFramework, let framework = spec.framework, framework.name.value != .none, framework.version == nil {
-            context.report(.unpinnedPip, "`framework: \(framework.name.value.rawValue)` has no version, so pip installs the newest \(framework.name.value.displayName)",
+            context.report(.unpinnedPip, Message.unversionedFramework(framework.name.value),
                            at: framework.name.location, fix: "add `version:`, e.g. `framework: {name: \(framework.name.value.rawValue), version: \"2.1\"}`")
         }
         for requirement in spec.pip where !requirement.value.isPinned {
@@ -17,16 +110,15 @@ enum HygieneRule {
         }
         let unpinned = spec.apt.filter { $0.value.version == nil }
         if let first = unpinned.first {
-            let names = unpinned.map(\.value.name).joined(separator: ", ")
-            context.report(.unpinnedApt, "apt package\(unpinned.count == 1 ? "" : "s") \(names) \(unpinned.count == 1 ? "is" : "are") not pinned", at: first.location,
+            context.report(.unpinnedApt, Message.unpinnedApt(unpinned.map(\.value.name)), at: first.location,
                            fix: "pin with name=version where exact reproduction matters")
         }
         if let jupyter = spec.jupyter, ["0.0.0.0", "::"].contains(jupyter.bind.value) {
-            context.report(.jupyterExposed, "Jupyter is published on every interface (\(jupyter.bind.value)), not only this machine", at: jupyter.bind.location,
+            context.report(.jupyterExposed, Message.jupyterExposed(bind: jupyter.bind.value), at: jupyter.bind.location,
                            fix: "remove `bind` (127.0.0.1) and reach Jupyter through the ssh line `run.sh url` prints")
         }
         for variable in spec.env where looksSecret(variable) {
-            context.report(.secretInImage, "`\(variable.name.value)` looks like a secret; env values are baked into the image for anyone who can pull it",
+            context.report(.secretInImage, Message.secretInImage(variable.name.value),
                            at: variable.name.location, fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
         }
     }
@@ -43,5 +135,30 @@ enum HygieneRule {
             if secretWords.contains(upper) { return true }
         }
         return secretPrefixes.contains { value.utf8.starts(with: $0.utf8) }
+    }
+}
+
+extension HygieneRule {
+    /// The rule's messages, worded in one place.
+    enum Message {
+        static func unpinnedBase(_ image: ImageReference) -> String {
+            "`\(image)` \(image.tag == nil ? "has no tag" : "is tagged `latest`"), so the same spec builds a different image over time"
+        }
+
+        static func unversionedFramework(_ framework: FrameworkName) -> String {
+            "`framework: \(framework.rawValue)` has no version, so pip installs the newest \(framework.displayName)"
+        }
+
+        static func unpinnedApt(_ names: [String]) -> String {
+            "apt package\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) \(names.count == 1 ? "is" : "are") not pinned"
+        }
+
+        static func jupyterExposed(bind: String) -> String {
+            "Jupyter is published on every interface (\(bind)), not only this machine"
+        }
+
+        static func secretInImage(_ name: String) -> String {
+            "`\(name)` looks like a secret; env values are baked into the image for anyone who can pull it"
+        }
     }
 }

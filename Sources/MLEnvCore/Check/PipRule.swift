@@ -1,6 +1,87 @@
-/// Rule family 4: pip requirements against what the image ships, against the spec's framework
+extension DiagnosticCode {
+    static let frameworkReinstalled = DiagnosticCode(
+        "E130", .error, name: "framework-reinstalled", summary: "`packages.pip` would replace the framework build that the base image ships.",
+        explanation: """
+            NVIDIA's NGC images contain their own builds of PyTorch and TensorFlow, compiled \
+            against the image's CUDA, cuDNN and NCCL. A pip requirement that the image's build \
+            does not satisfy makes pip replace that build, which usually breaks it. Remove the \
+            entry, pick the image that ships the version you need, or choose a base without the \
+            framework (such as `nvidia/cuda`).
+            """)
+    static let pipConflict = DiagnosticCode(
+        "E204", .error, name: "pip-conflict", summary: "pip requirements that no version can satisfy.",
+        explanation: """
+            A requirement whose specifiers exclude each other (`numpy<2,>=2.0`), or one that \
+            contradicts the spec's framework version (`torch==2.3.0` with `framework.version: \
+            "2.1"`), makes pip fail or silently install something else.
+            """)
+    static let secondFramework = DiagnosticCode(
+        "W204", .warning, name: "second-framework", summary: "`packages.pip` installs a second deep-learning framework.",
+        explanation: """
+            Installing TensorFlow on an image built around PyTorch (or the reverse) brings a \
+            second set of CUDA libraries that may not match the image's. Prefer one framework \
+            per environment, or a plain `nvidia/cuda` base.
+            """)
+    static let redundantFramework = DiagnosticCode(
+        "W205", .warning, name: "redundant-framework", summary: "`packages.pip` names the framework that the base image already ships.",
+        explanation: """
+            The entry is satisfied by the image's own build, so pip does nothing now; but a \
+            later edit of the pin would replace NVIDIA's build. Remove the entry and pin the \
+            framework through the base image tag instead.
+            """)
+}
+
+/// pip requirements against what the image ships, against the spec's framework
 /// version, and against themselves.
-enum PipRule {
+enum PipRule: Rule {
+    static let description = RuleDescription(
+        title: "pip requirements",
+        overview: "`numpy<2,>=2.0`; `torch==2.3.0` on an image with torch 2.1.0a0; TensorFlow on a PyTorch image",
+        codes: [.pipConflict, .secondFramework, .redundantFramework, .frameworkReinstalled],
+        triggering: [
+            RuleExample(.pipConflict, """
+                mlenv: 1
+                name: team
+                base: python:3.11-slim
+                framework: {name: pytorch, version: "2.1"}
+                cuda: none
+                packages:
+                  pip: [↓"numpy<2,>=2.0", ↓"torch==2.3.0"]
+                """),
+            RuleExample(.secondFramework, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  pip: [↓"tensorflow==2.15.0"]
+                """),
+            RuleExample(.redundantFramework, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  pip: [↓"torch>=2.0"]
+                """),
+            RuleExample(.frameworkReinstalled, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  pip: [↓"torch==2.3.0"]
+                """),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: python:3.11-slim
+                framework: {name: pytorch, version: "2.1"}
+                cuda: none
+                packages:
+                  pip: ["numpy<2", "torch==2.1.2", "transformers==4.35.2"]
+                """),
+        ])
+
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
         let shipped = environment.shippedFramework

@@ -1,6 +1,6 @@
 /// A stable diagnostic code with its default severity and the long explanation that
-/// `mlenv explain CODE` prints. Codes are declared next to the stage that emits them and
-/// collected in `DiagnosticCode.registry`.
+/// `mlenv explain CODE` prints. Each code is owned by one `Rule` unit, which gives examples of
+/// it; `DiagnosticCode.registry` collects them from `Rules`.
 public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     /// The code as users see it: a letter for the default severity and three digits (`E105`).
     public let id: String

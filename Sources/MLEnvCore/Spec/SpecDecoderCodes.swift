@@ -123,12 +123,6 @@ extension DiagnosticCode {
             reachable through an SSH tunnel), another IPv4 or IPv6 address of the host, or \
             `0.0.0.0` for every interface.
             """)
-    static let missingFile = DiagnosticCode(
-        "E119", .error, name: "missing-file", summary: "A file the spec names does not exist.",
-        explanation: """
-            Paths in a spec are relative to the spec's folder. Check the path, or that the file \
-            is committed next to the spec.
-            """)
     static let invalidPath = DiagnosticCode(
         "E120", .error, name: "invalid-path", summary: "A path inside the container is not a plain absolute path.",
         explanation: """
@@ -178,4 +172,206 @@ extension DiagnosticCode {
             the same container path, is a mistake the container engine or pip would only \
             report during the build or at start-up.
             """)
+}
+
+/// What the spec decoder refuses: unknown keys, values of the wrong shape and values that would
+/// break what is built from them. Each value is checked where it is written, so every problem of
+/// a file is reported at once.
+enum SpecDecoderCodes: Rule {
+    static let description = RuleDescription(
+        title: "one value",
+        overview: "`pyhton:`, `name: Vision Team`, `python: \"3\"`, `gpus: [0, 1, 0]`, a `;` in a pip requirement, `kind: cluster`",
+        codes: [
+            .unknownKey, .wrongType, .missingKey, .unsupportedFormatVersion, .invalidName, .invalidVersion, .invalidImage,
+            .invalidPort, .invalidGPUs, .invalidVolume, .invalidEnvName, .notABoolean, .unknownFramework,
+            .sharedMemoryConflict, .invalidSize, .invalidPipRequirement, .invalidAptPackage, .invalidAddress, .invalidPath,
+            .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver, .duplicateEntry, .invalidClusterSetting,
+        ],
+        triggering: [
+            RuleExample(.unknownKey, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                ↓pyhton: "3.10"
+                """),
+            RuleExample(.wrongType, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  pip: ↓numpy
+                """),
+            RuleExample(.missingKey, """
+                ↓mlenv: 1
+                name: team
+                """),
+            RuleExample(.unsupportedFormatVersion, """
+                mlenv: ↓2
+                name: team
+                base: python:3.11
+                """),
+            RuleExample(.invalidName, """
+                mlenv: 1
+                name: ↓Vision Team
+                base: python:3.11
+                """),
+            RuleExample(.invalidVersion, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                python: ↓"3"
+                """),
+            RuleExample(.invalidImage, """
+                mlenv: 1
+                name: team
+                base: ↓NVCR.io/Nvidia/PyTorch:23.10
+                """),
+            RuleExample(.invalidPort, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                jupyter: {port: ↓70000}
+                """),
+            RuleExample(.invalidGPUs, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                gpus: [0, 1, ↓0]
+                """),
+            RuleExample(.invalidVolume, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                volumes: [↓"/data:/workspace/data:rx"]
+                """),
+            RuleExample(.invalidEnvName, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env: {↓HF-HOME: /x}
+                """),
+            RuleExample(.notABoolean, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                jupyter: ↓yes
+                """),
+            RuleExample(.unknownFramework, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                framework: ↓torch
+                """),
+            RuleExample(.sharedMemoryConflict, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                shm_size: 16g
+                ↓ipc: host
+                """),
+            RuleExample(.invalidSize, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                shm_size: ↓lots
+                """),
+            RuleExample(.invalidPipRequirement, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  pip: [↓"numpy; rm -rf /"]
+                """),
+            RuleExample(.invalidAptPackage, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  apt: [↓"git && curl x | sh"]
+                """),
+            RuleExample(.invalidAddress, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                jupyter: {bind: ↓localhost}
+                """),
+            RuleExample(.invalidPath, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                workdir: ↓workspace
+                """),
+            RuleExample(.invalidURL, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                build: {pip_index_url: ↓"ftp://mirror"}
+                """),
+            RuleExample(.invalidText, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env: {GREETING: ↓"hello\\nworld"}
+                """),
+            RuleExample(.invalidText, """
+                mlenv: 1
+                name: team
+                base: python:3.11
+                env: {P: ↓'C:\\'}
+                """),
+            RuleExample(.unknownKind, """
+                mlenv: 1
+                kind: ↓cluster
+                name: x
+                """),
+            RuleExample(.invalidPortRange, """
+                mlenv: 1
+                kind: host
+                name: dgx
+                jupyter_ports: ↓18899-18800
+                """),
+            RuleExample(.invalidDriver, """
+                mlenv: 1
+                kind: host
+                name: dgx
+                driver: ↓latest
+                """),
+            RuleExample(.duplicateEntry, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  apt: [git, htop, ↓git]
+                """),
+            RuleExample(.invalidClusterSetting, """
+                mlenv: 1
+                name: team
+                base: python:3.11
+                slurm: {runtime: ↓singularity, time: ↓"1:2:3:4"}
+                kubernetes: {namespace: ↓ML}
+                """),
+        ],
+        passing: [
+            RuleExample("""
+                mlenv: 1
+                name: team-2
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                python: "3.10"
+                gpus: [0, 1]
+                shm_size: 16g
+                jupyter: {port: 18888, bind: 127.0.0.1}
+                workdir: /srv/team
+                env: {HF_HOME: /data/hf, P: 'C:\\x'}
+                packages:
+                  pip: ["numpy==1.26.4; python_version < '3.9'", "numpy==2.1.0; python_version >= '3.9'"]
+                  apt: [git, htop]
+                """),
+            RuleExample("""
+                mlenv: 1
+                kind: host
+                name: dgx
+                driver: "535.129.03"
+                jupyter_ports: 18800-18899
+                """),
+        ])
 }

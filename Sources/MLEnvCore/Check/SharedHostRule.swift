@@ -53,7 +53,49 @@ extension DiagnosticCode {
 /// Clashes between the specs that share one host: names, GPUs and ports. Each kind of claim is
 /// indexed once (a dictionary per GPU index, per port, per name), so checking is linear in the
 /// number of specs and GPUs, never pairwise.
-enum SharedHostRule {
+enum SharedHostRule: Rule {
+    static let description = RuleDescription(
+        title: "several specs on one host",
+        overview: "the same GPU twice, `gpus: all` beside another GPU user, more GPUs than the host has, the same Jupyter port twice, two specs with one `name`",
+        codes: [.gpuClash, .gpuShared, .gpuOvercommit, .portClash, .portOutsideRange, .duplicateName, .gpuIndexOutOfRange, .hostIncomplete],
+        triggering: [
+            RuleExample(.gpuClash, team("a", "gpus: [0, 1]"), with: [.checked("b.yaml", team("b", "gpus: ↓[1, 2]")), .host(dgx)]),
+            RuleExample(.gpuClash, team("a", "gpus: all"), with: [.checked("b.yaml", team("b", "gpus: ↓1")), .host(dgx)]),
+            RuleExample(.gpuShared, team("a", "gpus: [0]\ngpus_shared: true"),
+                        with: [.checked("b.yaml", team("b", "gpus: ↓[0]\ngpus_shared: true")), .host(dgx)]),
+            RuleExample(.gpuOvercommit, team("a", "gpus: ↓6"), with: [.checked("b.yaml", team("b", "gpus: ↓3")), .host(dgx)]),
+            RuleExample(.portClash, team("a", "jupyter: {port: 18801}\ngpus: none"),
+                        with: [.checked("b.yaml", team("b", "jupyter: {port: ↓18801}\ngpus: none")), .host(dgx)]),
+            RuleExample(.portOutsideRange, team("a", "jupyter: {port: ↓8888}\ngpus: none"), with: [.host(dgx)]),
+            RuleExample(.duplicateName, """
+                mlenv: 1
+                name: ↓team
+                base: python:3.11
+                gpus: none
+                """, with: [.checked("other.yaml", "mlenv: 1\nname: team\nbase: python:3.11\ngpus: none\n")]),
+            RuleExample(.gpuIndexOutOfRange, team("a", "gpus: ↓[8]"), with: [.host(dgx)]),
+            RuleExample(.hostIncomplete, team("a", "gpus: 1"), with: [.host("mlenv: 1\nkind: host\nname: ↓bare\n")], command: .plan),
+        ],
+        passing: [
+            RuleExample(team("a", "gpus: [0, 1]\njupyter: {port: 18801}"),
+                        with: [.checked("b.yaml", team("b", "gpus: 2\njupyter: true")), .host(dgx)], command: .plan),
+        ])
+
+    /// The host the examples share: eight A100s and ten Jupyter ports.
+    private static let dgx = """
+        mlenv: 1
+        kind: host
+        name: dgx
+        driver: "535.129.03"
+        gpus: {model: A100-SXM4-80GB, count: 8}
+        jupyter_ports: 18800-18809
+        """
+
+    /// A team's spec on an NGC PyTorch image, with `extra` lines.
+    private static func team(_ name: String, _ extra: String) -> String {
+        "mlenv: 1\nname: \(name)\nbase: nvcr.io/nvidia/pytorch:23.10-py3\n\(extra)\n"
+    }
+
     static func check(_ specs: [EnvironmentSpec], host: HostSpec?) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         // Specs are large values: they are ordered and indexed by position, never copied (sorting
