@@ -36,7 +36,7 @@ let package = Package(
                 "CYAML",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            exclude: ["Catalog/Data", "Schema"],
+            exclude: ["Catalog/Data", "Schema", "README.md"],
             plugins: ["EmbedResourcesPlugin"]
         ),
         // The command line: argument parsing, file I/O and exit codes.

@@ -1,8 +1,48 @@
 /// The build recipe as the Dockerfile and Apptainer.def templates read it: the same steps, in
 /// the same order, from the same values. Fields are read by name through the template engine;
 /// `TemplateViewTests` checks that every name a template uses is a field here.
-struct BuildStepsView {
-    struct Label {
+struct BuildStepsView: TemplateView {
+    static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+        "version": \Self.version,
+        "sources": \Self.sources,
+        "inputsHash": \Self.inputsHash,
+        "specPath": \Self.specPath,
+        "base": \Self.base,
+        "workdir": \Self.workdir,
+        "requirements": \Self.requirements,
+        "labels": \Self.labels,
+        "defaultCommand": \Self.defaultCommand,
+        "pipIndexURL": \Self.pipIndexURL,
+        "caBundle": \Self.caBundle,
+        "pythonInstall": \Self.pythonInstall,
+        "apt": \Self.apt,
+        "framework": \Self.framework,
+        "protected": \Self.protected,
+        "writableFolders": \Self.writableFolders,
+        "jupyter": \Self.jupyter,
+        "containerPort": \Self.containerPort,
+        "hasEnv": \Self.hasEnv,
+        "env": \Self.env,
+        "hasSetup": \Self.hasSetup,
+        "setup": \Self.setup,
+        "name": \Self.name,
+        "gpus": \Self.gpus,
+        "batch": \Self.batch,
+        "command": \Self.command,
+        "runJupyter": \Self.runJupyter,
+        "relativeBinds": \Self.relativeBinds,
+        "workdirBind": \Self.workdirBind,
+        "binds": \Self.binds,
+    ]
+
+    struct Label: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "key": \Self.key,
+            "value": \Self.value,
+            "plainValue": \Self.plainValue,
+            "last": \Self.last,
+        ]
+
         var key: String
         /// Quoted by the Dockerfile's content type.
         var value: String
@@ -12,11 +52,23 @@ struct BuildStepsView {
         var last: Bool
     }
 
-    struct CABundle {
+    struct CABundle: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "file": \Self.file,
+        ]
+
         var file: String
     }
 
-    struct Python {
+    struct Python: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "reason": \Self.reason,
+            "bootstrapPackages": \Self.bootstrapPackages,
+            "ppa": \Self.ppa,
+            "pythonPackages": \Self.pythonPackages,
+            "interpreter": \Self.interpreter,
+        ]
+
         var reason: String
         var bootstrapPackages: String
         var ppa: String?
@@ -24,23 +76,45 @@ struct BuildStepsView {
         var interpreter: String
     }
 
-    struct Apt {
+    struct Apt: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "packages": \Self.packages,
+            "unpinned": \Self.unpinned,
+        ]
+
         var packages: String
         var unpinned: Bool
     }
 
-    struct Framework {
+    struct Framework: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "description": \Self.description,
+            "arguments": \Self.arguments,
+            "unpinned": \Self.unpinned,
+        ]
+
         var description: String
         var arguments: String
         var unpinned: Bool
     }
 
-    struct Variable {
+    struct Variable: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "name": \Self.name,
+            "value": \Self.value,
+        ]
+
         var name: String
         var value: String
     }
 
-    struct Setup {
+    struct Setup: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "command": \Self.command,
+            "script": \Self.script,
+            "consecutive": \Self.consecutive,
+        ]
+
         /// The `RUN` argument: shell form, or JSON exec form when the command needs it.
         var command: String
         /// The command as written, for Apptainer's `bash -c`.
@@ -48,7 +122,12 @@ struct BuildStepsView {
         var consecutive: Bool
     }
 
-    struct JupyterServer {
+    struct JupyterServer: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "app": \Self.app,
+            "port": \Self.port,
+        ]
+
         var app: String
         var port: String
     }

@@ -21,7 +21,15 @@ enum DockerRenderer: TargetRenderer {
 }
 
 /// requirements.txt: only the requirements, so that other edits of the spec keep the pip layer cached.
-struct RequirementsView {
+struct RequirementsView: TemplateView {
+    static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+        "version": \Self.version,
+        "specName": \Self.specName,
+        "requirements": \Self.requirements,
+        "added": \Self.added,
+        "hasAdded": \Self.hasAdded,
+    ]
+
     var version: String
     var specName: String
     var requirements: [String]
@@ -30,8 +38,39 @@ struct RequirementsView {
 }
 
 /// The run profile as run.sh reads it: a data header of shell values, then literal bash.
-struct RunScriptView {
-    struct Volume {
+struct RunScriptView: TemplateView {
+    static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+        "version": \Self.version,
+        "specName": \Self.specName,
+        "sources": \Self.sources,
+        "inputsHash": \Self.inputsHash,
+        "labelFormat": \Self.labelFormat,
+        "name": \Self.name,
+        "image": \Self.image,
+        "container": \Self.container,
+        "gpus": \Self.gpus,
+        "gpuDescription": \Self.gpuDescription,
+        "specDir": \Self.specDir,
+        "sharedMemoryFlag": \Self.sharedMemoryFlag,
+        "jupyter": \Self.jupyter,
+        "jupyterMode": \Self.jupyterMode,
+        "jupyterBind": \Self.jupyterBind,
+        "jupyterPort": \Self.jupyterPort,
+        "containerPort": \Self.containerPort,
+        "secrets": \Self.secrets,
+        "resourceFlags": \Self.resourceFlags,
+        "hasRelativeVolumes": \Self.hasRelativeVolumes,
+        "volumes": \Self.volumes,
+    ]
+
+    struct Volume: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "kind": \Self.kind,
+            "source": \Self.source,
+            "target": \Self.target,
+            "mode": \Self.mode,
+        ]
+
         /// `path` or `named`.
         var kind: String
         /// Shell-quoted; relative paths start at `$SPEC_DIR`.

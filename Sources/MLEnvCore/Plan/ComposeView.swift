@@ -1,27 +1,74 @@
 /// The teams' run profiles as compose.yaml reads them.
-struct ComposeView {
-    struct Port {
+struct ComposeView: TemplateView {
+    static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+        "version": \Self.version,
+        "host": \Self.host,
+        "teamCount": \Self.teamCount,
+        "services": \Self.services,
+        "namedVolumes": \Self.namedVolumes,
+        "hasNamedVolumes": \Self.hasNamedVolumes,
+        "serviceList": \Self.serviceList,
+    ]
+
+    struct Port: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "bind": \Self.bind,
+            "port": \Self.port,
+            "tokenExpression": \Self.tokenExpression,
+        ]
+
         var bind: String
         var port: String
         var tokenExpression: String
     }
 
-    struct Secret {
+    struct Secret: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "name": \Self.name,
+            "expression": \Self.expression,
+        ]
+
         var name: String
         /// `${NAME:-}`: passed through from the environment of `docker compose up`, by name.
         var expression: String
     }
 
-    struct GPUs {
+    struct GPUs: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "ids": \Self.ids,
+        ]
+
         var ids: String
     }
 
-    struct Ulimit {
+    struct Ulimit: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "name": \Self.name,
+            "value": \Self.value,
+        ]
+
         var name: String
         var value: String
     }
 
-    struct Service {
+    struct Service: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "name": \Self.name,
+            "image": \Self.image,
+            "container": \Self.container,
+            "port": \Self.port,
+            "ipcHost": \Self.ipcHost,
+            "shmSize": \Self.shmSize,
+            "cpus": \Self.cpus,
+            "memory": \Self.memory,
+            "gpus": \Self.gpus,
+            "ulimits": \Self.ulimits,
+            "secrets": \Self.secrets,
+            "hasVolumes": \Self.hasVolumes,
+            "volumes": \Self.volumes,
+            "containerPort": \Self.containerPort,
+        ]
+
         var name: String
         var image: String
         var container: String
