@@ -26,8 +26,6 @@ public struct RunProfile: Sendable {
     public var workdir: String
     /// The spec's folder as seen from the output folder (relative volume sources start there).
     public var specFolderFromOutput: String
-    /// How the container's user is chosen.
-    public var user = UserMapping.invokingUser
     /// `kubernetes:` options.
     public var kubernetes: KubernetesOptions
     /// `slurm:` options.
@@ -95,14 +93,6 @@ public struct Ulimit: Sendable, Equatable {
     public var name: String
     /// `-1` for unlimited, else a number.
     public var value: String
-}
-
-/// How the container's user relates to the user who starts it.
-public enum UserMapping: Sendable, Equatable {
-    /// The invoking user's uid and gid, with every supplementary group they have, so that the
-    /// files they write to volumes are theirs and group-readable team data stays readable
-    /// (run.sh: `--user` and `--group-add`; Podman: `--userns=keep-id`; compose.sh likewise).
-    case invokingUser
 }
 
 /// A volume with its source resolved.
