@@ -52,6 +52,7 @@ final class ReportTests: XCTestCase {
 
     func testEscaping() {
         XCTAssertEqual(GitHubFormatter.property("a,b:c%\nd"), "a%2Cb%3Ac%25%0Ad")
+        XCTAssertEqual(GitHubFormatter.data("a\r\nb%"), "a%0D%0Ab%25", "a CRLF pair is two escapes, not one Character left raw")
         XCTAssertEqual(SARIFFormatter.uri("specs/my team.yaml"), "specs/my%20team.yaml")
         XCTAssertEqual(SARIFFormatter.uri("/srv/ü.yaml"), "file:///srv/%C3%BC.yaml")
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// GitHub Actions workflow commands: `::error file=F,line=L,col=C,title=CODE name::message`, so
 /// findings appear as annotations on the pull request's changed lines.
 public struct GitHubFormatter: DiagnosticFormatter {
@@ -33,11 +31,25 @@ public struct GitHubFormatter: DiagnosticFormatter {
 
     /// GitHub's escaping for a command's message.
     static func data(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        escape(text, "%\r\n")
     }
 
     /// GitHub's escaping for a property value, which also may not contain `:` or `,`.
     static func property(_ text: String) -> String {
-        data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        escape(text, "%\r\n:,")
+    }
+
+    /// `text` with each of `characters` as `%XX`, scalar by scalar (a `\r\n` pair is two).
+    private static func escape(_ text: String, _ characters: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if characters.unicodeScalars.contains(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Validation of literal IP addresses, as `jupyter.bind` takes them.
 enum IPAddress {
     /// Whether `text` is a dotted-quad IPv4 address or an IPv6 address (without brackets).
@@ -15,7 +13,7 @@ enum IPAddress {
 
     static func isIPv6(_ text: String) -> Bool {
         guard text.contains(":"), text.count <= 45 else { return false }
-        let halves = text.components(separatedBy: "::")
+        let halves = text.split(separator: "::", omittingEmptySubsequences: false)
         guard halves.count <= 2 else { return false }
         var groups = 0
         for (index, half) in halves.enumerated() where !half.isEmpty {

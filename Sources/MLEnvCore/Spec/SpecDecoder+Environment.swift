@@ -1,5 +1,3 @@
-import Foundation
-
 extension NodeDecoder {
     static let defaultJupyterPort = 8888
 
