@@ -15,7 +15,7 @@ extension MLEnv {
     /// named after it, its run script using the planned GPUs and port.
     public static func plan(_ sources: [SourceFile], host: HostSpec, outputDirectory: String, workingDirectory: String,
                             files: FileSystemView, options: CheckOptions = CheckOptions(),
-                            previous: [String: PreviousAllocation] = [:]) -> PlanResult {
+                            previous: [String: Allocation] = [:]) -> PlanResult {
         var options = options
         options.host = host
         let result = check(sources, files: files, options: options)

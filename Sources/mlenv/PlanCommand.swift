@@ -65,16 +65,9 @@ struct PlanCommand: ParsableCommand {
     }
 
     /// The allocation of an earlier plan in the same folder, if there is one.
-    func previousAllocations() -> [String: PreviousAllocation] {
+    func previousAllocations() -> [String: Allocation] {
         let path = (output as NSString).appendingPathComponent("plan.json")
-        guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let teams = object["teams"] as? [[String: Any]] else { return [:] }
-        var previous: [String: PreviousAllocation] = [:]
-        for team in teams {
-            guard let name = team["name"] as? String else { continue }
-            previous[name] = PreviousAllocation(gpus: team["gpus"] as? [Int] ?? [], port: team["port"] as? Int)
-        }
-        return previous
+        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+        return PlanFile.read([UInt8](data))?.allocations ?? [:]
     }
 }

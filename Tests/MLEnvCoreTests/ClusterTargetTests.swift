@@ -72,14 +72,14 @@ final class ClusterTargetTests: XCTestCase {
         XCTAssertFalse(manifests.contains("kind: Service"), "a job has no Jupyter to serve")
         // Kubernetes would expand $(HOME) from the container's environment; `$$` keeps it literal.
         XCTAssertTrue(manifests.contains(#"- "print('$$(HOME)', '$$x')""#), manifests)
-        XCTAssertTrue(manifests.contains(#""nvidia.com/gpu": "2""#))
-        XCTAssertTrue(manifests.contains(#""memory": "8Gi""#))
+        XCTAssertTrue(manifests.contains(#"nvidia.com/gpu: "2""#))
+        XCTAssertTrue(manifests.contains(#"memory: "8Gi""#))
     }
 
     func testTheJupyterTokenIsNeverWrittenIntoTheManifests() throws {
         let files = generate(minimalSpec + "gpus: 1\njupyter: {port: 18001}\nsecrets: [HF_TOKEN]\nenv: {MODE: fast}\n", targets: [.kubernetes, .devcontainer])
         let manifests = try XCTUnwrap(files["kubernetes.yaml"])
-        XCTAssertTrue(manifests.contains("secretKeyRef:\n                  name: \"team-jupyter\"\n                  key: token"))
+        XCTAssertTrue(manifests.contains("secretKeyRef:\n                  name: team-jupyter\n                  key: token"))
         XCTAssertTrue(manifests.contains("port-forward service/team 18001:8888"))
         XCTAssertFalse(manifests.contains("kind: Secret"), "secrets are created by the user, never written")
         let devcontainer = try XCTUnwrap(files[".devcontainer/devcontainer.json"])

@@ -7,6 +7,8 @@ final class EmitterTests: XCTestCase {
         let hostile = [
             "plain", "", "it's", "\"double\"", "$(id)", "`id`", "${PATH}", "a\\b", "# hash", "new\nline",
             "tab\there", "semi; rm -rf /", "unicode \u{2028} separator", "ünïcödé", "*?[glob]", "~user", "-n",
+            // A quote followed by a combining mark is one Character but must still end the quoted part.
+            "it'\u{301}s; id", "'\u{301}", "crlf\r\nline",
             String(repeating: "x'y", count: 2000),
         ]
         for text in hostile {

@@ -125,11 +125,13 @@ final class HostileInputTests: XCTestCase {
             let assignment = try XCTUnwrap(script.components(separatedBy: "\nCOMMAND=(").dropFirst().first?.components(separatedBy: "\n\n").first)
             let words = try runProcess("/bin/bash", ["-c", "COMMAND=(" + assignment + "\nprintf '%s\\0' \"${COMMAND[@]}\""])
             XCTAssertEqual(words.output.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init), command.expected)
-            // The manifest's command words are JSON strings, with every `$` doubled for Kubernetes.
+            // The manifest's command words are plain or double-quoted (JSON's escapes) YAML
+            // scalars, with every `$` doubled for Kubernetes.
             let manifest = try String(contentsOfFile: command.manifest, encoding: .utf8)
             let block = manifest.components(separatedBy: "          command:\n")[1].components(separatedBy: "          workingDir:")[0]
             let listed = try block.split(separator: "\n").map { line -> String in
                 let json = String(line.drop { $0 == " " }.dropFirst(2))
+                guard json.hasPrefix("\"") else { return json }
                 return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String)
             }
             XCTAssertEqual(listed, command.expected.map { $0.replacingOccurrences(of: "$", with: "$$") })

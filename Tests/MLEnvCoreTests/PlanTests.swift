@@ -51,7 +51,7 @@ final class PlanTests: XCTestCase {
         XCTAssertTrue(message.contains("`a` 6, `b` 3") && message.contains("1 too many"), message)
     }
 
-    func plan(_ sources: [SourceFile], previous: [String: PreviousAllocation] = [:]) -> PlanResult {
+    func plan(_ sources: [SourceFile], previous: [String: Allocation] = [:]) -> PlanResult {
         MLEnv.plan(sources, host: host(), outputDirectory: "plan", workingDirectory: "/w", files: InMemoryFiles(), previous: previous)
     }
 
@@ -71,8 +71,8 @@ final class PlanTests: XCTestCase {
     func testAddingATeamKeepsTheOthersWherePlanned() {
         let before = plan([team("m", "gpus: 2\njupyter: true\n"), team("z", "gpus: 1\njupyter: true\n")])
         XCTAssertEqual(allocation(before), ["m:0,1@18800", "z:2@18801"])
-        var previous: [String: PreviousAllocation] = [:]
-        for team in before.plan!.teams { previous[team.name] = PreviousAllocation(gpus: team.gpus, port: team.port) }
+        var previous: [String: Allocation] = [:]
+        for team in before.plan!.teams { previous[team.name] = Allocation(gpus: team.gpus, port: team.port) }
         let after = plan([team("m", "gpus: 2\njupyter: true\n"), team("z", "gpus: 1\njupyter: true\n"), team("a", "gpus: 2\njupyter: true\n")], previous: previous)
         XCTAssertEqual(allocation(after), ["a:3,4@18802", "m:0,1@18800", "z:2@18801"])
         let fresh = plan([team("m", "gpus: 2\njupyter: true\n"), team("z", "gpus: 1\njupyter: true\n"), team("a", "gpus: 2\njupyter: true\n")])

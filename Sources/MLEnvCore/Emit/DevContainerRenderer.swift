@@ -1,38 +1,16 @@
 /// `--target devcontainer`: a Dev Container (VS Code, the devcontainer CLI, Codespaces) built from
 /// the generated Dockerfile, with the run script's GPU, ulimit, shared-memory and volume settings.
 enum DevContainerRenderer: TargetRenderer {
-    static let templates: [TemplateName] = [.devcontainer]
+    static let templates: [TemplateName] = []
 
     static func render(_ input: RenderInput) -> [OutputFile] {
-        [OutputFile(path: GeneratedFiles.devcontainer, contents: .text(TemplateRenderer.shared.render(.devcontainer, DevContainerView(input))))]
+        [OutputFile(path: GeneratedFiles.devcontainer, contents: .text(JSONPrinter.print(DevContainerDocument.make(input))))]
     }
 }
 
-/// The run profile as devcontainer.json reads it.
-struct DevContainerView {
-    struct Jupyter {
-        var port: String
-        var label: String
-    }
-
-    struct Variable {
-        var name: String
-        var value: String
-        var comma: String
-    }
-
-    var name: String
-    /// `hostRequirements.gpu` makes the Dev Containers CLI add `--gpus all` itself, which would
-    /// undo a count or pinned devices on a shared server: it is set for `gpus: all` only, and
-    /// the others pass their own `--gpus`.
-    var gpus: Bool
-    var runArgs: String
-    var mounts: String
-    var hasMounts: Bool
-    var jupyter: Jupyter?
-    var containerEnv: [Variable]
-
-    init(_ input: RenderInput) {
+/// The run profile as devcontainer.json (the Dev Container metadata reference's names).
+enum DevContainerDocument {
+    static func make(_ input: RenderInput) -> Document {
         let run = input.run
         var runArgs = ["--hostname", run.name, run.sharedMemory.engineFlag]
         switch run.gpus {
@@ -56,20 +34,32 @@ struct DevContainerView {
             case .named(let name): return "source=\(name),target=\(mount.target),type=volume\(readOnly)"
             }
         }
-        var remoteEnv = run.secrets.map { (name: $0, value: "${localEnv:\($0)}") }
-        name = run.name
-        gpus = run.gpus == .all
-        self.runArgs = runArgs.map(Quoting.json).joined(separator: ", ")
-        self.mounts = mounts.map(Quoting.json).joined(separator: ", ")
-        hasMounts = !mounts.isEmpty
+        var containerEnv = [Document.Entry("HOME", .string("/home/mlenv"))]
+        var jupyterFields: KeyValuePairs<String, Document?> = [:]
         if let jupyter = run.jupyter {
             // Jupyter is the container's own command (the Dockerfile's CMD), with the token
             // from the environment of whoever opens the container.
-            self.jupyter = Jupyter(port: String(JupyterRun.containerPort), label: jupyter.app.label)
-            remoteEnv.insert((name: "JUPYTER_TOKEN", value: "${localEnv:JUPYTER_TOKEN}"), at: 0)
+            let port = JupyterRun.containerPort
+            jupyterFields = [
+                "overrideCommand": .bool(false),
+                "forwardPorts": .sequence([.integer(port)], .flow),
+                "portsAttributes": .mapping([String(port): .mapping(["label": .string(jupyter.app.label)])]),
+            ]
+            containerEnv.append(.init("JUPYTER_TOKEN", .string("${localEnv:JUPYTER_TOKEN}")))
         }
-        containerEnv = ([(name: "HOME", value: "/home/mlenv")] + remoteEnv).enumerated().map { index, pair in
-            Variable(name: pair.name, value: pair.value, comma: index < remoteEnv.count ? "," : "")
-        }
+        containerEnv += run.secrets.map { .init($0, .string("${localEnv:\($0)}")) }
+        var entries: [Document.Entry] = [
+            .init("name", .string(run.name)),
+            .init("build", .mapping(["dockerfile": .string("../Dockerfile"), "context": .string("..")])),
+        ]
+        // `hostRequirements.gpu` makes the Dev Containers CLI add `--gpus all` itself, which would
+        // undo a count or pinned devices on a shared server: it is set for `gpus: all` only, and
+        // the others pass their own `--gpus`.
+        if run.gpus == .all { entries.append(.init("hostRequirements", .mapping(["gpu": .bool(true)]))) }
+        entries.append(.init("runArgs", .strings(runArgs, .flow)))
+        if !mounts.isEmpty { entries.append(.init("mounts", .strings(mounts, .flow))) }
+        for (key, value) in jupyterFields { if let value { entries.append(.init(key, value)) } }
+        entries.append(.init("containerEnv", .mapping(entries: containerEnv)))
+        return .mapping(entries: entries)
     }
 }

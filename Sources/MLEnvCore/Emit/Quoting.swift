@@ -1,4 +1,3 @@
-import Foundation
 import Mustache
 
 /// The one quoting function per output language. Every value from a spec that reaches a
@@ -8,7 +7,13 @@ public enum Quoting {
     /// A single shell word: `it's` -> `'it'\''s'`. Safe for any text bash can hold (no NUL).
     public static func shell(_ text: String) -> String {
         if !text.isEmpty && text.unicodeScalars.allSatisfy({ isShellSafe($0) }) { return text }
-        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        var out = "'"
+        // Scalar by scalar: a `'` followed by a combining mark is one Character, and must
+        // still end the quoted part.
+        for scalar in text.unicodeScalars {
+            if scalar == "'" { out += "'\\''" } else { out.unicodeScalars.append(scalar) }
+        }
+        return out + "'"
     }
 
     static func isShellSafe(_ scalar: Unicode.Scalar) -> Bool {
@@ -49,6 +54,20 @@ public enum Quoting {
         return result
     }
 
+    /// Text for a Markdown table cell: `|` would end the cell and a line break the row.
+    public static func markdownCell(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "|": out += "\\|"
+            case "\\": out += "\\\\"
+            case _ where character.isNewline: out += " "
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
     /// A JSON string literal, for Dockerfile exec forms (`RUN ["bash", "-c", "..."]`).
     public static func json(_ text: String) -> String {
         var out = "\""
@@ -78,9 +97,4 @@ struct ShellContentType: MustacheContentType {
 /// See `ShellContentType`.
 struct DockerfileContentType: MustacheContentType {
     func escapeText(_ text: String) -> String { Quoting.dockerfile(text) }
-}
-
-/// YAML files mlenv writes: a JSON string is a valid YAML double-quoted scalar.
-struct YAMLContentType: MustacheContentType {
-    func escapeText(_ text: String) -> String { Quoting.json(text) }
 }

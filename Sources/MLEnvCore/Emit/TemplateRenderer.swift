@@ -7,15 +7,11 @@ enum TemplateName: String, Sendable, CaseIterable {
     case dockerfile = "Dockerfile"
     case runScript = "run.sh"
     case requirements = "requirements.txt"
-    case kubernetes = "kubernetes.yaml"
     case slurm = "job.sbatch"
     case apptainer = "Apptainer.def"
-    case devcontainer = "devcontainer.json"
-    case compose
     case composeScript = "compose.sh"
     case plan = "PLAN.md"
     case hostSVG = "host.svg"
-    case lock
 }
 
 /// Renders the templates from `templates/`, embedded at build time.
@@ -30,7 +26,6 @@ final class TemplateRenderer: Sendable {
     private init() {
         MustacheContentTypes.register(ShellContentType(), named: "SHELL")
         MustacheContentTypes.register(DockerfileContentType(), named: "DOCKERFILE")
-        MustacheContentTypes.register(YAMLContentType(), named: "YAML")
     }
 
     /// Parses `names` now, on other threads, so that a later `render` finds them ready: the

@@ -85,19 +85,26 @@ public struct LockFile: Sendable, Equatable {
             frameworkName: environment.framework?.rawValue, frameworkVersion: frameworkVersion, pip: pip)
     }
 
-    /// The lock's text, from `templates/lock.mustache`.
+    /// The lock's text, sealed.
     public func render() -> String {
-        var context: [String: Any] = [
-            "spec": spec, "specSHA256": specSHA256, "mlenvVersion": mlenvVersion, "catalogSHA256": catalogSHA256,
-            "base": base, "pip": pip, "hasPip": !pip.isEmpty,
+        let header = [
+            "mlenv lock for \(spec): `mlenv generate` builds exactly this environment while the spec's",
+            "hash matches. Written by `mlenv lock`; do not edit. Commit it beside the spec.",
         ]
-        if let baseDigest { context["baseDigest"] = baseDigest }
-        if let python { context["python"] = python }
-        if let cuda { context["cuda"] = cuda }
-        if let frameworkName {
-            context["framework"] = ["name": frameworkName, "version": frameworkVersion as Any].compactMapValues { $0 }
-        }
-        return Seal.apply(TemplateRenderer.shared.render(.lock, context), style: .hash)
+        let document = Document.mapping([
+            "mlenv-lock": .integer(1),
+            "spec": .string(spec),
+            "spec_sha256": .string(specSHA256),
+            "mlenv": .string(mlenvVersion),
+            "catalog_sha256": .string(catalogSHA256),
+            "base": .string(base),
+            "base_digest": baseDigest.map(Document.string),
+            "python": python.map(Document.string),
+            "cuda": cuda.map(Document.string),
+            "framework": frameworkName.map { .mapping(["name": .string($0), "version": frameworkVersion.map(Document.string)]) },
+            "pip": pip.isEmpty ? nil : .strings(pip),
+        ])
+        return Seal.apply(YAMLPrinter.print(document, header: header), style: .hash)
     }
 
     /// Reads a lock file written by `render()`.

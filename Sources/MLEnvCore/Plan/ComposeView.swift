@@ -1,128 +1,105 @@
-/// The teams' run profiles as compose.yaml reads them.
+/// The plan as compose.sh reads it.
 struct ComposeView: TemplateView {
     static let fields: [String: PartialKeyPath<Self> & Sendable] = [
         "version": \Self.version,
         "host": \Self.host,
         "teamCount": \Self.teamCount,
-        "services": \Self.services,
-        "namedVolumes": \Self.namedVolumes,
-        "hasNamedVolumes": \Self.hasNamedVolumes,
         "serviceList": \Self.serviceList,
     ]
-
-    struct Port: TemplateView {
-        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
-            "bind": \Self.bind,
-            "port": \Self.port,
-            "tokenExpression": \Self.tokenExpression,
-        ]
-
-        var bind: String
-        var port: String
-        var tokenExpression: String
-    }
-
-    struct Secret: TemplateView {
-        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
-            "name": \Self.name,
-            "expression": \Self.expression,
-        ]
-
-        var name: String
-        /// `${NAME:-}`: passed through from the environment of `docker compose up`, by name.
-        var expression: String
-    }
-
-    struct GPUs: TemplateView {
-        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
-            "ids": \Self.ids,
-        ]
-
-        var ids: String
-    }
-
-    struct Ulimit: TemplateView {
-        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
-            "name": \Self.name,
-            "value": \Self.value,
-        ]
-
-        var name: String
-        var value: String
-    }
-
-    struct Service: TemplateView {
-        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
-            "name": \Self.name,
-            "image": \Self.image,
-            "container": \Self.container,
-            "port": \Self.port,
-            "ipcHost": \Self.ipcHost,
-            "shmSize": \Self.shmSize,
-            "cpus": \Self.cpus,
-            "memory": \Self.memory,
-            "gpus": \Self.gpus,
-            "ulimits": \Self.ulimits,
-            "secrets": \Self.secrets,
-            "hasVolumes": \Self.hasVolumes,
-            "volumes": \Self.volumes,
-            "containerPort": \Self.containerPort,
-        ]
-
-        var name: String
-        var image: String
-        var container: String
-        var port: Port?
-        var ipcHost: Bool
-        var shmSize: String?
-        var cpus: String?
-        var memory: String?
-        var gpus: GPUs?
-        var ulimits: [Ulimit]
-        var secrets: [Secret]
-        var hasVolumes: Bool
-        var volumes: [String]
-        var containerPort = String(JupyterRun.containerPort)
-
-        init(_ run: RunProfile, tokenVariable: String) {
-            name = run.name
-            image = run.localImage
-            container = run.container
-            port = run.jupyter.map { jupyter in
-                Port(bind: jupyter.bind, port: String(jupyter.hostPort),
-                     tokenExpression: "${\(tokenVariable):?set \(tokenVariable) to this team's Jupyter token}")
-            }
-            switch run.sharedMemory {
-            case .hostIPC: ipcHost = true
-            case .size(let size): (ipcHost, shmSize) = (false, size.docker)
-            }
-            cpus = run.resources.cpus.map { String($0.value) }
-            memory = run.resources.memory?.value.docker
-            if case .devices(let devices) = run.gpus, !devices.isEmpty {
-                gpus = GPUs(ids: devices.map { Quoting.json(String($0)) }.joined(separator: ", "))
-            }
-            ulimits = gpus == nil ? [] : run.nvidiaUlimits.map { Ulimit(name: $0.name, value: $0.value) }
-            secrets = run.secrets.map { Secret(name: $0, expression: "${\($0):-}") }
-            hasVolumes = !run.mounts.isEmpty
-            volumes = run.mounts.map { mount in
-                switch mount.source {
-                case .hostPath(let path): return "\(path):\(mount.target):\(mount.mode)"
-                case .specRelative(let path):
-                    let relative = SpecPaths.normalize(run.specFolderFromOutput + "/" + path)
-                    return "\(relative.hasPrefix(".") || relative.hasPrefix("/") ? relative : "./" + relative):\(mount.target):\(mount.mode)"
-                case .named(let name): return "\(name):\(mount.target):\(mount.mode)"
-                }
-            }
-        }
-    }
 
     var version: String
     var host: String
     var teamCount: Int
-    var services: [Service]
-    var namedVolumes: [String]
-    var hasNamedVolumes: Bool
-
-    /// The service names as shell words, for compose.sh.
+    /// The service names as shell words.
     var serviceList: String
+}
+
+/// compose.yaml: one service per team from its run profile (the Compose Specification's names).
+struct ComposeFile {
+    /// A team's run profile and the variable its Jupyter token comes from.
+    struct Team {
+        var run: RunProfile
+        var tokenVariable: String
+    }
+
+    var version: String
+    var host: String
+    var teams: [Team]
+
+    var text: String {
+        let header = [
+            "Generated by mlenv \(version) by `mlenv plan` for \(host) (\(teams.count) teams).",
+            "Start with compose.sh, which adds the invoking user's groups: JUPYTER_TOKEN_<TEAM>=... ./compose.sh up -d --build",
+        ]
+        let namedVolumes = Set(teams.flatMap { team in
+            team.run.mounts.compactMap { mount -> String? in
+                if case .named(let name) = mount.source { return name }
+                return nil
+            }
+        }).sorted()
+        return YAMLPrinter.print(.mapping([
+            "services": .mapping(entries: teams.map { Document.Entry($0.run.name, Self.service($0)) }),
+            "volumes": namedVolumes.isEmpty ? nil : .mapping(entries: namedVolumes.map { Document.Entry($0, .mapping([], .flow)) }),
+        ]), header: header)
+    }
+
+    static func service(_ team: Team) -> Document {
+        let run = team.run
+        var environment = [Document.Entry("HOME", .string("/home/mlenv"))]
+        // Passed through from the environment of `docker compose up`, by name.
+        environment += run.secrets.map { .init($0, .string("${\($0):-}")) }
+        if run.jupyter != nil {
+            environment.append(.init("JUPYTER_TOKEN", .string("${\(team.tokenVariable):?set \(team.tokenVariable) to this team's Jupyter token}")))
+        }
+        let ports: Document? = run.jupyter.map { jupyter in
+            .strings(["\(jupyter.bind):\(jupyter.hostPort):\(JupyterRun.containerPort)"])
+        }
+        var ipcHost = false, shmSize: String?
+        switch run.sharedMemory {
+        case .hostIPC: ipcHost = true
+        case .size(let size): shmSize = size.docker
+        }
+        let volumes = run.mounts.map { mount in
+            switch mount.source {
+            case .hostPath(let path): return "\(path):\(mount.target):\(mount.mode)"
+            case .specRelative(let path):
+                let relative = SpecPaths.normalize(run.specFolderFromOutput + "/" + path)
+                return "\(relative.hasPrefix(".") || relative.hasPrefix("/") ? relative : "./" + relative):\(mount.target):\(mount.mode)"
+            case .named(let name): return "\(name):\(mount.target):\(mount.mode)"
+            }
+        }
+        var gpus: Document?
+        if case .devices(let devices) = run.gpus, !devices.isEmpty {
+            gpus = .mapping([
+                "resources": .mapping([
+                    "reservations": .mapping([
+                        "devices": .sequence([
+                            .mapping([
+                                "driver": .string("nvidia"),
+                                "device_ids": .strings(devices.map(String.init), .flow),
+                                "capabilities": .strings(["gpu"], .flow),
+                            ]),
+                        ], .block),
+                    ]),
+                ]),
+            ])
+        }
+        return .mapping([
+            "build": .mapping(["context": .string(run.name)]),
+            "image": .string(run.localImage),
+            "container_name": .string(run.container),
+            "hostname": .string(run.name),
+            "init": .bool(true),
+            "user": .string("${MLENV_UID:-1000}:${MLENV_GID:-1000}"),
+            "environment": .mapping(entries: environment),
+            "ports": ports,
+            "ipc": ipcHost ? .string("host") : nil,
+            "cpus": run.resources.cpus.map { .integer($0.value) },
+            "mem_limit": run.resources.memory.map { .string($0.value.docker) },
+            "shm_size": shmSize.map(Document.string),
+            "volumes": volumes.isEmpty ? nil : .strings(volumes),
+            "ulimits": gpus == nil ? nil : .mapping(entries: run.nvidiaUlimits.map { .init($0.name, .integer($0.value)) }),
+            "deploy": gpus,
+        ])
+    }
 }

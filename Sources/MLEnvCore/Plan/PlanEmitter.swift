@@ -4,51 +4,39 @@
 enum PlanEmitter {
     static func render(_ plan: HostPlan, environments: [String: ResolvedEnvironment], outputDirectory: String,
                        workingDirectory: String) -> [OutputFile] {
-        let view = composeView(plan, outputDirectory: outputDirectory, workingDirectory: workingDirectory)
+        let compose = composeFile(plan, outputDirectory: outputDirectory, workingDirectory: workingDirectory)
+        let script = ComposeView(version: MLEnv.version, host: plan.host.name.value, teamCount: plan.teams.count,
+                                 serviceList: compose.teams.map { Quoting.shell($0.run.name) }.joined(separator: " "))
         return [
-            OutputFile(path: "compose.yaml", contents: .text(TemplateRenderer.shared.render(.compose, view))),
-            OutputFile(path: "compose.sh", contents: .text(TemplateRenderer.shared.render(.composeScript, view)), executable: true),
+            OutputFile(path: "compose.yaml", contents: .text(compose.text)),
+            OutputFile(path: "compose.sh", contents: .text(TemplateRenderer.shared.render(.composeScript, script)), executable: true),
             OutputFile(path: "PLAN.md", contents: .text(markdown(plan, environments: environments))),
             OutputFile(path: "host.svg", contents: .text(svg(plan))),
-            OutputFile(path: "plan.json", contents: .text(json(plan))),
+            OutputFile(path: "plan.json", contents: .text(PlanFile(plan).text)),
         ]
     }
 
     /// Every team's run profile, with relative volume sources starting at the plan's folder.
-    static func composeView(_ plan: HostPlan, outputDirectory: String, workingDirectory: String) -> ComposeView {
+    static func composeFile(_ plan: HostPlan, outputDirectory: String, workingDirectory: String) -> ComposeFile {
         let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
-        var namedVolumes = Set<String>()
-        let services = plan.teams.map { team -> ComposeView.Service in
+        let teams = plan.teams.map { team -> ComposeFile.Team in
             // Relative volume sources start at compose.yaml's folder, the plan's.
             let specFolder = SpecPaths.folder(of: absolute(team.source.path))
             let fromHere = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
             let run = Translator.profile(team.spec, specFolderFromOutput: fromHere, allocation: team.allocation)
-            for mount in run.mounts {
-                if case .named(let name) = mount.source { namedVolumes.insert(name) }
-            }
-            return ComposeView.Service(run, tokenVariable: "JUPYTER_TOKEN_" + team.name.uppercased().replacing("-", with: "_"))
+            return ComposeFile.Team(run: run, tokenVariable: "JUPYTER_TOKEN_" + team.name.uppercased().replacing("-", with: "_"))
         }
-        return ComposeView(version: MLEnv.version, host: plan.host.name.value, teamCount: plan.teams.count, services: services,
-                           namedVolumes: namedVolumes.sorted(), hasNamedVolumes: !namedVolumes.isEmpty,
-                           serviceList: services.map { Quoting.shell($0.name) }.joined(separator: " "))
+        return ComposeFile(version: MLEnv.version, host: plan.host.name.value, teams: teams)
     }
 
     static func markdown(_ plan: HostPlan, environments: [String: ResolvedEnvironment]) -> String {
-        let rows = plan.teams.map { team -> [String: Any] in
-            [
-                "name": team.name,
-                "gpus": team.gpus.isEmpty ? "none" : ranges(team.gpus),
-                "port": team.port.map(String.init) ?? "-",
-                "image": environments[team.name]?.image.description ?? "?",
-                "spec": team.source.path,
-            ]
+        let rows = plan.teams.map { team in
+            PlanView.Row(name: team.name, gpus: team.gpus.isEmpty ? "none" : ranges(team.gpus), port: team.port.map(String.init) ?? "-",
+                         image: environments[team.name]?.image.description ?? "?", spec: Quoting.markdownCell(team.source.path))
         }
-        let used = Set(plan.teams.flatMap(\.gpus)).count
-        let context: [String: Any] = [
-            "version": MLEnv.version, "host": plan.host.name.value, "model": plan.host.gpuModel?.value ?? "GPU",
-            "count": plan.host.gpuCount?.value ?? 0, "used": used, "teams": rows,
-        ]
-        return TemplateRenderer.shared.render(.plan, context)
+        let view = PlanView(version: MLEnv.version, host: plan.host.name.value, model: plan.host.gpuModel?.value ?? "GPU",
+                            count: plan.host.gpuCount?.value ?? 0, used: Set(plan.teams.flatMap(\.gpus)).count, teams: rows)
+        return TemplateRenderer.shared.render(.plan, view)
     }
 
     /// `0-3,6` for [0, 1, 2, 3, 6].
@@ -99,21 +87,46 @@ enum PlanEmitter {
         if boxes.hasSuffix("\n") { boxes.removeLast() }
         let rows = (count + columns - 1) / columns
         let gridHeight = gap + rows * (size + gap)
-        let legend = plan.teams.enumerated().filter { !$0.element.gpus.isEmpty }.enumerated().map { row, element -> [String: Any] in
-            ["y": gridHeight + 16 + row * 20, "textY": gridHeight + 28 + row * 20, "fill": colour(element.offset),
-             "text": "\(element.element.name): GPU \(ranges(element.element.gpus))"]
+        let legend = plan.teams.enumerated().filter { !$0.element.gpus.isEmpty }.enumerated().map { row, element in
+            HostSVGView.LegendRow(y: gridHeight + 16 + row * 20, textY: gridHeight + 28 + row * 20, fill: colour(element.offset),
+                                  text: "\(element.element.name): GPU \(ranges(element.element.gpus))")
         }
-        let context: [String: Any] = [
-            "width": max(gap + columns * (size + gap), 320), "height": gridHeight + 24 + legend.count * 20,
-            "host": plan.host.name.value, "boxes": boxes, "legend": legend,
-        ]
-        return TemplateRenderer.shared.render(.hostSVG, context)
+        let view = HostSVGView(width: max(gap + columns * (size + gap), 320), height: gridHeight + 24 + legend.count * 20,
+                               host: plan.host.name.value, boxes: boxes, legend: legend)
+        return TemplateRenderer.shared.render(.hostSVG, view)
+    }
+}
+
+/// The plan as PLAN.md reads it.
+struct PlanView {
+    struct Row {
+        var name: String
+        var gpus: String
+        var port: String
+        var image: String
+        var spec: String
     }
 
-    static func json(_ plan: HostPlan) -> String {
-        let teams = plan.teams.map { team in
-            "    {\"name\": \(Quoting.json(team.name)), \"gpus\": [\(team.gpus.map(String.init).joined(separator: ", "))], \"port\": \(team.port.map(String.init) ?? "null")}"
-        }
-        return "{\n  \"host\": \(Quoting.json(plan.host.name.value)),\n  \"teams\": [\n\(teams.joined(separator: ",\n"))\n  ]\n}\n"
+    var version: String
+    var host: String
+    var model: String
+    var count: Int
+    var used: Int
+    var teams: [Row]
+}
+
+/// The plan as host.svg reads it: the GPU boxes are written in Swift (see `PlanEmitter.svg`).
+struct HostSVGView {
+    struct LegendRow {
+        var y: Int
+        var textY: Int
+        var fill: String
+        var text: String
     }
+
+    var width: Int
+    var height: Int
+    var host: String
+    var boxes: String
+    var legend: [LegendRow]
 }

@@ -23,27 +23,12 @@ public struct HostPlan: Sendable {
     public var teams: [TeamPlan]
 }
 
-/// What an earlier plan gave a team, read back from `plan.json` so that adding a team does not
-/// reshuffle the others.
-public struct PreviousAllocation: Sendable, Equatable {
-    /// The GPU indices.
-    public var gpus: [Int]
-    /// The Jupyter port.
-    public var port: Int?
-
-    /// Creates a previous allocation.
-    public init(gpus: [Int], port: Int?) {
-        self.gpus = gpus
-        self.port = port
-    }
-}
-
 /// Allocates GPUs and ports on a shared host, deterministically: explicit indices and ports are
 /// honoured; counts and unset ports are filled in name order, first from what the team had in
 /// the previous plan (when still free), then from the lowest free. Linear in teams plus GPUs.
 public enum Planner {
     public static func plan(_ teams: [(spec: EnvironmentSpec, source: SourceFile)], host: HostSpec,
-                            previous: [String: PreviousAllocation] = [:]) -> (HostPlan?, [Diagnostic]) {
+                            previous: [String: Allocation] = [:]) -> (HostPlan?, [Diagnostic]) {
         let ordered = teams.sorted { $0.spec.name.value < $1.spec.name.value }
         var diagnostics: [Diagnostic] = []
         let start = host.name.location

@@ -6,32 +6,34 @@ public struct JSONFormatter: DiagnosticFormatter {
     public init() {}
 
     public func format(_ diagnostics: [Diagnostic], fileCount: Int, sources: [String: String]) -> String {
-        let items = diagnostics.map { diagnostic -> String in
-            var fields = [
-                "\"code\": \(Quoting.json(diagnostic.code.id))",
-                "\"severity\": \(Quoting.json(diagnostic.severity.rawValue))",
-                "\"message\": \(Quoting.json(diagnostic.message))",
-                "\"file\": \(Quoting.json(diagnostic.file))",
-                "\"line\": \(diagnostic.location.line)",
-                "\"column\": \(diagnostic.location.column)",
-                "\"notes\": [" + diagnostic.notes.map(note).joined(separator: ", ") + "]",
-            ]
-            if let fix = diagnostic.fix { fields.append("\"fix\": \(Quoting.json(fix))") }
-            return "    {" + fields.joined(separator: ", ") + "}"
+        let items = diagnostics.map { diagnostic -> Document in
+            .mapping([
+                "code": .string(diagnostic.code.id),
+                "severity": .string(diagnostic.severity.rawValue),
+                "message": .string(diagnostic.message),
+                "file": .string(diagnostic.file),
+                "line": .integer(diagnostic.location.line),
+                "column": .integer(diagnostic.location.column),
+                "notes": .sequence(diagnostic.notes.map(note), .flow),
+                "fix": diagnostic.fix.map(Document.string),
+            ], .flow)
         }
         let summary = DiagnosticSummary(diagnostics)
-        let list = items.isEmpty ? "[]" : "[\n" + items.joined(separator: ",\n") + "\n  ]"
-        return "{\n  \"diagnostics\": \(list),\n"
-            + "  \"summary\": {\"files\": \(fileCount), \"errors\": \(summary.errors), \"warnings\": \(summary.warnings), \"notes\": \(summary.notes)}\n}\n"
+        return JSONPrinter.print(.mapping([
+            "diagnostics": .sequence(items, .block),
+            "summary": .mapping([
+                "files": .integer(fileCount), "errors": .integer(summary.errors),
+                "warnings": .integer(summary.warnings), "notes": .integer(summary.notes),
+            ], .flow),
+        ]))
     }
 
-    private func note(_ note: DiagnosticNote) -> String {
-        var fields = ["\"message\": \(Quoting.json(note.message))"]
-        if let file = note.file { fields.append("\"file\": \(Quoting.json(file))") }
-        if let location = note.location {
-            fields.append("\"line\": \(location.line)")
-            fields.append("\"column\": \(location.column)")
-        }
-        return "{" + fields.joined(separator: ", ") + "}"
+    private func note(_ note: DiagnosticNote) -> Document {
+        .mapping([
+            "message": .string(note.message),
+            "file": note.file.map(Document.string),
+            "line": note.location.map { .integer($0.line) },
+            "column": note.location.map { .integer($0.column) },
+        ], .flow)
     }
 }

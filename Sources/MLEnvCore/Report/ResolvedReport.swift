@@ -15,25 +15,27 @@ public enum ResolvedReport {
     /// One JSON object: `{"name", "base", "python", "cuda", "framework": {"name", "version"}, "choice"}`.
     /// Unknown facts are null; likely ones carry a `?` as in the catalog.
     public static func json(_ environment: ResolvedEnvironment) -> String {
-        func fact(_ value: Fact<DottedVersion>) -> String {
-            switch value {
-            case .known(let version): return Quoting.json(version.description)
-            case .likely(let version): return Quoting.json(version.description + "?")
-            case .unknown: return "null"
-            }
+        let framework = Document.mapping([
+            "name": .string(environment.framework?.rawValue ?? "none"),
+            "version": environment.framework == nil ? .null : environment.frameworkVersion.map(Document.string) ?? .null,
+        ], .flow)
+        return JSONPrinter.print(.mapping([
+            "name": .string(environment.spec.name.value),
+            "base": .string(environment.image.description),
+            "python": fact(environment.python),
+            "cuda": environment.cpuOnly ? .string("none") : fact(environment.cuda),
+            "framework": framework,
+            "choice": environment.choice.map(Document.string) ?? .null,
+        ], .flow))
+    }
+
+    /// A catalog fact as JSON: known as written, likely with a `?` as in the catalog, unknown as null.
+    static func fact<T: CustomStringConvertible>(_ value: Fact<T>) -> Document {
+        switch value {
+        case .known(let known): .string(known.description)
+        case .likely(let likely): .string(likely.description + "?")
+        case .unknown: .null
         }
-        let framework = environment.framework.map {
-            "{\"name\": \(Quoting.json($0.rawValue)), \"version\": \(environment.frameworkVersion.map(Quoting.json) ?? "null")}"
-        } ?? "{\"name\": \"none\", \"version\": null}"
-        let fields = [
-            "\"name\": \(Quoting.json(environment.spec.name.value))",
-            "\"base\": \(Quoting.json(environment.image.description))",
-            "\"python\": \(fact(environment.python))",
-            "\"cuda\": \(environment.cpuOnly ? "\"none\"" : fact(environment.cuda))",
-            "\"framework\": \(framework)",
-            "\"choice\": \(environment.choice.map(Quoting.json) ?? "null")",
-        ]
-        return "{" + fields.joined(separator: ", ") + "}\n"
     }
 
     static func frameworkText(_ environment: ResolvedEnvironment) -> String {
@@ -65,25 +67,29 @@ public enum CatalogReport {
 
     /// `{"images": [...], "tables": [{"name", "description", "sources": {...}}]}`.
     public static func json(_ images: [CatalogImage], tables: [CatalogTable]) -> String {
-        func fact<T: CustomStringConvertible>(_ value: Fact<T>) -> String {
-            switch value {
-            case .known(let v): return Quoting.json(v.description)
-            case .likely(let v): return Quoting.json(v.description + "?")
-            case .unknown: return "null"
-            }
+        let items = images.map { image -> Document in
+            .mapping([
+                "image": .string(image.reference.description),
+                "framework": image.framework.map { .string($0.rawValue) } ?? .null,
+                "framework_version": ResolvedReport.fact(image.frameworkVersion),
+                "python": ResolvedReport.fact(image.python),
+                "cuda": ResolvedReport.fact(image.cuda),
+                "cudnn": ResolvedReport.fact(image.cudnn),
+                "ubuntu": ResolvedReport.fact(image.ubuntu),
+                "min_driver": ResolvedReport.fact(image.minimumDriver),
+                "jupyter": .bool(image.shipsJupyter),
+                "table": .string(image.table),
+                "sources": .strings(image.sources, .flow),
+            ], .flow)
         }
-        let items = images.map { image in
-            "    {\"image\": \(Quoting.json(image.reference.description)), \"framework\": \(image.framework.map { Quoting.json($0.rawValue) } ?? "null"), "
-                + "\"framework_version\": \(fact(image.frameworkVersion)), \"python\": \(fact(image.python)), \"cuda\": \(fact(image.cuda)), "
-                + "\"cudnn\": \(fact(image.cudnn)), \"ubuntu\": \(fact(image.ubuntu)), \"min_driver\": \(fact(image.minimumDriver)), "
-                + "\"jupyter\": \(image.shipsJupyter), \"table\": \(Quoting.json(image.table)), "
-                + "\"sources\": [\(image.sources.map(Quoting.json).joined(separator: ", "))]}"
+        let tableItems = tables.map { table -> Document in
+            .mapping([
+                "name": .string(table.name),
+                "description": .string(table.description),
+                "sources": .mapping(entries: table.sources.map { Document.Entry($0.key, .string($0.description)) }, .flow),
+            ], .flow)
         }
-        let tableItems = tables.map { table in
-            "    {\"name\": \(Quoting.json(table.name)), \"description\": \(Quoting.json(table.description)), \"sources\": {"
-                + table.sources.map { "\(Quoting.json($0.key)): \(Quoting.json($0.description))" }.joined(separator: ", ") + "}}"
-        }
-        return "{\n  \"images\": [\n" + items.joined(separator: ",\n") + "\n  ],\n  \"tables\": [\n" + tableItems.joined(separator: ",\n") + "\n  ]\n}\n"
+        return JSONPrinter.print(.mapping(["images": .sequence(items, .block), "tables": .sequence(tableItems, .block)]))
     }
 
     static func short(_ fact: Fact<DottedVersion>) -> String {

@@ -12,52 +12,55 @@ public struct SARIFFormatter: DiagnosticFormatter {
         let rules = DiagnosticCode.registry
         var ruleIndex: [String: Int] = [:]
         for (index, rule) in rules.enumerated() { ruleIndex[rule.id] = index }
-        let ruleObjects = rules.map { rule in
-            "        {\"id\": \(Quoting.json(rule.id)), \"name\": \(Quoting.json(rule.name)), "
-                + "\"shortDescription\": {\"text\": \(Quoting.json(rule.summary))}, "
-                + "\"fullDescription\": {\"text\": \(Quoting.json(rule.explanation))}, "
-                + "\"help\": {\"text\": \(Quoting.json(rule.explanation))}, "
-                + "\"defaultConfiguration\": {\"level\": \(Quoting.json(Self.level(rule.severity)))}}"
+        let ruleObjects = rules.map { rule -> Document in
+            .mapping([
+                "id": .string(rule.id),
+                "name": .string(rule.name),
+                "shortDescription": text(rule.summary),
+                "fullDescription": text(rule.explanation),
+                "help": text(rule.explanation),
+                "defaultConfiguration": .mapping(["level": .string(Self.level(rule.severity))], .flow),
+            ], .flow)
         }
-        let results = diagnostics.map { diagnostic -> String in
+        let results = diagnostics.map { diagnostic -> Document in
             var message = diagnostic.message
             if let fix = diagnostic.fix { message += " Fix: \(fix)." }
-            var fields = [
-                "\"ruleId\": \(Quoting.json(diagnostic.code.id))",
-                "\"level\": \(Quoting.json(Self.level(diagnostic.severity)))",
-                "\"message\": {\"text\": \(Quoting.json(message))}",
-                "\"locations\": [\(Self.location(diagnostic.file, diagnostic.location, message: nil, id: nil))]",
-            ]
-            if let index = ruleIndex[diagnostic.code.id] { fields.insert("\"ruleIndex\": \(index)", at: 1) }
-            let related = diagnostic.notes.enumerated().compactMap { index, note -> String? in
+            let related = diagnostic.notes.enumerated().compactMap { index, note -> Document? in
                 guard let file = note.file, let location = note.location else { return nil }
                 return Self.location(file, location, message: note.message, id: index)
             }
-            if !related.isEmpty { fields.append("\"relatedLocations\": [\(related.joined(separator: ", "))]") }
             let loose = diagnostic.notes.filter { $0.location == nil }.map(\.message)
-            if !loose.isEmpty {
-                fields.append("\"properties\": {\"notes\": [\(loose.map(Quoting.json).joined(separator: ", "))]}")
-            }
-            return "        {" + fields.joined(separator: ", ") + "}"
+            return .mapping([
+                "ruleId": .string(diagnostic.code.id),
+                "ruleIndex": ruleIndex[diagnostic.code.id].map(Document.integer),
+                "level": .string(Self.level(diagnostic.severity)),
+                "message": text(message),
+                "locations": .sequence([Self.location(diagnostic.file, diagnostic.location, message: nil, id: nil)], .flow),
+                "relatedLocations": related.isEmpty ? nil : .sequence(related, .flow),
+                "properties": loose.isEmpty ? nil : .mapping(["notes": .strings(loose, .flow)], .flow),
+            ], .flow)
         }
-        return """
-            {
-              "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-              "version": "2.1.0",
-              "runs": [
-                {
-                  "tool": {"driver": {"name": "mlenv", "version": \(Quoting.json(MLEnv.version)), "informationUri": \(Quoting.json(Self.informationURI)), "rules": [
-            \(ruleObjects.joined(separator: ",\n"))
-                  ]}},
-                  "columnKind": "unicodeCodePoints",
-                  "results": [
-            \(results.joined(separator: ",\n"))
-                  ]
-                }
-              ]
-            }
+        let driver = Document.mapping([
+            "name": .string("mlenv"),
+            "version": .string(MLEnv.version),
+            "informationUri": .string(Self.informationURI),
+            "rules": .sequence(ruleObjects, .block),
+        ], .flow)
+        return JSONPrinter.print(.mapping([
+            "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
+            "version": .string("2.1.0"),
+            "runs": .sequence([
+                .mapping([
+                    "tool": .mapping(["driver": driver], .flow),
+                    "columnKind": .string("unicodeCodePoints"),
+                    "results": .sequence(results, .block),
+                ]),
+            ], .block),
+        ]))
+    }
 
-            """
+    private func text(_ value: String) -> Document {
+        .mapping(["text": .string(value)], .flow)
     }
 
     static func level(_ severity: Severity) -> String {
@@ -68,13 +71,15 @@ public struct SARIFFormatter: DiagnosticFormatter {
         }
     }
 
-    static func location(_ file: String, _ location: SourceLocation, message: String?, id: Int?) -> String {
-        var fields: [String] = []
-        if let id { fields.append("\"id\": \(id)") }
-        fields.append("\"physicalLocation\": {\"artifactLocation\": {\"uri\": \(Quoting.json(uri(file)))}, "
-            + "\"region\": {\"startLine\": \(location.line), \"startColumn\": \(location.column)}}")
-        if let message { fields.append("\"message\": {\"text\": \(Quoting.json(message))}") }
-        return "{" + fields.joined(separator: ", ") + "}"
+    static func location(_ file: String, _ location: SourceLocation, message: String?, id: Int?) -> Document {
+        .mapping([
+            "id": id.map(Document.integer),
+            "physicalLocation": .mapping([
+                "artifactLocation": .mapping(["uri": .string(uri(file))], .flow),
+                "region": .mapping(["startLine": .integer(location.line), "startColumn": .integer(location.column)], .flow),
+            ], .flow),
+            "message": message.map { .mapping(["text": .string($0)], .flow) },
+        ], .flow)
     }
 
     /// A file path as a URI reference: relative paths stay relative (code scanning resolves them

@@ -47,7 +47,7 @@ public struct RunProfile: Sendable {
     /// The ulimits NVIDIA documents for its containers (pinned memory for NCCL and CUDA IPC, a
     /// larger stack), set whenever GPUs are used.
     public var nvidiaUlimits: [Ulimit] {
-        usesGPUs ? [Ulimit(name: "memlock", value: "-1"), Ulimit(name: "stack", value: "67108864")] : []
+        usesGPUs ? [Ulimit(name: "memlock", value: -1), Ulimit(name: "stack", value: 67_108_864)] : []
     }
 
     /// Whether any volume's source is relative to the spec's folder.
@@ -92,7 +92,7 @@ public struct Ulimit: Sendable, Equatable {
     /// `memlock`, `stack`.
     public var name: String
     /// `-1` for unlimited, else a number.
-    public var value: String
+    public var value: Int
 }
 
 /// A volume with its source resolved.
