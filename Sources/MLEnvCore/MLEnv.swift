@@ -56,6 +56,26 @@ public struct GenerateResult: Sendable {
     public var outputs: [OutputFile]
     /// The folder they are for, when the spec decoded as an environment.
     public var outputDirectory: String?
+    /// The spec, when it decoded as an environment.
+    var spec: EnvironmentSpec? = nil
+}
+
+/// What `generate FOLDER` makes of a folder of specs.
+public struct FolderGenerateResult: Sendable {
+    /// One environment's files, for `outputDirectory`.
+    public struct Environment: Sendable {
+        /// The spec it comes from.
+        public var source: SourceFile
+        /// `OUTPUT/<name>`.
+        public var outputDirectory: String
+        /// The files; never empty.
+        public var outputs: [OutputFile]
+    }
+
+    /// Every diagnostic, spec by spec.
+    public var diagnostics: [Diagnostic]
+    /// The environments to write: those without errors.
+    public var environments: [Environment]
 }
 
 /// The pipeline: parse, decode, check, emit. Text in, values out; no printing, no file system
@@ -175,7 +195,29 @@ public enum MLEnv {
         }
         let outputs = artifacts(environment, source: source, extraInputs: lockFile == nil ? nil : lock, outputDirectory: outputDirectory,
                                 workingDirectory: workingDirectory, targets: targets)
-        return GenerateResult(diagnostics: diagnostics, outputs: outputs, outputDirectory: outputDirectory)
+        return GenerateResult(diagnostics: diagnostics, outputs: outputs, outputDirectory: outputDirectory, spec: spec)
+    }
+
+    /// `generate FOLDER`: each environment spec (with its lock, when it has one) into
+    /// `outputFolder/<name>`, on every core. Host files and catalogs beside the specs are
+    /// passed over; specs with errors, and specs that share a name (E305), write nothing.
+    public static func generateFolder(_ specs: [(source: SourceFile, lock: SourceFile?)], outputFolder: String, workingDirectory: String,
+                                      files: FileSystemView, options: CheckOptions = CheckOptions(), locked: Bool = false,
+                                      targets: Set<Target> = [.docker]) -> FolderGenerateResult {
+        let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
+        let results = specs.parallelMap { spec in
+            generate(spec.source, outputDirectoryFor: { folder + $0.name.value }, workingDirectory: workingDirectory, files: files,
+                     options: options, lock: spec.lock, locked: locked, targets: targets)
+        }
+        var diagnostics = results.flatMap { $0.diagnostics.filter { $0.code != .notAnEnvironment } }
+        let clashes = SharedHostRule.nameClashes(results.compactMap(\.spec))
+        diagnostics += clashes
+        let clashing = Set(clashes.flatMap { clash in [clash.file] + clash.notes.compactMap(\.file) })
+        let environments = zip(specs, results).compactMap { spec, result -> FolderGenerateResult.Environment? in
+            guard let directory = result.outputDirectory, !result.outputs.isEmpty, !clashing.contains(spec.source.path) else { return nil }
+            return FolderGenerateResult.Environment(source: spec.source, outputDirectory: directory, outputs: result.outputs)
+        }
+        return FolderGenerateResult(diagnostics: diagnostics, environments: environments)
     }
 
     /// The files for one checked environment. `extraInputs` (a lock, or a plan's allocation) is

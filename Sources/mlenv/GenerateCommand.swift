@@ -108,48 +108,23 @@ struct Generation {
     /// are written, and the exit status says whether any had errors.
     func runFolder(options: CheckOptions, extraSources: [SourceFile], extraDiagnostics: [Diagnostic]) throws {
         let sources = try SourceLoader.load([spec], limit: knowledge.maxFileSize)
-        var diagnostics = extraDiagnostics
-        var planned: [(name: String, source: SourceFile, outputs: [OutputFile])] = []
-        // Specs are independent: generate them on every core, keeping their order.
-        let (output, limit, locked, targets) = (output, knowledge.maxFileSize, locked, targets)
-        let results = sources.parallelMap { source -> (String?, GenerateResult) in
-            // Each spec into a folder named after it.
-            let result = Self.generate(source, into: { spec in (output as NSString).appendingPathComponent(spec.name.value) },
-                                       options: options, limit: limit, locked: locked, targets: targets)
-            return (result.outputDirectory.map { ($0 as NSString).lastPathComponent }, result)
-        }
-        for (source, (name, result)) in zip(sources, results) {
-            // Host files and catalog files live beside specs; they are not environments to build.
-            diagnostics += result.diagnostics.filter { $0.code.id != "E132" }
-            if let name, !result.outputs.isEmpty { planned.append((name, source, result.outputs)) }
-        }
-        var firstByName: [String: String] = [:]
-        var clashes: [String] = []
-        for entry in planned {
-            if let first = firstByName[entry.name] {
-                clashes.append("\(first) and \(entry.source.path) are both named `\(entry.name)`")
-            } else {
-                firstByName[entry.name] = entry.source.path
-            }
-        }
+        let specs = sources.map { (source: $0, lock: Self.lock(for: $0, limit: knowledge.maxFileSize)) }
+        let result = MLEnv.generateFolder(specs, outputFolder: output, workingDirectory: FileManager.default.currentDirectoryPath,
+                                          files: DiskFiles(), options: options, locked: locked, targets: targets)
+        let diagnostics = extraDiagnostics + result.diagnostics
         report(diagnostics, fileCount: sources.count, sources: sources + extraSources)
-        if !clashes.isEmpty {
-            printError("mlenv: error: each spec is generated into a folder named after it: " + clashes.joined(separator: "; "))
-            throw ExitStatus.problems
-        }
         var drifted = false
-        for entry in planned {
-            let folder = (output as NSString).appendingPathComponent(entry.name)
+        for environment in result.environments {
             if check {
-                do { try DriftCheck.compare(entry.outputs, with: folder) } catch let status as ExitCode where status == ExitStatus.problems { drifted = true }
+                do { try DriftCheck.compare(environment.outputs, with: environment.outputDirectory) } catch let status as ExitCode where status == ExitStatus.problems { drifted = true }
             } else {
-                try AtomicWriter.writeOrExit(entry.outputs, into: folder, force: force)
+                try AtomicWriter.writeOrExit(environment.outputs, into: environment.outputDirectory, force: force)
             }
         }
         if format == .text && !check {
-            print("wrote \(planned.count) environment\(planned.count == 1 ? "" : "s") into \(output)")
+            print("wrote \(result.environments.count) environment\(result.environments.count == 1 ? "" : "s") into \(output)")
         }
-        if drifted || diagnostics.containsErrors || planned.isEmpty { throw ExitStatus.problems }
+        if drifted || diagnostics.containsErrors || result.environments.isEmpty { throw ExitStatus.problems }
     }
 
     func generate(_ source: SourceFile, into folder: String, options: CheckOptions) -> GenerateResult {
@@ -159,11 +134,14 @@ struct Generation {
     /// One spec, with its lock when there is one beside it, into the folder `into` chooses.
     static func generate(_ source: SourceFile, into folder: (EnvironmentSpec) -> String, options: CheckOptions, limit: Int, locked: Bool,
                          targets: Set<Target>) -> GenerateResult {
+        MLEnv.generate(source, outputDirectoryFor: folder, workingDirectory: FileManager.default.currentDirectoryPath,
+                       files: DiskFiles(), options: options, lock: lock(for: source, limit: limit), locked: locked, targets: targets)
+    }
+
+    /// The lock beside a spec, when there is one.
+    static func lock(for source: SourceFile, limit: Int) -> SourceFile? {
         let lockPath = LockFile.path(forSpec: source.path)
-        let lock = FileManager.default.fileExists(atPath: lockPath)
-            ? (try? SourceLoader.load([lockPath], limit: limit))?.first : nil
-        return MLEnv.generate(source, outputDirectoryFor: folder, workingDirectory: FileManager.default.currentDirectoryPath,
-                              files: DiskFiles(), options: options, lock: lock, locked: locked, targets: targets)
+        return FileManager.default.fileExists(atPath: lockPath) ? (try? SourceLoader.load([lockPath], limit: limit))?.first : nil
     }
 
     /// JSON is the command's output (on standard output, alone); text reports are for people.

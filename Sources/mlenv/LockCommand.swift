@@ -58,12 +58,10 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let dockerfile = (folder as NSString).appendingPathComponent("Dockerfile")
-        guard let text = try? String(contentsOfFile: dockerfile, encoding: .utf8),
-              let line = text.split(separator: "\n").prefix(5).first(where: { $0.hasPrefix("# mlenv-spec: ") }) else {
+        guard let text = try? String(contentsOfFile: dockerfile, encoding: .utf8), let relative = GeneratedFiles.specPath(inDockerfile: text) else {
             printError("mlenv: error: \(dockerfile) was not written by mlenv generate (no `# mlenv-spec:` line)")
             throw ExitStatus.cannotRun
         }
-        let relative = String(line.dropFirst("# mlenv-spec: ".count))
         let spec = relative.hasPrefix("/") ? relative : SpecPaths.normalize((folder as NSString).appendingPathComponent(relative))
         // The targets the folder was generated for, known by their files.
         let targets = Set(Target.allCases.filter {

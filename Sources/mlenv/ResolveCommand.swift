@@ -25,7 +25,7 @@ struct ResolveCommand: ParsableCommand {
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
-        let (environment, _, _) = try knowledge.resolveOne(spec) { $0.severity != .note || $0.code == DiagnosticCode.named("N127") }
+        let (environment, _, _) = try knowledge.resolveOne(spec) { $0.severity != .note || $0.code == .autoBaseChosen }
         print(format == .json ? ResolvedReport.json(environment) : ResolvedReport.text(environment), terminator: "")
     }
 }

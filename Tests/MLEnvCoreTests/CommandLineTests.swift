@@ -71,7 +71,7 @@ final class CommandLineTests: XCTestCase {
         _ = try write(spec, to: "twins/b.yaml")
         let twins = try mlenv("generate", scratch.appendingPathComponent("twins").path, "-o", scratch.appendingPathComponent("twins-out").path)
         XCTAssertEqual(twins.status, 1)
-        XCTAssertTrue(twins.output.contains("are both named `twin`"), twins.output)
+        XCTAssertTrue(twins.output.contains("b.yaml:2:7: error[E305]: another spec is also named `twin`"), twins.output)
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("twins-out").path))
     }
 

@@ -168,3 +168,31 @@ final class EmitterTests: XCTestCase {
         XCTAssertEqual(result.outputs.last, OutputFile(path: "ca-bundle.crt", contents: .copy(of: "specs/certs/ca.pem")))
     }
 }
+
+final class FolderGenerateTests: XCTestCase {
+    func testAFolderPassesHostFilesOverAndRefusesTwoSpecsWithOneName() {
+        let spec = { (name: String) in "mlenv: 1\nname: \(name)\nbase: nvcr.io/nvidia/pytorch:23.10-py3\n" }
+        let sources = [
+            SourceFile(path: "specs/a.yaml", text: spec("vision")),
+            SourceFile(path: "specs/b.yaml", text: spec("vision")),
+            SourceFile(path: "specs/c.yaml", text: spec("speech")),
+            SourceFile(path: "specs/host.yaml", text: "mlenv: 1\nkind: host\nname: dgx\n"),
+        ]
+        let result = MLEnv.generateFolder(sources.map { ($0, nil) }, outputFolder: "out", workingDirectory: "/w", files: InMemoryFiles())
+        XCTAssertEqual(result.environments.map(\.outputDirectory), ["out/speech"])
+        XCTAssertEqual(result.diagnostics.map(\.code.id), ["E305"])
+        XCTAssertEqual(result.diagnostics.first?.file, "specs/b.yaml")
+        XCTAssertEqual(result.diagnostics.first?.location, SourceLocation(line: 2, column: 7))
+        XCTAssertEqual(result.diagnostics.first?.notes.first?.file, "specs/a.yaml")
+    }
+
+    func testTheDockerfileNamesItsSpecForVerify() throws {
+        let result = MLEnv.generate(SourceFile(path: "specs/t.yaml", text: "mlenv: 1\nname: t\nbase: python:3.11-slim\n"),
+                                    outputDirectory: "out/t", workingDirectory: "/w", files: InMemoryFiles())
+        let dockerfile = try XCTUnwrap(result.outputs.first { $0.path == GeneratedFiles.dockerfile })
+        guard case .text(let text) = dockerfile.contents else { return XCTFail("text") }
+        XCTAssertEqual(GeneratedFiles.specPath(inDockerfile: text), "../../specs/t.yaml")
+        XCTAssertNil(GeneratedFiles.specPath(inDockerfile: "# a\n# b\n# c\n# d\n# e\n# mlenv-spec: late\n"), "only the header's lines count")
+        XCTAssertNil(GeneratedFiles.specPath(inDockerfile: "# mlenv-spec: \n"))
+    }
+}

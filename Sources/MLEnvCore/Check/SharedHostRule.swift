@@ -96,11 +96,11 @@ enum SharedHostRule: Rule {
         "mlenv: 1\nname: \(name)\nbase: nvcr.io/nvidia/pytorch:23.10-py3\n\(extra)\n"
     }
 
-    static func check(_ specs: [EnvironmentSpec], host: HostSpec?) -> [Diagnostic] {
+    /// E305 for each spec whose name an earlier one (in `ordered`) has: names become images,
+    /// containers and folders.
+    static func nameClashes(_ specs: [EnvironmentSpec], in ordered: [Int]? = nil) -> [Diagnostic] {
+        let ordered = ordered ?? specs.indices.sorted { (specs[$0].name.value, specs[$0].file) < (specs[$1].name.value, specs[$1].file) }
         var diagnostics: [Diagnostic] = []
-        // Specs are large values: they are ordered and indexed by position, never copied (sorting
-        // and indexing copies were most of the memory a 1,000-spec check touched).
-        let ordered = specs.indices.sorted { (specs[$0].name.value, specs[$0].file) < (specs[$1].name.value, specs[$1].file) }
         var names: [String: Int] = [:]
         names.reserveCapacity(specs.count)
         for index in ordered {
@@ -113,6 +113,15 @@ enum SharedHostRule: Rule {
                 names[name.value] = index
             }
         }
+        return diagnostics
+    }
+
+    static func check(_ specs: [EnvironmentSpec], host: HostSpec?) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        // Specs are large values: they are ordered and indexed by position, never copied (sorting
+        // and indexing copies were most of the memory a 1,000-spec check touched).
+        let ordered = specs.indices.sorted { (specs[$0].name.value, specs[$0].file) < (specs[$1].name.value, specs[$1].file) }
+        diagnostics += nameClashes(specs, in: ordered)
         guard let host else { return diagnostics }
         diagnostics += gpuClashes(specs, in: ordered, host: host)
         diagnostics += portClashes(specs, in: ordered, host: host)

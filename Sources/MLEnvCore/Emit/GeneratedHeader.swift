@@ -48,3 +48,20 @@ public enum GeneratedFiles {
         }
     }
 }
+
+extension GeneratedFiles {
+    /// The Dockerfile's line that records the spec's path from the output folder.
+    static let specLinePrefix = "# mlenv-spec: "
+
+    /// The spec's path as a generated Dockerfile records it (relative to the Dockerfile's
+    /// folder, or absolute), for `mlenv verify`; nil when mlenv did not write the file.
+    public static func specPath(inDockerfile text: String) -> String? {
+        // The line is among the first few; the rest of a large file is never split.
+        for line in text.split(separator: "\n", maxSplits: 5, omittingEmptySubsequences: false).prefix(5)
+        where line.hasPrefix(specLinePrefix) {
+            let path = String(line.dropFirst(specLinePrefix.count))
+            return path.isEmpty ? nil : path
+        }
+        return nil
+    }
+}

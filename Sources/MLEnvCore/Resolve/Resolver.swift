@@ -7,7 +7,8 @@ extension DiagnosticCode {
             a host is given). When none does, the notes name the nearest images and what each \
             would need changed. Change the spec, or name a base image yourself.
             """)
-    static let autoBaseChosen = DiagnosticCode(
+    /// The note `mlenv resolve` shows with its answer.
+    public static let autoBaseChosen = DiagnosticCode(
         "N127", .note, name: "auto-base-chosen", summary: "Which image `base: auto` chose, and why.",
         explanation: """
             `base: auto` picks the newest catalog image that satisfies the spec's framework, \
