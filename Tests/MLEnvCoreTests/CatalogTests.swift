@@ -43,6 +43,68 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// The catalog's Python ranges are PyPI's (Tests/Tools/pypi_wheels.csv): every torch,
+    /// tensorflow and jax release with wheels there is in the catalog, its newest Python is the
+    /// newest with a wheel (jax: jaxlib's of the same version), and so is its oldest above the
+    /// table's floor of 3.8 (below it the table cannot see, so the catalog may know more).
+    func testPythonRangesAgreeWithPyPIsWheels() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Tests/Tools/pypi_wheels.csv"), encoding: .utf8)
+        var wheels: [String: [String: [DottedVersion]]] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("package,") {
+            let cells = line.split(separator: ",").map(String.init)
+            guard cells.count == 4, cells[3] == "x86_64", let python = DottedVersion(cells[2]) else { continue }
+            wheels[cells[0], default: [:]][cells[1], default: []].append(python)
+        }
+        XCTAssertGreaterThan(wheels["torch"]?.count ?? 0, 40)
+        let floor = DottedVersion("3.8")!
+        var compared = 0
+        func check(_ label: String, _ minors: [DottedVersion], minimum: Fact<DottedVersion>, maximum: Fact<DottedVersion>) {
+            compared += 1
+            let low = minors.min()!, high = minors.max()!
+            XCTAssertEqual(maximum.known, high, "\(label): PyPI's newest wheel is for Python \(high)")
+            if low > floor {
+                XCTAssertEqual(minimum.known, low, "\(label): PyPI's oldest wheel is for Python \(low)")
+            } else if let known = minimum.known {
+                XCTAssertLessThanOrEqual(known, floor, "\(label): PyPI has wheels for Python 3.8")
+            }
+        }
+        for (version, minors) in wheels["torch"] ?? [:] {
+            guard let release = catalog.pytorch.first(where: { $0.version.description == version }) else {
+                XCTFail("torch \(version) is on PyPI but not in the catalog")
+                continue
+            }
+            check("torch \(version)", minors, minimum: release.pythonMinimum, maximum: release.pythonMaximum)
+        }
+        for (version, minors) in wheels["tensorflow"] ?? [:] {
+            guard let release = catalog.tensorflow.first(where: { $0.package == "tensorflow" && $0.version.description == version }) else {
+                XCTFail("tensorflow \(version) is on PyPI but not in the catalog")
+                continue
+            }
+            check("tensorflow \(version)", minors, minimum: release.pythonMinimum, maximum: release.pythonMaximum)
+        }
+        for version in (wheels["jax"] ?? [:]).keys {
+            guard let release = catalog.jax.first(where: { $0.version.description == version }) else {
+                XCTFail("jax \(version) is on PyPI but not in the catalog")
+                continue
+            }
+            if let minors = wheels["jaxlib"]?[version] {
+                check("jax \(version) (jaxlib)", minors, minimum: release.pythonMinimum, maximum: release.pythonMaximum)
+            }
+        }
+        XCTAssertGreaterThan(compared, 140)
+    }
+
+    /// Release notes that call a Python "experimental" while PyPI has its wheels: supported.
+    func testExperimentalPythonWithWheelsIsSupported() throws {
+        let release = try XCTUnwrap(catalog.pytorch.first { $0.version.description == "2.2.0" })
+        XCTAssertEqual(release.pythonMaximum.known, DottedVersion("3.12"))
+        let spec = "mlenv: 1\nname: t\nbase: python:3.12-slim\nframework: {name: pytorch, version: \"2.2\"}\ncuda: none\n"
+        let result = MLEnv.check([SourceFile(path: "t.yaml", text: spec)], files: InMemoryFiles())
+        XCTAssertFalse(result.diagnostics.contains { $0.code.id == "E201" }, "\(result.diagnostics.map(\.message))")
+        XCTAssertTrue(catalog.tensorflow.contains { $0.package == "tensorflow" && $0.version.description == "1.15.0" },
+                      "TensorFlow 1.x GPU builds (tensorflow-gpu) are known as framework tensorflow")
+    }
+
     /// Every NGC image the catalog knows, described exactly by a spec, gives no error.
     func testEveryCatalogImageDescribedExactlyHasNoErrors() {
         for image in catalog.images {

@@ -20,19 +20,90 @@ def rows(name):
         return list(csv.DictReader(handle))
 
 
+KEY = r"[A-Z]\d+[a-z]?(?:/[A-Z]\d+[a-z]?)*"
+
+
 def source_descriptions():
-    """Key -> one-line description, from the `- KEY text` lines of SOURCES.md."""
-    found = {}
+    """Key -> its whole description, from the `- KEY text` items of SOURCES.md: an item goes on
+    over its indented continuation lines, and one item may describe several keys in turn
+    (`P2c ... (2.6.0, 2.5.1). P2d pytorch.org ...`, `G1 ... ; G2 ...`)."""
+    items, current = [], None
     with open(os.path.join(REFERENCE, "SOURCES.md"), encoding="utf-8") as handle:
         for line in handle:
-            match = re.match(r"^- ((?:[A-Z]\d+[a-z]?)(?:/[A-Z]\d+[a-z]?)*)\s+(.*)$", line.rstrip())
-            if match:
-                for key in match.group(1).split("/"):
-                    found.setdefault(key, match.group(2).strip())
+            line = line.rstrip()
+            if re.match(r"^- " + KEY + r"\s", line):
+                current = [line[2:].strip()]
+                items.append(current)
+            elif current is not None and line.startswith("  ") and not line.lstrip().startswith("- "):
+                current.append(line.strip())
+            else:
+                current = None
+    found = {}
+    for item in items:
+        text = " ".join(item)
+        starts = [0] + [m.start(1) for m in re.finditer(r"(?:\.|;)\s+(" + KEY + r")\s", text)]
+        for begin, end in zip(starts, starts[1:] + [len(text)]):
+            segment = text[begin:end].strip()
+            match = re.match(r"^(" + KEY + r")\s+(.*)$", segment)
+            if not match:
+                continue
+            description = match.group(2).strip().rstrip(";").strip()
+            if description.endswith(".") and end < len(text):
+                description = description[:-1]
+            for key in match.group(1).split("/"):
+                found.setdefault(key, description)
     return found
 
 
 DESCRIPTIONS = source_descriptions()
+
+# The PyPI wheel table that Tests/Tools/pypi_wheels.py writes beside this script: which CPython
+# minors each release of torch, tensorflow and jaxlib has a Linux x86_64 wheel for. It is the
+# authority for Python support ("3.12 experimental" in release notes is supported when the wheels
+# exist). It covers CPython 3.8-3.15 only, so a release whose lowest wheel is for 3.8 may
+# support older Pythons too: the floor then stays the reference's, or unknown.
+PYPI_SOURCE = "W1"
+PYPI_FLOOR = (3, 8)
+DESCRIPTIONS[PYPI_SOURCE] = ("PyPI's Linux x86_64 wheels per CPython 3.8-3.15 (Tests/Tools/pypi_wheels.csv, "
+                             "read with pip on 2026-12-01 by Tests/Tools/pypi_wheels.py)")
+
+
+def minor_key(text):
+    return tuple(int(part) for part in text.split("."))
+
+
+def version_key(text):
+    return tuple(int(part) for part in re.findall(r"\d+", text))
+
+
+def pypi_wheels():
+    found = {}
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pypi_wheels.csv")
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+            if row["arch"] == "x86_64":
+                found.setdefault((row["package"], row["version"]), set()).add(row["python"])
+    return found
+
+
+PYPI = pypi_wheels()
+
+
+def pypi_python(package, version, reference_min=None):
+    """(python_min, python_max) from PyPI's wheels, or None when PyPI has none for the release.
+    At the table's floor (3.8) the minimum is the reference's when lower, else unknown."""
+    minors = PYPI.get((package, version))
+    if not minors:
+        return None
+    low, high = min(minors, key=minor_key), max(minors, key=minor_key)
+    if minor_key(low) <= PYPI_FLOOR:
+        bare = reference_min.rstrip("?") if reference_min else None
+        low = reference_min if bare and minor_key(bare) <= PYPI_FLOOR else None
+    return low, high
+
+
+def python_note(written, low, high):
+    return f"Python: the release notes say {written.strip()}; PyPI has wheels for {low or 'up to 3.8'}-{high} (W1), which mlenv follows"
 
 
 def fact(cell, pattern=r"\d+(?:\.\d+)*"):
@@ -80,6 +151,8 @@ def write(name, header, sources, key, entries):
             prefix = "  - " if first else "    "
             first = False
             if isinstance(value, list):
+                if field == "sources":
+                    value = list(dict.fromkeys(value))
                 lines.append(f"{prefix}{field}: [{', '.join(q(v) for v in value)}]")
             else:
                 lines.append(f"{prefix}{field}: {q(value)}")
@@ -126,37 +199,85 @@ def pytorch():
     entries, sources = [], []
     for row in rows("pytorch_releases.csv"):
         keys = split_sources(row["source"])
-        sources += keys
         variants = re.findall(r"cu\d+\??", row["linux_cuda_wheel_variants"])
         python = re.match(r"\s*(>=\s*[\d.]+)?\s*,?\s*(<=\s*[\d.]+)", row["python_supported"])
+        version = fact(row["pytorch_version"])
+        low = fact(python.group(1)[2:]) if python and python.group(1) else None
+        high = fact(python.group(2)[2:]) if python else None
+        notes = None
+        wheels = pypi_python("torch", version, low)
+        if wheels:
+            if wheels != (low, high):
+                notes = python_note(row["python_supported"], *wheels)
+            low, high = wheels
+            keys = keys + [PYPI_SOURCE]
+        sources += keys
         entries.append({
-            "version": fact(row["pytorch_version"]),
-            "python_min": fact(python.group(1)[2:]) if python and python.group(1) else None,
-            "python_max": fact(python.group(2)[2:]) if python else None,
+            "version": version, "python_min": low, "python_max": high,
             "cuda_wheels": [v.replace("?", "") + ("?" if v.endswith("?") else "") for v in variants],
             "pypi_default": fact(row["pypi_default_cuda_linux_x86_64"], r"cu\d+"),
-            "confidence": row["confidence"].strip(), "sources": keys,
+            "confidence": row["confidence"].strip(), "sources": keys, "notes": notes,
         })
-    write("pytorch", "PyTorch releases: supported Python and the CUDA variants of the Linux wheels (shared/reference pytorch_releases.csv)",
+    known = {entry["version"] for entry in entries}
+    for (package, version) in PYPI:
+        if package == "torch" and version not in known:
+            low, high = pypi_python("torch", version)
+            sources.append(PYPI_SOURCE)
+            entries.append({"version": version, "python_min": low, "python_max": high, "confidence": "high",
+                            "sources": [PYPI_SOURCE], "notes": "on PyPI, not in the reference: Python from its wheels, CUDA variants unknown"})
+    entries.sort(key=lambda entry: version_key(entry["version"]))
+    write("pytorch", "PyTorch releases: supported Python (from PyPI's wheels) and the CUDA variants of the Linux wheels (shared/reference pytorch_releases.csv)",
           sources, "releases", entries)
 
 
 def tensorflow():
-    entries = []
+    entries, sources = [], ["TF1"]
     for row in rows("tensorflow_releases.csv"):
         python = re.findall(r"3\.\d+(?:-3\.\d+)?", row["python_versions"])
         low = high = None
         if python:
             low = python[0].split("-")[0]
             high = python[-1].split("-")[-1]
-        entries.append({"package": row["tf_package"].strip().replace("_", "-"), "version": fact(row["tf_version"]),
-                        "python_min": low, "python_max": high, "cuda": fact(row.get("cuda")), "cudnn": fact(row.get("cudnn"))})
-    write("tensorflow", "TensorFlow's tested build configurations for Linux GPU (tensorflow.org/install/source#gpu, via shared/reference tensorflow_releases.csv)",
-          ["TF1"], "releases", entries)
+        package, version = row["tf_package"].strip().replace("_", "-"), fact(row["tf_version"])
+        entry = {"package": package, "version": version, "python_min": low, "python_max": high,
+                 "cuda": fact(row.get("cuda")), "cudnn": fact(row.get("cudnn"))}
+        wheels = pypi_python(package, version, low)
+        if wheels:
+            if wheels != (low, high):
+                entry["notes"] = python_note(row["python_versions"], *wheels)
+            entry["python_min"], entry["python_max"] = wheels
+            entry["sources"] = ["TF1", PYPI_SOURCE]
+            sources.append(PYPI_SOURCE)
+        entries.append(entry)
+    # Before 2.1 the GPU build was its own package, `tensorflow-gpu`; the release is the same,
+    # and a spec names it `framework: tensorflow`.
+    names = {(entry["package"], entry["version"]) for entry in entries}
+    for entry in list(entries):
+        if entry["package"] == "tensorflow-gpu" and ("tensorflow", entry["version"]) not in names:
+            entries.append({**entry, "package": "tensorflow",
+                            "notes": "published for GPUs as tensorflow-gpu; the same release and tested configuration"})
+    # Patch releases on PyPI that the tested-configuration table (one row per minor) leaves out:
+    # Python from their wheels, CUDA and cuDNN those of their minor's row, as likely.
+    names = {(entry["package"], entry["version"]) for entry in entries}
+    for (package, version) in PYPI:
+        if package != "tensorflow" or ("tensorflow", version) in names:
+            continue
+        minor = version_key(version)[:2]
+        line = [entry for entry in entries if entry["package"] == "tensorflow" and version_key(entry["version"])[:2] == minor]
+        base = max(line, key=lambda entry: version_key(entry["version"])) if line else {}
+        likely = lambda value: value if value is None or value.endswith("?") else value + "?"
+        low, high = pypi_python("tensorflow", version, base.get("python_min"))
+        sources.append(PYPI_SOURCE)
+        entries.append({"package": "tensorflow", "version": version, "python_min": low, "python_max": high,
+                        "cuda": likely(base.get("cuda")), "cudnn": likely(base.get("cudnn")), "sources": ["TF1", PYPI_SOURCE],
+                        "notes": "a patch release on PyPI: Python from its wheels, CUDA and cuDNN as its minor's tested configuration"})
+    entries.sort(key=lambda entry: (entry["package"] != "tensorflow", [-part for part in version_key(entry["version"])]))
+    write("tensorflow", "TensorFlow's tested build configurations for Linux GPU (tensorflow.org/install/source#gpu, via shared/reference tensorflow_releases.csv), Python from PyPI's wheels",
+          sources, "releases", entries)
 
 
 def jax():
-    entries = []
+    entries, sources = [], ["J1"]
     for row in rows("jax_releases.csv"):
         variants = row["cuda_wheel_variants"]
         majors = sorted(set(re.findall(r"cuda(\d+)", variants)))
@@ -166,10 +287,30 @@ def jax():
             if name.rstrip("?").endswith("_local") or name.rstrip("?") in [e.rstrip("?") for e in extras]:
                 continue
             extras.append(name)
-        entries.append({"version": fact(row["jax_version"]), "python_min": fact(row["python_requires"].replace(">=", "")),
-                        "cuda_majors": majors, "cuda_extras": extras, "min_compute_capability": fact(row["min_compute_capability"])})
-    write("jax", "JAX releases: Python floor and the CUDA majors of the jax[cudaN] wheels (shared/reference jax_releases.csv)",
-          ["J1"], "releases", entries)
+        version = fact(row["jax_version"])
+        low, high, keys, notes = fact(row["python_requires"].replace(">=", "")), None, ["J1"], None
+        # jax is pure Python; the wheels that bound its Python are jaxlib's of the same version
+        # (released together since 0.4).
+        wheels = pypi_python("jaxlib", version, low)
+        if wheels:
+            if wheels[0] != low:
+                notes = f"Python: jax requires {row['python_requires'].strip()}; jaxlib {version} has wheels for {wheels[0] or 'up to 3.8'}-{wheels[1]} (W1)"
+            low, high = wheels
+            keys.append(PYPI_SOURCE)
+            sources.append(PYPI_SOURCE)
+        entries.append({"version": version, "python_min": low, "python_max": high,
+                        "cuda_majors": majors, "cuda_extras": extras, "min_compute_capability": fact(row["min_compute_capability"]),
+                        "sources": keys, "notes": notes})
+    known = {entry["version"] for entry in entries}
+    for (package, version) in PYPI:
+        if package == "jax" and version not in known:
+            low, high = pypi_python("jaxlib", version) or (None, None)
+            sources.append(PYPI_SOURCE)
+            entries.append({"version": version, "python_min": low, "python_max": high, "sources": [PYPI_SOURCE],
+                            "notes": "on PyPI, not in the reference: CUDA support unknown"})
+    entries.sort(key=lambda entry: version_key(entry["version"]))
+    write("jax", "JAX releases: Python (from jaxlib's wheels on PyPI where released together) and the CUDA majors of the jax[cudaN] wheels (shared/reference jax_releases.csv)",
+          sources, "releases", entries)
 
 
 def cuda():

@@ -177,6 +177,8 @@ public struct TensorFlowRelease: Sendable {
 public struct JAXRelease: Sendable {
     public var version: PEP440Version
     public var pythonMinimum: Fact<DottedVersion>
+    /// The newest Python jaxlib of the same version has wheels for (jax itself is pure Python).
+    public var pythonMaximum: Fact<DottedVersion> = .unknown
     /// CUDA majors with `jax[cudaN]` wheels.
     public var cudaMajors: [Int]
     /// The pip extras that bring CUDA (`cuda12`, or before 0.4.26 `cuda12_pip`).

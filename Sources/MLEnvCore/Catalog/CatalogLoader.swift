@@ -145,6 +145,7 @@ private struct CatalogReader {
         _ = fields.take("min_compute_capability")
         let extras = list(&fields, "cuda_extras").map { $0.hasSuffix("?") ? Fact.likely(String($0.dropLast())) : .known($0) }
         return JAXRelease(version: version, pythonMinimum: fact(&fields, "python_min", DottedVersion.init),
+                          pythonMaximum: fact(&fields, "python_max", DottedVersion.init),
                           cudaMajors: list(&fields, "cuda_majors").compactMap { Int($0) }, cudaExtras: extras)
     }
 

@@ -82,7 +82,8 @@ enum FrameworkPythonRule: Rule {
                 .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
         case .jax:
             return catalog.jax.filter { [matches = Compatibility.matcher(prefix)] in matches($0.version) }
-                .compactMap { $0.pythonMinimum.known.map { PythonRange(minimum: $0, maximum: nil) } }
+                .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
+                .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
         case .none:
             return []
         }
