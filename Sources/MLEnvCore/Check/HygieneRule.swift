@@ -104,7 +104,9 @@ enum HygieneRule: Rule {
             context.report(.unpinnedPip, Message.unversionedFramework(framework.name.value),
                            at: framework.name.location, fix: "add `version:`, e.g. `framework: {name: \(framework.name.value.rawValue), version: \"2.1\"}`")
         }
-        for requirement in spec.pip where !requirement.value.isPinned {
+        // pip merges the entries of one project: `black` beside `black[jupyter]==24.1.0` is pinned.
+        let pinnedProjects = Set(spec.pip.filter(\.value.isPinned).map(\.value.projectKey))
+        for requirement in spec.pip where !pinnedProjects.contains(requirement.value.projectKey) {
             context.report(.unpinnedPip, "`\(requirement.value.text)` is not pinned to one version", at: requirement.location,
                            fix: "pin it with ==")
         }
