@@ -30,7 +30,14 @@ extension DiagnosticCode {
         explanation: """
             `env:` values become part of the image: anyone who can pull or inspect it can read \
             them. List the variable's name under `secrets:` instead; run.sh and compose.yaml \
-            pass it from the invoking environment at run time.
+            pass it from the invoking environment at run time. The value is judged as well as \
+            the name: a token's shape (`hf_`, `sk-`, `ghp_`, `github_pat_`, `glpat-`, `xoxb-`, \
+            `AKIA`...), a private key, a long random string or a URL with `user:password@` is \
+            a secret under any name, and so is any literal under a name with PASSWORD, \
+            PASSPHRASE, SECRET, TOKEN, API_KEY, PRIVATE_KEY or CREDENTIALS in it. A path, \
+            `none`, `true`/`false`, a number, an empty value or a `$VARIABLE` is not, nor is a \
+            name ending in `_PATH`, `_FILE`, `_DIR`, `_MODE`, `_URL`, `_NAME` or `_ID`: those \
+            point at a secret or describe it.
             """)
 }
 
@@ -77,7 +84,16 @@ enum HygieneRule: Rule {
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
-                env: {↓HF_TOKEN: hf_abcdef, TOKENIZERS_PARALLELISM: "false", ↓NOTE: "sk-live-123"}
+                env: {↓HF_TOKEN: hf_abcdef, TOKENIZERS_PARALLELISM: "false", ↓PASSPHRASE: changeme}
+                """),
+            RuleExample(.secretInImage, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env:
+                  ↓NOTE: hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789
+                  ↓DATABASE_URL: "postgres://ml:s3cr3t@db:5432/runs"
+                  ↓DEPLOY: "-----BEGIN OPENSSH PRIVATE KEY-----"
                 """),
         ],
         passing: [
@@ -91,6 +107,19 @@ enum HygieneRule: Rule {
                 packages:
                   pip: ["transformers==4.35.2"]
                   apt: ["git=1:2.34.1-1ubuntu1.10"]
+                """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env:
+                  HF_TOKEN_PATH: /run/secrets/hf
+                  WANDB_API_KEY_FILE: /secrets/key
+                  AUTH_MODE: none
+                  USE_AUTH_TOKEN: "true"
+                  MAX_TOKENS: "512"
+                  DATABASE_URL: "postgres://ml:${DB_PASSWORD}@db:5432/runs"
+                  GIT_COMMIT: 3f2a1b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a
                 """),
         ])
 
@@ -119,24 +148,11 @@ enum HygieneRule: Rule {
             context.report(.jupyterExposed, Message.jupyterExposed(bind: jupyter.bind.value), at: jupyter.bind.location,
                            fix: "remove `bind` (127.0.0.1) and reach Jupyter through the ssh line `run.sh url` prints")
         }
-        for variable in spec.env where looksSecret(variable) {
-            context.report(.secretInImage, Message.secretInImage(variable.name.value),
+        for variable in spec.env {
+            guard let evidence = SecretEvidence.of(name: variable.name.value, value: variable.value.value) else { continue }
+            context.report(.secretInImage, Message.secretInImage(variable.name.value, evidence),
                            at: variable.name.location, fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
         }
-    }
-
-    static let secretWords: Set<String> = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "APIKEY", "KEY", "CREDENTIAL", "CREDENTIALS", "AUTH", "PRIVATE"]
-    static let secretPrefixes = ["sk-", "ghp_", "gho_", "github_pat_", "hf_", "AKIA", "xoxb-", "xoxp-", "glpat-", "-----BEGIN"]
-
-    static func looksSecret(_ variable: EnvVariable) -> Bool {
-        let value = variable.value.value
-        guard !value.isEmpty else { return false }
-        // Names are ASCII letters, digits and `_` (the decoder refuses others): read as bytes.
-        for word in variable.name.value.utf8.split(separator: UInt8(ascii: "_")) {
-            let upper = String(decoding: word.map { ASCII.isLower($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
-            if secretWords.contains(upper) { return true }
-        }
-        return secretPrefixes.contains { value.utf8.starts(with: $0.utf8) }
     }
 }
 
@@ -159,8 +175,8 @@ extension HygieneRule {
             "Jupyter is published on every interface (\(bind)), not only this machine"
         }
 
-        static func secretInImage(_ name: String) -> String {
-            "`\(name)` looks like a secret; env values are baked into the image for anyone who can pull it"
+        static func secretInImage(_ name: String, _ evidence: SecretEvidence) -> String {
+            "`\(name)` \(evidence.phrase); env values are baked into the image for anyone who can pull it"
         }
     }
 }
