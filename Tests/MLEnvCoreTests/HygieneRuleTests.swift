@@ -1,7 +1,7 @@
 import XCTest
 @testable import MLEnvCore
 
-/// W305 judges an `env:` entry by its value as well as its name.
+/// W305 judges an `env:` entry by its value as well as its name; W301 knows the tags that move.
 /// The cases are the false alarms and misses found on real projects, and their neighbours.
 final class HygieneRuleTests: XCTestCase {
     /// Whether `HygieneRule` reports W305 for `name: value` (value written in YAML).
@@ -59,5 +59,34 @@ final class HygieneRuleTests: XCTestCase {
         XCTAssertEqual(SecretEvidence.log2(1.999999), 0.9999992786522993, accuracy: 1e-12)
         XCTAssertEqual(SecretEvidence.entropy(Array("Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB".utf8)), 4.6875, accuracy: 1e-12)
         XCTAssertEqual(SecretEvidence.entropy(Array("aaaa".utf8)), 0, accuracy: 1e-12)
+    }
+
+    /// Whether W301 is reported for `base`.
+    func isUnpinned(_ base: String) -> Bool {
+        diagnostics("mlenv: 1\nname: team\nbase: \(base)\ncuda: none\npython: \"3.11\"\n").contains { $0.code.id == "W301" }
+    }
+
+    func testMovingTagsWarn() {
+        for base in ["python", "rocm/pytorch:latest", "tensorflow/tensorflow:latest-gpu", "tensorflow/tensorflow:latest-gpu-jupyter",
+                     "pytorch/pytorch:nightly", "tensorflow/tensorflow:nightly-gpu", "alpine:edge", "ubuntu:devel", "ubuntu:rolling",
+                     "debian:testing", "debian:unstable", "debian:sid", "node:lts", "corp/ml:main", "corp/ml:master", "corp/ml:dev",
+                     "corp/ml:develop", "corp/ml:LATEST", "corp/ml:stable", "corp/ml:canary"] {
+            XCTAssertTrue(isUnpinned(base), base)
+        }
+    }
+
+    func testVersionedTagsThatContainChannelWordsDoNotWarn() {
+        let digest = "@sha256:" + String(repeating: "ab", count: 32)
+        for base in ["nvidia/cuda:12.4.1-devel-ubuntu22.04", "nvcr.io/nvidia/pytorch:23.10-py3", "python:3.11-slim",
+                     "corp/ml:latest" + digest, "python" + digest, "corp/ml:nightly-20240101", "corp/ml:nightly-2024-01-15",
+                     "corp/ml:main-3f2a1b9", "corp/ml:dev-2024.01", "corp/ml:1.2-stable", "corp/ml:v2-latest", "corp/ml:edge-1.4",
+                     "corp/ml:latestfix", "corp/ml:development"] {
+            XCTAssertFalse(isUnpinned(base), base)
+        }
+    }
+
+    func testTheUnpinnedBaseMessageNamesTheTag() {
+        let found = diagnostics("mlenv: 1\nname: team\nbase: pytorch/pytorch:nightly\npython: \"3.11\"\n").filter { $0.code.id == "W301" }
+        XCTAssertTrue(found.first?.message.contains("`nightly`") == true, found.first?.message ?? "")
     }
 }

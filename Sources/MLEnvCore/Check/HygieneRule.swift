@@ -1,9 +1,13 @@
 extension DiagnosticCode {
     static let unpinnedBase = DiagnosticCode(
-        "W301", .warning, name: "unpinned-base", summary: "The base image is `latest` or has no tag.",
+        "W301", .warning, name: "unpinned-base", summary: "The base image has no tag, or a tag that moves (`latest`, `latest-gpu`, `nightly`).",
         explanation: """
-            `latest` moves: the same spec builds a different environment next month, and a \
-            review team cannot reproduce it. Name a tag (`23.10-py3`), or a digest.
+            A tag that names a channel rather than a release (`latest`, which Docker reads when \
+            there is no tag; `latest-gpu`, `nightly`, `nightly-gpu`, `edge`, `main`, `master`, \
+            `dev`, `devel`, `rolling`, `stable`, `sid`) moves: the same spec builds a different \
+            environment next month, and a review team cannot reproduce it. Name a release tag \
+            (`23.10-py3`), or a digest; a reference with a digest never warns. Release tags that \
+            contain such a word (`12.4.1-devel-ubuntu22.04`, `nightly-20240101`) are fixed.
             """)
     static let unpinnedPip = DiagnosticCode(
         "W302", .warning, name: "unpinned-pip", summary: "A pip requirement is not pinned to one version.",
@@ -45,7 +49,7 @@ extension DiagnosticCode {
 enum HygieneRule: Rule {
     static let description = RuleDescription(
         title: "hygiene",
-        overview: "`latest` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value",
+        overview: "a `latest` or `nightly` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value",
         codes: [.unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage],
         triggering: [
             RuleExample(.unpinnedBase, """
@@ -57,6 +61,16 @@ enum HygieneRule: Rule {
                 mlenv: 1
                 name: team
                 base: ↓nvcr.io/nvidia/pytorch:latest
+                """),
+            RuleExample(.unpinnedBase, """
+                mlenv: 1
+                name: team
+                base: ↓tensorflow/tensorflow:latest-gpu
+                """),
+            RuleExample(.unpinnedBase, """
+                mlenv: 1
+                name: team
+                base: ↓pytorch/pytorch:nightly
                 """),
             RuleExample(.unpinnedPip, """
                 mlenv: 1
@@ -111,6 +125,17 @@ enum HygieneRule: Rule {
             RuleExample("""
                 mlenv: 1
                 name: team
+                base: nvidia/cuda:12.4.1-devel-ubuntu22.04
+                python: "3.10"
+                """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: "rocm/pytorch:latest@sha256:\(String(repeating: "0f", count: 32))"
+                """),
+            RuleExample("""
+                mlenv: 1
+                name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 env:
                   HF_TOKEN_PATH: /run/secrets/hf
@@ -125,7 +150,7 @@ enum HygieneRule: Rule {
 
     static func check(_ context: inout RuleContext) {
         let spec = context.spec
-        if case .image(let image) = spec.base.value, image.digest == nil, image.tag == nil || image.tag == "latest" {
+        if case .image(let image) = spec.base.value, image.digest == nil, image.tag.map(isMovingTag) ?? true {
             context.report(.unpinnedBase, Message.unpinnedBase(image), at: spec.base.location,
                            fix: "name a release tag or a digest")
         }
@@ -154,13 +179,42 @@ enum HygieneRule: Rule {
                            at: variable.name.location, fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
         }
     }
+
+    /// Tags that name a channel, not a release: Docker's `latest`, the distributions' moving
+    /// releases (Alpine's `edge`, Ubuntu's `rolling` and `devel`, Debian's `stable`, `testing`,
+    /// `unstable`, `sid`), Node's `lts` and `current`, branch builds and nightlies.
+    static let channelTags: Set<String> = [
+        "latest", "nightly", "edge", "main", "master", "dev", "devel", "develop", "rolling", "stable", "unstable", "testing",
+        "sid", "lts", "current", "canary",
+    ]
+
+    /// Whether `tag` moves: a channel name (in any case), or `latest-`/`nightly-` with a variant
+    /// (`latest-gpu`, `nightly-gpu-jupyter`). Tags that only contain such a word are releases:
+    /// `12.4.1-devel-ubuntu22.04`, `main-3f2a1b9`, and a nightly with its date or build number
+    /// (`nightly-20240101`, `nightly-2024-01-15`: four digits in a row).
+    static func isMovingTag(_ tag: String) -> Bool {
+        let lower = String(decoding: tag.utf8.map { ASCII.isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        if channelTags.contains(lower) { return true }
+        for channel in ["latest", "nightly"] {
+            let bytes = Array(lower.utf8)
+            guard bytes.count > channel.utf8.count + 1, bytes.starts(with: channel.utf8),
+                  ASCII.isOne(of: "-_.", bytes[channel.utf8.count]) else { continue }
+            var run = 0
+            for byte in bytes.dropFirst(channel.utf8.count) {
+                run = ASCII.isDigit(byte) ? run + 1 : 0
+                if run == 4 { return false }
+            }
+            return true
+        }
+        return false
+    }
 }
 
 extension HygieneRule {
     /// The rule's messages, worded in one place.
     enum Message {
         static func unpinnedBase(_ image: ImageReference) -> String {
-            "`\(image)` \(image.tag == nil ? "has no tag" : "is tagged `latest`"), so the same spec builds a different image over time"
+            "`\(image)` \(image.tag.map { "is tagged `\($0)`, which moves" } ?? "has no tag"), so the same spec builds a different image over time"
         }
 
         static func unversionedFramework(_ framework: FrameworkName) -> String {
