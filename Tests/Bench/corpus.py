@@ -266,7 +266,7 @@ def spec_text(i, rng):
         pip = rng.sample(pool, rng.randint(0, min(4, len(pool)))) + rng.sample(PIP_COMMON, rng.randint(1, 7))
         if rng.random() < 0.03:
             pip.append(rng.choice(PIP_RANGES))
-        seen = set()  # one requirement per project (E126 otherwise)
+        seen = set()  # one requirement per project (two pins of one project may contradict: E204)
         pip = [p for p in pip if not (p.split("=")[0].split("<")[0].split(">")[0] in seen
                                       or seen.add(p.split("=")[0].split("<")[0].split(">")[0]))]
     apt = []

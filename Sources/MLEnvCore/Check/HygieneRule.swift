@@ -1,9 +1,13 @@
 extension DiagnosticCode {
     static let unpinnedBase = DiagnosticCode(
-        "W301", .warning, name: "unpinned-base", summary: "The base image is `latest` or has no tag.",
+        "W301", .warning, name: "unpinned-base", summary: "The base image has no tag, or a tag that moves (`latest`, `latest-gpu`, `nightly`).",
         explanation: """
-            `latest` moves: the same spec builds a different environment next month, and a \
-            review team cannot reproduce it. Name a tag (`23.10-py3`), or a digest.
+            A tag that names a channel rather than a release (`latest`, which Docker reads when \
+            there is no tag; `latest-gpu`, `nightly`, `nightly-gpu`, `edge`, `main`, `master`, \
+            `dev`, `devel`, `rolling`, `stable`, `sid`) moves: the same spec builds a different \
+            environment next month, and a review team cannot reproduce it. Name a release tag \
+            (`23.10-py3`), or a digest; a reference with a digest never warns. Release tags that \
+            contain such a word (`12.4.1-devel-ubuntu22.04`, `nightly-20240101`) are fixed.
             """)
     static let unpinnedPip = DiagnosticCode(
         "W302", .warning, name: "unpinned-pip", summary: "A pip requirement is not pinned to one version.",
@@ -30,7 +34,14 @@ extension DiagnosticCode {
         explanation: """
             `env:` values become part of the image: anyone who can pull or inspect it can read \
             them. List the variable's name under `secrets:` instead; run.sh and compose.yaml \
-            pass it from the invoking environment at run time.
+            pass it from the invoking environment at run time. The value is judged as well as \
+            the name: a token's shape (`hf_`, `sk-`, `ghp_`, `github_pat_`, `glpat-`, `xoxb-`, \
+            `AKIA`...), a private key, a long random string or a URL with `user:password@` is \
+            a secret under any name, and so is any literal under a name with PASSWORD, \
+            PASSPHRASE, SECRET, TOKEN, API_KEY, PRIVATE_KEY or CREDENTIALS in it. A path, \
+            `none`, `true`/`false`, a number, an empty value or a `$VARIABLE` is not, nor is a \
+            name ending in `_PATH`, `_FILE`, `_DIR`, `_MODE`, `_URL`, `_NAME` or `_ID`: those \
+            point at a secret or describe it.
             """)
 }
 
@@ -38,7 +49,7 @@ extension DiagnosticCode {
 enum HygieneRule: Rule {
     static let description = RuleDescription(
         title: "hygiene",
-        overview: "`latest` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value",
+        overview: "a `latest` or `nightly` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value",
         codes: [.unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage],
         triggering: [
             RuleExample(.unpinnedBase, """
@@ -50,6 +61,16 @@ enum HygieneRule: Rule {
                 mlenv: 1
                 name: team
                 base: ↓nvcr.io/nvidia/pytorch:latest
+                """),
+            RuleExample(.unpinnedBase, """
+                mlenv: 1
+                name: team
+                base: ↓tensorflow/tensorflow:latest-gpu
+                """),
+            RuleExample(.unpinnedBase, """
+                mlenv: 1
+                name: team
+                base: ↓pytorch/pytorch:nightly
                 """),
             RuleExample(.unpinnedPip, """
                 mlenv: 1
@@ -77,7 +98,16 @@ enum HygieneRule: Rule {
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
-                env: {↓HF_TOKEN: hf_abcdef, TOKENIZERS_PARALLELISM: "false", ↓NOTE: "sk-live-123"}
+                env: {↓HF_TOKEN: hf_abcdef, TOKENIZERS_PARALLELISM: "false", ↓PASSPHRASE: changeme}
+                """),
+            RuleExample(.secretInImage, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env:
+                  ↓NOTE: hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789
+                  ↓DATABASE_URL: "postgres://ml:s3cr3t@db:5432/runs"
+                  ↓DEPLOY: "-----BEGIN OPENSSH PRIVATE KEY-----"
                 """),
         ],
         passing: [
@@ -92,11 +122,35 @@ enum HygieneRule: Rule {
                   pip: ["transformers==4.35.2"]
                   apt: ["git=1:2.34.1-1ubuntu1.10"]
                 """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.4.1-devel-ubuntu22.04
+                python: "3.10"
+                """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: "rocm/pytorch:latest@sha256:\(String(repeating: "0f", count: 32))"
+                """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env:
+                  HF_TOKEN_PATH: /run/secrets/hf
+                  WANDB_API_KEY_FILE: /secrets/key
+                  AUTH_MODE: none
+                  USE_AUTH_TOKEN: "true"
+                  MAX_TOKENS: "512"
+                  DATABASE_URL: "postgres://ml:${DB_PASSWORD}@db:5432/runs"
+                  GIT_COMMIT: 3f2a1b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a
+                """),
         ])
 
     static func check(_ context: inout RuleContext) {
         let spec = context.spec
-        if case .image(let image) = spec.base.value, image.digest == nil, image.tag == nil || image.tag == "latest" {
+        if case .image(let image) = spec.base.value, image.digest == nil, image.tag.map(isMovingTag) ?? true {
             context.report(.unpinnedBase, Message.unpinnedBase(image), at: spec.base.location,
                            fix: "name a release tag or a digest")
         }
@@ -104,7 +158,9 @@ enum HygieneRule: Rule {
             context.report(.unpinnedPip, Message.unversionedFramework(framework.name.value),
                            at: framework.name.location, fix: "add `version:`, e.g. `framework: {name: \(framework.name.value.rawValue), version: \"2.1\"}`")
         }
-        for requirement in spec.pip where !requirement.value.isPinned {
+        // pip merges the entries of one project: `black` beside `black[jupyter]==24.1.0` is pinned.
+        let pinnedProjects = Set(spec.pip.filter(\.value.isPinned).map(\.value.projectKey))
+        for requirement in spec.pip where !pinnedProjects.contains(requirement.value.projectKey) {
             context.report(.unpinnedPip, "`\(requirement.value.text)` is not pinned to one version", at: requirement.location,
                            fix: "pin it with ==")
         }
@@ -117,24 +173,40 @@ enum HygieneRule: Rule {
             context.report(.jupyterExposed, Message.jupyterExposed(bind: jupyter.bind.value), at: jupyter.bind.location,
                            fix: "remove `bind` (127.0.0.1) and reach Jupyter through the ssh line `run.sh url` prints")
         }
-        for variable in spec.env where looksSecret(variable) {
-            context.report(.secretInImage, Message.secretInImage(variable.name.value),
+        for variable in spec.env {
+            guard let evidence = SecretEvidence.of(name: variable.name.value, value: variable.value.value) else { continue }
+            context.report(.secretInImage, Message.secretInImage(variable.name.value, evidence),
                            at: variable.name.location, fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
         }
     }
 
-    static let secretWords: Set<String> = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "APIKEY", "KEY", "CREDENTIAL", "CREDENTIALS", "AUTH", "PRIVATE"]
-    static let secretPrefixes = ["sk-", "ghp_", "gho_", "github_pat_", "hf_", "AKIA", "xoxb-", "xoxp-", "glpat-", "-----BEGIN"]
+    /// Tags that name a channel, not a release: Docker's `latest`, the distributions' moving
+    /// releases (Alpine's `edge`, Ubuntu's `rolling` and `devel`, Debian's `stable`, `testing`,
+    /// `unstable`, `sid`), Node's `lts` and `current`, branch builds and nightlies.
+    static let channelTags: Set<String> = [
+        "latest", "nightly", "edge", "main", "master", "dev", "devel", "develop", "rolling", "stable", "unstable", "testing",
+        "sid", "lts", "current", "canary",
+    ]
 
-    static func looksSecret(_ variable: EnvVariable) -> Bool {
-        let value = variable.value.value
-        guard !value.isEmpty else { return false }
-        // Names are ASCII letters, digits and `_` (the decoder refuses others): read as bytes.
-        for word in variable.name.value.utf8.split(separator: UInt8(ascii: "_")) {
-            let upper = String(decoding: word.map { ASCII.isLower($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
-            if secretWords.contains(upper) { return true }
+    /// Whether `tag` moves: a channel name (in any case), or `latest-`/`nightly-` with a variant
+    /// (`latest-gpu`, `nightly-gpu-jupyter`). Tags that only contain such a word are releases:
+    /// `12.4.1-devel-ubuntu22.04`, `main-3f2a1b9`, and a nightly with its date or build number
+    /// (`nightly-20240101`, `nightly-2024-01-15`: four digits in a row).
+    static func isMovingTag(_ tag: String) -> Bool {
+        let lower = String(decoding: tag.utf8.map { ASCII.isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        if channelTags.contains(lower) { return true }
+        for channel in ["latest", "nightly"] {
+            let bytes = Array(lower.utf8)
+            guard bytes.count > channel.utf8.count + 1, bytes.starts(with: channel.utf8),
+                  ASCII.isOne(of: "-_.", bytes[channel.utf8.count]) else { continue }
+            var run = 0
+            for byte in bytes.dropFirst(channel.utf8.count) {
+                run = ASCII.isDigit(byte) ? run + 1 : 0
+                if run == 4 { return false }
+            }
+            return true
         }
-        return secretPrefixes.contains { value.utf8.starts(with: $0.utf8) }
+        return false
     }
 }
 
@@ -142,7 +214,7 @@ extension HygieneRule {
     /// The rule's messages, worded in one place.
     enum Message {
         static func unpinnedBase(_ image: ImageReference) -> String {
-            "`\(image)` \(image.tag == nil ? "has no tag" : "is tagged `latest`"), so the same spec builds a different image over time"
+            "`\(image)` \(image.tag.map { "is tagged `\($0)`, which moves" } ?? "has no tag"), so the same spec builds a different image over time"
         }
 
         static func unversionedFramework(_ framework: FrameworkName) -> String {
@@ -157,8 +229,8 @@ extension HygieneRule {
             "Jupyter is published on every interface (\(bind)), not only this machine"
         }
 
-        static func secretInImage(_ name: String) -> String {
-            "`\(name)` looks like a secret; env values are baked into the image for anyone who can pull it"
+        static func secretInImage(_ name: String, _ evidence: SecretEvidence) -> String {
+            "`\(name)` \(evidence.phrase); env values are baked into the image for anyone who can pull it"
         }
     }
 }

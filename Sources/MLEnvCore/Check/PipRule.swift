@@ -11,9 +11,13 @@ extension DiagnosticCode {
     static let pipConflict = DiagnosticCode(
         "E204", .error, name: "pip-conflict", summary: "pip requirements that no version can satisfy.",
         explanation: """
-            A requirement whose specifiers exclude each other (`numpy<2,>=2.0`), or one that \
+            A requirement whose specifiers exclude each other (`numpy<2,>=2.0`), two entries of \
+            one project that no version satisfies together (`numpy==1.26.4` and `numpy==2.0.0`, \
+            `black==24.1.0` and `black[jupyter]==23.12.1`, two different URLs), or one that \
             contradicts the spec's framework version (`torch==2.3.0` with `framework.version: \
-            "2.1"`), makes pip fail or silently install something else.
+            "2.1"`), makes pip fail or silently install something else. Entries that agree are \
+            no problem: pip merges the entries of one project, uniting their extras and \
+            intersecting their versions; entries under different environment markers never meet.
             """)
     static let secondFramework = DiagnosticCode(
         "W204", .warning, name: "second-framework", summary: "`packages.pip` installs a second deep-learning framework.",
@@ -36,7 +40,7 @@ extension DiagnosticCode {
 enum PipRule: Rule {
     static let description = RuleDescription(
         title: "pip requirements",
-        overview: "`numpy<2,>=2.0`; `torch==2.3.0` on an image with torch 2.1.0a0; TensorFlow on a PyTorch image",
+        overview: "`numpy<2,>=2.0`; `numpy==1.26.4` beside `numpy==2.0.0`; `torch==2.3.0` on an image with torch 2.1.0a0; TensorFlow on a PyTorch image",
         codes: [.pipConflict, .secondFramework, .redundantFramework, .frameworkReinstalled],
         triggering: [
             RuleExample(.pipConflict, """
@@ -47,6 +51,14 @@ enum PipRule: Rule {
                 cuda: none
                 packages:
                   pip: [↓"numpy<2,>=2.0", ↓"torch==2.3.0"]
+                """),
+            RuleExample(.pipConflict, """
+                mlenv: 1
+                name: team
+                base: python:3.11-slim
+                cuda: none
+                packages:
+                  pip: ["numpy==1.26.4", ↓"numpy==2.0.0", "black==24.1.0", ↓"black[jupyter]==23.12.1", "x>=2", ↓"X<1"]
                 """),
             RuleExample(.secondFramework, """
                 mlenv: 1
@@ -80,12 +92,22 @@ enum PipRule: Rule {
                 packages:
                   pip: ["numpy<2", "torch==2.1.2", "transformers==4.35.2"]
                 """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: python:3.11-slim
+                cuda: none
+                packages:
+                  pip: ["black", "black[jupyter]", "numpy>=1.24", "numpy<2", "numpy==1.26.4",
+                        "scipy==1.11.4; python_version < '3.12'", "scipy==1.13.0; python_version >= '3.12'"]
+                """),
         ])
 
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
         let shipped = environment.shippedFramework
         let frameworks: [FrameworkName] = [.pytorch, .tensorflow, .jax]
+        checkEntriesTogether(&context)
         for located in context.spec.pip {
             let requirement = located.value
             if !requirement.specifiers.isSatisfiable {
@@ -101,6 +123,36 @@ enum PipRule: Rule {
             } else if owner == environment.framework, let prefix = environment.frameworkVersion, owner.pipDistributions.first == requirement.normalizedName {
                 checkAgainstFramework(&context, located, framework: owner, prefix: prefix)
             }
+        }
+    }
+
+    /// Entries of one project under one marker, as pip merges them: an entry that no version
+    /// satisfies together with the earlier ones is reported, with a note at the entry it
+    /// contradicts (or at all of them, when only their combination does), and left out of the
+    /// comparison with later entries. An entry that contradicts itself is reported by `check`.
+    static func checkEntriesTogether(_ context: inout RuleContext) {
+        var agreed: [String: [Located<PipRequirement>]] = [:]
+        for located in context.spec.pip where located.value.specifiers.isSatisfiable {
+            let requirement = located.value
+            let key = requirement.projectKey
+            let earlier = agreed[key] ?? []
+            var contradicted: [Located<PipRequirement>] = []
+            if let url = requirement.url, let other = earlier.first(where: { $0.value.url.map { $0 != url } ?? false }) {
+                contradicted = [other]
+            } else if !SpecifierSet(earlier.flatMap(\.value.specifiers.specifiers) + requirement.specifiers.specifiers).isSatisfiable {
+                let pairwise = earlier.first { !$0.value.specifiers.intersection(requirement.specifiers).isSatisfiable }
+                contradicted = pairwise.map { [$0] } ?? earlier
+            }
+            guard let first = contradicted.first else {
+                agreed[key, default: []].append(located)
+                continue
+            }
+            let others = contradicted.map { "`\($0.value.text)`" }.joined(separator: " and ")
+            let why = requirement.url != nil && first.value.url != nil ? "they name different URLs"
+                : contradicted.count > 1 ? "no version satisfies them all" : "no version satisfies both"
+            context.report(.pipConflict, "`\(requirement.text)` contradicts \(others): \(why)", at: located.location,
+                           notes: contradicted.map { DiagnosticNote("`\($0.value.text)` is listed here", file: context.file, at: $0.location) },
+                           fix: "keep one version of \(requirement.normalizedName)")
         }
     }
 

@@ -119,21 +119,23 @@ extension NodeDecoder {
         var pip: [Located<PipRequirement>] = []
         var apt: [Located<AptPackage>] = []
         if let pair = fields.take("pip"), let items = sequence(pair.value, "packages.pip") {
-            var seen: [String: SourceLocation] = [:]
+            var seen: [String: Located<PipRequirement>] = [:]
             for item in items {
                 guard let text = text(item, "packages.pip"), plainText(text, "packages.pip", allowNewlines: false) else { continue }
                 switch RequirementParser.parse(text.value) {
                 case .success(let requirement):
-                    // The same name under different markers is legitimate (`numpy<2; python_version<"3.9"`).
-                    let key = requirement.normalizedName + ";" + (requirement.marker ?? "")
-                    if let first = seen[key] {
-                        report(.duplicateEntry, "pip package `\(requirement.normalizedName)` is listed twice", at: text.location,
-                               notes: [DiagnosticNote("first listed here", file: file, at: first)],
-                               fix: "merge the two entries into one requirement")
+                    // Other entries of one project merge in pip (PipRule reports those that contradict each
+                    // other); a repeat is written once, which pip before 20.3 also accepts.
+                    let identity = requirement.identity
+                    if let first = seen[identity] {
+                        report(.repeatedRequirement, "`\(requirement.text)` repeats `\(first.value.text)`; requirements.txt lists it once",
+                               at: text.location, notes: [DiagnosticNote("first listed here", file: file, at: first.location)],
+                               fix: "remove the second entry")
                         continue
                     }
-                    seen[key] = text.location
-                    pip.append(Located(requirement, at: text.location))
+                    let located = Located(requirement, at: text.location)
+                    seen[identity] = located
+                    pip.append(located)
                 case .failure(let error):
                     report(.invalidPipRequirement, "`\(text.value)` is not a valid pip requirement: \(error.message)", at: text.location)
                 }

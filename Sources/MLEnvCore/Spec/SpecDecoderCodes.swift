@@ -166,11 +166,21 @@ extension DiagnosticCode {
             prints them. Quote the value so YAML keeps it as text.
             """)
     static let duplicateEntry = DiagnosticCode(
-        "E126", .error, name: "duplicate-entry", summary: "The same package or mount target is listed twice.",
+        "E126", .error, name: "duplicate-entry", summary: "The same apt package, secret or mount target is listed twice.",
         explanation: """
-            Listing a package twice (possibly with different pins), or mounting two volumes on \
-            the same container path, is a mistake the container engine or pip would only \
-            report during the build or at start-up.
+            Listing an apt package or a secret twice, or mounting two volumes on the same \
+            container path, is a mistake the container engine would only report at build time \
+            or start-up. pip requirements are different: pip merges the entries of one project \
+            (`black` and `black[jupyter]`, `numpy>=1.24` and `numpy<2`), so only entries that \
+            contradict each other are an error (E204), and a repeated one is a note (N126).
+            """)
+    static let repeatedRequirement = DiagnosticCode(
+        "N126", .note, name: "repeated-requirement", summary: "A pip requirement is listed twice; requirements.txt lists it once.",
+        explanation: """
+            The entry asks for exactly what an earlier one does (names compare after PEP 503 \
+            normalisation, so `Foo_Bar==1.0` repeats `foo-bar==1.0`). pip would install the \
+            project once either way; mlenv writes the requirement once, which pip releases \
+            before 20.3 also need ("Double requirement given"). Remove the repeat.
             """)
 }
 
@@ -185,7 +195,8 @@ enum SpecDecoderCodes: Rule {
             .unknownKey, .wrongType, .missingKey, .unsupportedFormatVersion, .invalidName, .invalidVersion, .invalidImage,
             .invalidPort, .invalidGPUs, .invalidVolume, .invalidEnvName, .notABoolean, .unknownFramework,
             .sharedMemoryConflict, .invalidSize, .invalidPipRequirement, .invalidAptPackage, .invalidAddress, .invalidPath,
-            .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver, .duplicateEntry, .invalidClusterSetting,
+            .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver, .duplicateEntry, .repeatedRequirement,
+            .invalidClusterSetting,
         ],
         triggering: [
             RuleExample(.unknownKey, """
@@ -343,6 +354,13 @@ enum SpecDecoderCodes: Rule {
                 packages:
                   apt: [git, htop, ↓git]
                 """),
+            RuleExample(.repeatedRequirement, """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  pip: ["numpy==1.26.4", "transformers==4.35.2", ↓"numpy==1.26.4", "Foo_Bar==1.0", ↓"foo-bar==1.0"]
+                """),
             RuleExample(.invalidClusterSetting, """
                 mlenv: 1
                 name: team
@@ -365,6 +383,13 @@ enum SpecDecoderCodes: Rule {
                 packages:
                   pip: ["numpy==1.26.4; python_version < '3.9'", "numpy==2.1.0; python_version >= '3.9'"]
                   apt: [git, htop]
+                """),
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  pip: ["black", "black[jupyter]", "numpy>=1.24", "numpy<2", "numpy<2; python_version < '3.9'"]
                 """),
             RuleExample("""
                 mlenv: 1
