@@ -143,6 +143,7 @@ public enum MLEnv {
         FrameworkPythonRule.check(&context)
         FrameworkCUDARule.check(&context)
         PipRule.check(&context)
+        CompanionRule.check(&context)
         HostRule.check(&context)
         HygieneRule.check(&context)
         return (resolved, diagnostics + context.diagnostics)

@@ -68,6 +68,11 @@ DESCRIPTIONS[PYPI_SOURCE] = ("PyPI's Linux x86_64 wheels per CPython 3.8-3.15 (T
                              "read with pip on 2026-12-01 by Tests/Tools/pypi_wheels.py)")
 
 
+PYPI_COMPANIONS = "W2"
+DESCRIPTIONS[PYPI_COMPANIONS] = ("Requires-Dist of torchvision, torchaudio and jax wheels on PyPI (Tests/Tools/pypi_companions.csv, "
+                                 "read with pip on 2026-12-01 by Tests/Tools/pypi_wheels.py)")
+
+
 def minor_key(text):
     return tuple(int(part) for part in text.split("."))
 
@@ -313,6 +318,36 @@ def jax():
           sources, "releases", entries)
 
 
+def companions():
+    """What torchvision and torchaudio require of torch, per minor line, and what jax requires of
+    jaxlib, per release, from their wheels' Requires-Dist (Tests/Tools/pypi_companions.csv).
+    torchvision and torchaudio pin one torch patch (`torch==2.1.2` for torchvision 0.16.2); the
+    table holds each line's newest patch, and the pairing holds for the whole line, so the pin is
+    widened to the torch minor (`==2.1.*`). Requirements under an extra (`extra == ...`) do not
+    apply to a plain install and are left out."""
+    entries = []
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pypi_companions.csv")
+    with open(path, newline="", encoding="utf-8") as handle:
+        table = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    for row in table:
+        package, version, requires = row["package"], row["version"], row["requires"].strip()
+        if requires == "(none)" or "extra ==" in requires:
+            continue
+        requirement = requires.split(";")[0].strip()
+        match = re.match(r"^(torch|jaxlib)\s*(.+)$", requirement)
+        if not match:
+            continue
+        partner, specifier = match.group(1), match.group(2).replace(" ", "")
+        if package in ("torchvision", "torchaudio"):
+            version = ".".join(version.split(".")[:2])
+            exact = re.match(r"^==(\d+)\.(\d+)\.\d+$", specifier)
+            if exact:
+                specifier = f"=={exact.group(1)}.{exact.group(2)}.*"
+        entries.append({"package": package, "version": version, "partner": partner, "requires": specifier, "sources": [PYPI_COMPANIONS]})
+    write("companions", "What torchvision and torchaudio require of torch (per minor line) and jax of jaxlib (per release), from the wheels' own metadata on PyPI",
+          [PYPI_COMPANIONS], "companions", entries)
+
+
 def cuda():
     arch = {}
     for row in rows("cuda_arch.csv"):
@@ -372,6 +407,7 @@ DESCRIPTIONS.setdefault("TF1", "tensorflow/docs site/en/install/source.md, https
 DESCRIPTIONS.setdefault("J1", "jax-ml/jax tags: setup.py, docs/installation.md and CHANGELOG.md of each release")
 os.makedirs(OUTPUT, exist_ok=True)
 ngc_images()
+companions()
 pytorch()
 tensorflow()
 jax()

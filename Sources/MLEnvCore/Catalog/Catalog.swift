@@ -13,6 +13,8 @@ public struct Catalog: Sendable {
     public var tensorflow: [TensorFlowRelease] = []
     /// JAX releases.
     public var jax: [JAXRelease] = []
+    /// What torchvision and torchaudio require of torch, and jax of jaxlib.
+    public var companions: [CompanionRequirement] = []
     /// CUDA toolkits.
     public var toolkits: [CUDAToolkit] = []
     /// GPU models.
@@ -38,6 +40,7 @@ public struct Catalog: Sendable {
         pytorch += other.pytorch
         tensorflow += other.tensorflow
         jax += other.jax
+        companions += other.companions
         toolkits += other.toolkits
         gpus += other.gpus
         architectures += other.architectures
@@ -183,6 +186,27 @@ public struct JAXRelease: Sendable {
     public var cudaMajors: [Int]
     /// The pip extras that bring CUDA (`cuda12`, or before 0.4.26 `cuda12_pip`).
     public var cudaExtras: [Fact<String>]
+}
+
+/// What one release (or, for torchvision and torchaudio, one minor line) of a package requires of
+/// its partner, from the wheel's `Requires-Dist`: torchvision 0.16 needs torch `==2.1.*`.
+public struct CompanionRequirement: Sendable {
+    /// `torchvision`, `torchaudio`, `jax`.
+    public var package: String
+    /// The release, or the minor line (`0.16`) for torchvision and torchaudio.
+    public var version: PEP440Version
+    /// `torch`, `jaxlib`.
+    public var partner: String
+    /// The partner versions it accepts.
+    public var requires: SpecifierSet
+
+    /// Whether the entry is for a minor line rather than one release.
+    var isLine: Bool { package == "torchvision" || package == "torchaudio" }
+
+    /// Whether the entry describes `version` of its package.
+    func describes(_ candidate: PEP440Version) -> Bool {
+        isLine ? candidate.release.prefix(2).elementsEqual(version.release.prefix(2)) : candidate == version
+    }
 }
 
 /// A CUDA toolkit release.

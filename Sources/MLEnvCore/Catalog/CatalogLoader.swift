@@ -56,6 +56,7 @@ private struct CatalogReader {
             default: decoder.report(.invalidCatalog, "`releases` belongs to the pytorch, tensorflow or jax table, not `\(name)`", at: pair.keyLocation)
             }
         }
+        if let pair = fields.take("companions") { catalog.companions = entries(pair.value, "companions") { $0.companion(&$1) } }
         if let pair = fields.take("toolkits") { catalog.toolkits = entries(pair.value, "toolkits") { $0.toolkit(&$1) } }
         if let pair = fields.take("gpus") { catalog.gpus = entries(pair.value, "gpus") { $0.gpu(&$1) } }
         if let pair = fields.take("architectures") { catalog.architectures = entries(pair.value, "architectures") { $0.architecture(&$1) } }
@@ -138,6 +139,17 @@ private struct CatalogReader {
         _ = fields.take("cudnn")
         return TensorFlowRelease(package: package, version: version, pythonMinimum: fact(&fields, "python_min", DottedVersion.init),
                                  pythonMaximum: fact(&fields, "python_max", DottedVersion.init), cuda: fact(&fields, "cuda", DottedVersion.init))
+    }
+
+    mutating func text(_ fields: inout FieldSet, _ key: String) -> String? {
+        fields.take(key).flatMap { decoder.text($0.value, key) }?.value
+    }
+
+    mutating func companion(_ fields: inout FieldSet) -> CompanionRequirement? {
+        guard let package = text(&fields, "package"), let version = version(&fields), let partner = text(&fields, "partner"),
+              let written = text(&fields, "requires"),
+              case .success(let requirement) = RequirementParser.parse(partner + written) else { return nil }
+        return CompanionRequirement(package: package, version: version, partner: partner, requires: requirement.specifiers)
     }
 
     mutating func jax(_ fields: inout FieldSet) -> JAXRelease? {
