@@ -108,7 +108,7 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
     public var isPrerelease: Bool { pre != nil || dev != nil }
 
     /// The version without its local label.
-    public var public_: PEP440Version {
+    public var withoutLocal: PEP440Version {
         var copy = self
         copy.local = []
         return copy

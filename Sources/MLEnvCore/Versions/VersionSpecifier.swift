@@ -37,7 +37,7 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
     /// The versions this specifier admits, as intervals (pre-releases included: whether to
     /// consider them is the caller's choice).
     public var intervals: [VersionInterval] {
-        guard let v = version?.public_ else { return [VersionInterval.everything] }
+        guard let v = version?.withoutLocal else { return [VersionInterval.everything] }
         switch op {
         case .arbitrary:
             return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(v, inclusive: true))]
@@ -67,9 +67,9 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether `candidate` satisfies the specifier (local labels are ignored unless `==` names one).
     public func contains(_ candidate: PEP440Version) -> Bool {
-        if op == .arbitrary { return candidate.description == versionText || candidate.public_.description == versionText }
+        if op == .arbitrary { return candidate.description == versionText || candidate.withoutLocal.description == versionText }
         if op == .equal, !wildcard, let v = version, !v.local.isEmpty { return candidate == v }
-        return intervals.contains { $0.contains(candidate.public_) }
+        return intervals.contains { $0.contains(candidate.withoutLocal) }
     }
 
     /// The lowest version with this release in this epoch: `2.1` -> `2.1.dev0`, `1!2.1` ->
