@@ -95,6 +95,21 @@ final class CatalogTests: XCTestCase {
         XCTAssertGreaterThan(compared, 140)
     }
 
+    /// E201's fix names the nearest release line that supports the spec's Python, not the newest.
+    func testPythonFixNamesTheNearestRelease() throws {
+        let cases: [(framework: String, version: String, python: String, expected: String)] = [
+            ("tensorflow", "2.15", "3.12", "TensorFlow 2.16"),
+            ("pytorch", "1.13", "3.12", "PyTorch 2.2"),
+            ("pytorch", "2.5", "3.8", "PyTorch 2.4"),
+        ]
+        for item in cases {
+            let spec = "mlenv: 1\nname: t\nbase: python:\(item.python)-slim\nframework: {name: \(item.framework), version: \"\(item.version)\"}\ncuda: none\n"
+            let result = MLEnv.check([SourceFile(path: "t.yaml", text: spec)], files: InMemoryFiles())
+            let error = try XCTUnwrap(result.diagnostics.first { $0.code.id == "E201" }, "\(item): \(result.diagnostics.map(\.message))")
+            XCTAssertTrue(error.fix?.contains("or \(item.expected), which supports Python \(item.python)") ?? false, "\(item): \(error.fix ?? "")")
+        }
+    }
+
     /// Release notes that call a Python "experimental" while PyPI has its wheels: supported.
     func testExperimentalPythonWithWheelsIsSupported() throws {
         let release = try XCTUnwrap(catalog.pytorch.first { $0.version.description == "2.2.0" })

@@ -61,7 +61,7 @@ enum FrameworkPythonRule: Rule {
         }
         context.report(.frameworkPython, "\(framework.displayName) \(prefix) supports Python \(described), not \(python)",
                        at: location, notes: notes,
-                       fix: suggestion(framework, python: python, catalog: context.catalog).map { "use Python \(described), or \($0)" } ?? "use Python \(described)")
+                       fix: suggestion(framework, python: python, near: prefix, catalog: context.catalog).map { "use Python \(described), or \($0)" } ?? "use Python \(described)")
     }
 
     struct PythonRange {
@@ -101,15 +101,30 @@ enum FrameworkPythonRule: Rule {
     }
 
     /// The newest release of the framework that supports `python`, for the fix-it.
-    static func suggestion(_ framework: FrameworkName, python: DottedVersion, catalog: Catalog) -> String? {
-        let versions = Compatibility.releases(framework, nil, in: catalog).sorted(by: >)
-        for version in versions {
-            let prefix = version.release.prefix(2).map(String.init).joined(separator: ".")
-            let ranges = pythonRanges(framework, prefix, catalog: catalog)
-            if ranges.contains(where: { ($0.minimum.map { python >= $0 } ?? true) && ($0.maximum.map { python <= $0 } ?? true) }) {
-                return "\(framework.displayName) \(prefix), which supports Python \(python)"
-            }
+    /// The release line nearest the one the spec asks for (`2.1` -> `2.2` before `2.7`) whose
+    /// known Python range includes `python`; the newer of two equally near. Only known ranges
+    /// count: a likely one never becomes advice.
+    static func suggestion(_ framework: FrameworkName, python: DottedVersion, near prefix: String? = nil,
+                           catalog: Catalog) -> String? {
+        let lines = Set(Compatibility.releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.map { Array($0.release.prefix(2)) })
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        let fitting = lines.filter { line in
+            let prefix = line.map(String.init).joined(separator: ".")
+            return pythonRanges(framework, prefix, catalog: catalog)
+                .contains { ($0.minimum.map { python >= $0 } ?? true) && ($0.maximum.map { python <= $0 } ?? true) }
         }
-        return nil
+        let wanted = prefix.flatMap(PEP440Version.init).map { Array($0.release.prefix(2)) }
+        let position = { (line: [Int]) -> Int in
+            guard let wanted else { return 0 }
+            return lines.firstIndex(of: line).map { index in
+                let target = lines.firstIndex { !$0.lexicographicallyPrecedes(wanted) } ?? lines.count
+                return abs(index - target)
+            } ?? Int.max
+        }
+        let best = fitting.min { a, b in
+            let (da, db) = (position(a), position(b))
+            return da != db ? da < db : b.lexicographicallyPrecedes(a)
+        }
+        return best.map { "\(framework.displayName) \($0.map(String.init).joined(separator: ".")), which supports Python \(python)" }
     }
 }
