@@ -97,18 +97,16 @@ chown "$user" "$project/specs/data"
 cp /etc/ssl/certs/ca-certificates.crt "$project/specs/certs/host-ca.pem"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 python3_version=3.11   # Debian 12's python3; checked inside the container below
-cat >"$project/catalog.yaml" <<EOF
-mlenv-catalog: 1
-table: e2e
-sources: {E2E: "debootstrap bookworm minbase with python3, built by Tests/e2e/run.sh"}
-images:
-  - image: $base
-    ubuntu: "none (Debian 12)"
-    python: "$python3_version"
-    framework: none
-    jupyter: false
-    sources: [E2E]
-EOF
+mlenv="$repo/.build/debug/mlenv"
+[[ -x "$mlenv" ]] || (cd "$repo" && swift build >/dev/null)
+# The base is declared to mlenv by mlenv itself: `catalog probe` asks the engine and the image.
+"$mlenv" catalog probe "$base" --engine "$docker_bin" -o "$project/catalog.yaml" 2>"$work/probe.log" \
+  || { cat "$work/probe.log" >&2; fail "mlenv catalog probe"; }
+grep -q "python: \"$python3_version\"" "$project/catalog.yaml" || { cat "$project/catalog.yaml" >&2; fail "probe: python $python3_version"; }
+if ! grep -q 'framework: none' "$project/catalog.yaml" || ! grep -q 'jupyter: false' "$project/catalog.yaml"; then
+  cat "$project/catalog.yaml" >&2
+  fail "probe: no framework, no Jupyter"
+fi
 write_spec() {
   cat >"$project/specs/e2e.yaml" <<EOF
 mlenv: 1
@@ -129,8 +127,6 @@ build: {ca_bundle: certs/host-ca.pem}
 EOF
 }
 write_spec "six==1.16.0"
-mlenv="$repo/.build/debug/mlenv"
-[[ -x "$mlenv" ]] || (cd "$repo" && swift build >/dev/null)
 "$mlenv" generate --catalog "$project/catalog.yaml" "$project/specs/e2e.yaml" -o "$project/out" >/dev/null
 chmod -R a+rX "$project"
 script="$project/out/run.sh"
