@@ -59,6 +59,20 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// The GPU code of PyTorch's wheels comes from Tests/Tools/pytorch_wheel_archs.csv, with its sources.
+    func testPyTorchWheelsSayWhichArchitecturesTheyCarry() throws {
+        let release = try XCTUnwrap(catalog.pytorch.first { $0.version.description == "2.7.0" })
+        XCTAssertEqual(release.code("cu128").cubins, .known([75, 80, 86, 90, 100, 120]))
+        XCTAssertEqual(release.code("cu118").cubins, .likely([37, 50, 60, 70, 75, 80, 86, 90]))
+        XCTAssertEqual(release.code("cu126").ptx, .unknown)
+        XCTAssertEqual(release.code("cu999").cubins, .unknown)
+        let older = try XCTUnwrap(catalog.pytorch.first { $0.version.description == "2.1.2" })
+        XCTAssertEqual(older.code("cu121").ptx, .known([]))
+        XCTAssertEqual(catalog.pytorch.first { $0.version.description == "2.12.0" }?.code("cu130").ptx, .known([120]))
+        let sources = try XCTUnwrap(catalog.tables.first { $0.name == "pytorch" }).sources
+        XCTAssertTrue(sources.contains { $0.key == "W14" && $0.description.contains("https://github.com/pytorch/pytorch/pull/147607") })
+    }
+
     func testGPUModelsMatchHostNames() {
         XCTAssertEqual(catalog.gpu(named: "A100-SXM4-80GB")?.name, "NVIDIA A100")
         XCTAssertEqual(catalog.gpu(named: "NVIDIA H100 80GB HBM3")?.name, "NVIDIA H100")
