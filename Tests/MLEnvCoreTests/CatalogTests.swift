@@ -117,6 +117,12 @@ final class CatalogTests: XCTestCase {
             .diagnostics.first?.message ?? ""
         XCTAssertTrue(message.contains("no longer supports Volta") && message.contains("CUDA 12.9"), message)
         XCTAssertEqual(check(new, host: host(driver: "580.65.06", model: "H100")), [])
+        // A toolkit builds for a GPU when it targets an architecture of the GPU's major at or below it:
+        // CUDA 11.0's sm_80 cubins run on an A10 (sm_86), CUDA 12.8's sm_100 on a B300 (sm_103).
+        let ampere = "mlenv: 1\nname: t\nbase: nvidia/cuda:11.0.3-runtime-ubuntu20.04\npython: \"3.8\"\ncuda: \"11.0\"\n"
+        XCTAssertEqual(check(ampere, host: host(driver: "450.80.02", model: "A10")), [])
+        let blackwell = "mlenv: 1\nname: t\nbase: nvidia/cuda:12.8.1-runtime-ubuntu24.04\npython: \"3.12\"\ncuda: \"12.8\"\n"
+        XCTAssertEqual(check(blackwell, host: host(driver: "570.124.06", model: "B300")), [])
     }
 
     func testAutoBaseHonoursTheHost() {

@@ -89,10 +89,10 @@ enum HostRule: Rule {
         }
         if let gpu, let model = host.gpuModel {
             let gpuNote = context.hostNote("\(host.name.value) has \(model.value) (\(gpu.architecture), compute capability \(gpu.computeCapability.text))", at: model.location)
-            switch Compatibility.toolkit(cuda, supports: gpu, catalog: context.catalog) {
-            case .supported, .unknown:
+            switch Compatibility.toolkit(cuda, reaches: gpu, catalog: context.catalog) {
+            case .native, .unknown:
                 break
-            case .tooNew(let sm, let first):
+            case .ptxOnly(let sm, let first):
                 context.report(.gpuUnsupported, Message.gpuTooNew(cuda: cuda, model: model.value, sm: sm, firstToolkit: first),
                                at: cudaLocation, notes: [gpuNote].compactMap { $0 }, fix: first.map { "use CUDA \($0) or newer" })
             case .dropped(let sm, let last):

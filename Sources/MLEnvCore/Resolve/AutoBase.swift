@@ -121,9 +121,11 @@ enum AutoBase {
                 problems.append(.driver(required: required))
             }
             if let gpu = wanted.gpu {
-                switch Compatibility.toolkit(toolkit, supports: gpu, catalog: wanted.catalog) {
-                case .tooNew, .dropped: problems.append(.gpus(toolkit: toolkit))
-                default: break
+                // NVIDIA built the image's framework with its toolkit; whether that build embeds PTX
+                // for newer GPUs is not known, so only native code counts.
+                switch Compatibility.toolkit(toolkit, reaches: gpu, catalog: wanted.catalog) {
+                case .ptxOnly, .dropped: problems.append(.gpus(toolkit: toolkit))
+                case .native, .unknown: break
                 }
             }
         }
