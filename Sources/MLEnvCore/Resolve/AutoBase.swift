@@ -16,7 +16,7 @@ enum AutoBase {
         if let index = newest?.index {
             let best = catalog.images[index]
             let reason = "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
-            let environment = Resolver.environment(spec, image: best.reference, catalog: catalog, choice: reason)
+            let environment = Resolver.environment(spec, image: best.reference, catalog: catalog, host: host, choice: reason)
             return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
         }
         let candidates = catalog.images.filter(isCandidate)
