@@ -124,6 +124,7 @@ public enum MLEnv {
         FrameworkCUDARule.check(&context)
         PipRule.check(&context)
         HostRule.check(&context)
+        GPUCodeRule.check(&context)
         HygieneRule.check(&context)
         return (resolved, diagnostics + context.diagnostics)
     }

@@ -110,7 +110,8 @@ final class CatalogTests: XCTestCase {
 
     func testGPURules() {
         let old = "mlenv: 1\nname: t\nbase: nvidia/cuda:11.7.1-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"11.7\"\n"
-        XCTAssertEqual(check(old, host: host(driver: "550.54.14", model: "H100-SXM5-80GB")), ["spec.yaml:E207@5:7"])
+        // CUDA 11.7 has no sm_9x: its code reaches an H100 only as PTX, if the build embeds it (W207, not an error).
+        XCTAssertEqual(check(old, host: host(driver: "550.54.14", model: "H100-SXM5-80GB")), ["spec.yaml:W207@5:7"])
         let new = "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-runtime-ubuntu24.04\npython: \"3.12\"\ncuda: \"13.0\"\n"
         XCTAssertEqual(check(new, host: host(driver: "580.65.06", model: "Tesla V100-SXM2-32GB")), ["spec.yaml:E207@5:7"])
         let message = MLEnv.check([SourceFile(path: "spec.yaml", text: new), host(driver: "580.65.06", model: "V100")], files: InMemoryFiles())

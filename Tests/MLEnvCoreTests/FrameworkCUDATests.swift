@@ -45,6 +45,23 @@ final class FrameworkCUDATests: XCTestCase {
         XCTAssertEqual(indexURL(check(plain)), nil)
     }
 
+    func testTheDriverIsJudgedByTheCUDATheWheelsBring() {
+        // The image's CUDA 12.4.1 wants 550.54.15, but nothing runs on it: the cu126 wheels run on
+        // 535 through minor-version compatibility, with native code for the A100 (no PTX JIT needed).
+        let a100 = check(torch27, host: host(driver: "535.129.03", gpu: "A100-SXM4-80GB"))
+        XCTAssertEqual(codes(a100), ["N202"], "\(a100.diagnostics.map(\.message))")
+        XCTAssertEqual(indexURL(a100), "https://download.pytorch.org/whl/cu126")
+        // Driver 470 runs no CUDA 12 wheel; PyTorch 2.7's cu118 it does.
+        let old = check(torch27, host: host(driver: "470.57.02", gpu: "A100-SXM4-80GB"))
+        XCTAssertEqual(indexURL(old), "https://download.pytorch.org/whl/cu118")
+        XCTAssertFalse(codes(old).contains("E206"), "\(old.diagnostics.map(\.message))")
+        let torch28 = torch27.replacingOccurrences(of: "\"2.7\"", with: "\"2.8\"")
+        let refused = check(torch28, host: host(driver: "470.57.02", gpu: "A100-SXM4-80GB"))
+        let error = refused.diagnostics.first { $0.code.id == "E206" }
+        XCTAssertEqual(error?.location, SourceLocation(line: 4, column: 37), "at the framework version")
+        XCTAssertTrue(error?.message.hasPrefix("CUDA 12.6, which PyTorch 2.8's cu126 wheels bring, needs NVIDIA driver 560.28.03") ?? false, error?.message ?? "")
+    }
+
     func testTheSpecsOwnVariantStaysWhenItFits() {
         let spec = torch27.replacingOccurrences(of: "12.4.1-base", with: "12.8.1-base")
         let result = check(spec, host: host(driver: "570.124.06", gpu: "A100"))

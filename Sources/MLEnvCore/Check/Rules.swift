@@ -5,7 +5,7 @@ enum Rules {
     static var oneSpec: [any Rule.Type] {
         [
             YAMLReaderCodes.self, SpecDecoderCodes.self, FileReferenceRule.self, ResolverCodes.self,
-            BaseImageRule.self, FrameworkPythonRule.self, FrameworkCUDARule.self, PipRule.self, HostRule.self,
+            BaseImageRule.self, FrameworkPythonRule.self, FrameworkCUDARule.self, PipRule.self, HostRule.self, GPUCodeRule.self,
             HygieneRule.self, GenerateInputCodes.self, CatalogFileCodes.self,
         ]
     }
