@@ -21,13 +21,6 @@ extension DiagnosticCode {
             every new container compiles again. A build without PTX does not run at all. Prefer \
             a build with native code for the GPU.
             """)
-    static let gpuCodeUnverified = DiagnosticCode(
-        "N207", .note, name: "gpu-code-unverified", summary: "The framework build probably has no native code for the host's GPUs.",
-        explanation: """
-            The catalog's architecture list for this build is likely but not confirmed by the \
-            release's build script, so mlenv does not report an error. Check with \
-            `python -c "import torch; print(torch.cuda.get_arch_list())"` inside the image.
-            """)
     static let cudaCompiler = DiagnosticCode(
         "E208", .error, name: "cuda-compiler", summary: "The image's nvcc cannot compile the CUDA code the spec builds.",
         explanation: """
@@ -47,10 +40,10 @@ enum GPUCodeRule: Rule {
         title: "GPU code vs the host's GPUs",
         overview: """
             PyTorch 2.5's cu124 wheels carry no code for an RTX 5090 (sm_120); CUDA 13 no longer supports Volta; CUDA 11.7 \
-            reaches an H100 only through PTX JIT; PyTorch 1.8's wheels probably lack sm_90; nvcc of CUDA 12.4 cannot \
-            compile for 12.0, and a `-runtime` image has no nvcc
+            reaches an H100 only through PTX JIT; nvcc of CUDA 12.4 cannot compile for 12.0, and a `-runtime` image has \
+            no nvcc
             """,
-        codes: [.gpuUnsupported, .gpuCodeJIT, .gpuCodeUnverified, .cudaCompiler],
+        codes: [.gpuUnsupported, .gpuCodeJIT, .cudaCompiler],
         triggering: [
             RuleExample(.gpuUnsupported, """
                 mlenv: 1
@@ -80,13 +73,6 @@ enum GPUCodeRule: Rule {
                 base: nvidia/cuda:11.7.1-runtime-ubuntu22.04
                 python: "3.10"
                 cuda: ↓"11.7"
-                """, with: [.host(host(driver: "550.54.14", gpu: "H100-SXM5-80GB"))]),
-            RuleExample(.gpuCodeUnverified, """
-                mlenv: 1
-                name: team
-                base: nvidia/cuda:11.1.1-runtime-ubuntu20.04
-                framework: {name: pytorch, version: ↓"1.8"}
-                python: "3.8"
                 """, with: [.host(host(driver: "550.54.14", gpu: "H100-SXM5-80GB"))]),
             RuleExample(.cudaCompiler, """
                 mlenv: 1
@@ -154,30 +140,35 @@ enum GPUCodeRule: Rule {
                        &context)
                 continue
             }
+            // A confirmed architecture list decides; else what the toolkit that built the code can
+            // reach bounds it. A likely list reports nothing: only confirmed facts do.
             let verdict = use.kernels(on: gpu)
-            if verdict.any != nil {
+            let pytorch: Bool = {
+                if case .wheels(.pytorch, _) = use.origin { return true }
+                return false
+            }()
+            let fix = pytorch ? wheelFix(sm: sm, prefix: environment.frameworkVersion, catalog: context.catalog) : nil
+            if case .known = verdict {
                 report(verdict, what: use.build, model: model.value, sm: sm, jitImpossible: jitImpossible, at: use.location, notes: gpuNote,
-                       fix: wheelFix(sm: sm, catalog: context.catalog), &context)
+                       fix: fix, &context)
                 continue
             }
-            // The architectures of the wheels (or the image's build) are not known: the toolkit
-            // that built them bounds them.
-            guard use.cuda.parts.count >= 2 else { continue }
-            switch Compatibility.toolkit(use.cuda, reaches: gpu, catalog: context.catalog) {
+            let reach = use.cuda.parts.count >= 2 ? Compatibility.toolkit(use.cuda, reaches: gpu, catalog: context.catalog) : .unknown
+            switch reach {
             case .native, .unknown:
                 break
             case .ptxOnly(_, let first):
                 context.report(.gpuCodeJIT, Message.ptxOnly(use.build, toolkit: use.cuda, model: model.value, sm: sm, first: first),
-                               at: use.location, notes: gpuNote, fix: first.map { "use CUDA \($0) or newer" })
+                               at: use.location, notes: gpuNote, fix: fix ?? first.map { "use CUDA \($0) or newer" })
             case .dropped(_, let last):
                 context.report(.gpuUnsupported, Message.dropped(use.build, toolkit: use.cuda, architecture: gpu.architecture, model: model.value,
                                                                 sm: sm, last: last),
-                               at: use.location, notes: gpuNote, fix: last.map { "use CUDA \($0) or older" })
+                               at: use.location, notes: gpuNote, fix: fix ?? last.map { "use CUDA \($0) or older" })
             }
         }
     }
 
-    /// A build's verdict on the host's GPU, as sure as the facts behind it.
+    /// A build's verdict on the host's GPU, when the facts behind it are confirmed.
     static func report(_ verdict: Fact<Compatibility.KernelVerdict>, what: String, model: String, sm: Int, jitImpossible: Bool,
                        at location: SourceLocation, notes: [DiagnosticNote], fix: String?, _ context: inout RuleContext) {
         switch verdict {
@@ -188,22 +179,30 @@ enum GPUCodeRule: Rule {
                            fix: "upgrade the host's driver, or use a build with native code for sm_\(sm)")
         case .known(.jit(let ptx)):
             context.report(.gpuCodeJIT, Message.jit(what, model: model, sm: sm, ptx: ptx), at: location, notes: notes, fix: fix)
-        case .likely(.none), .likely(.jit):
-            context.report(.gpuCodeUnverified, Message.probablyNoKernel(what, model: model, sm: sm), at: location, notes: notes, fix: fix)
-        case .known(.native), .likely(.native), .unknown:
+        case .known(.native), .likely, .unknown:
             break
         }
     }
 
-    /// The first PyTorch release and variant whose wheels carry native code for `sm`.
-    static func wheelFix(sm: Int, catalog: Catalog) -> String? {
-        for release in catalog.pytorch.sorted(by: { $0.version < $1.version }) {
-            for wheel in release.wheelCode {
-                if case .known(.native) = Compatibility.kernels(cubins: wheel.cubins, ptx: .known([]), on: sm) {
-                    let minor = release.version.release.prefix(2).map(String.init).joined(separator: ".")
-                    return "use PyTorch \(minor) or newer, whose \(wheel.variant) wheels carry code for sm_\(sm)"
-                }
-            }
+    /// The nearest PyTorch wheels with native code for `sm`: another variant of the release, else
+    /// the first newer release that has some, else the newest older one.
+    static func wheelFix(sm: Int, prefix: String?, catalog: Catalog) -> String? {
+        let fitting = catalog.pytorch.flatMap { release in
+            release.wheelCode.filter { wheel in
+                if case .known(.native) = Compatibility.kernels(cubins: wheel.cubins, ptx: .known([]), on: sm) { return true }
+                return false
+            }.map { (release.version, $0.variant) }
+        }
+        let minor = { (version: PEP440Version) in version.release.prefix(2).map(String.init).joined(separator: ".") }
+        let current = prefix.flatMap(PEP440Version.init)
+        if let prefix, let same = fitting.filter({ Compatibility.matches($0.0, prefix: prefix) }).max(by: { $0.0 < $1.0 }) {
+            return "use PyTorch \(prefix)'s \(same.1) wheels, which carry code for sm_\(sm) (the spec's CUDA or the host's driver ruled them out)"
+        }
+        if let newer = fitting.filter({ entry in current.map { entry.0 > $0 } ?? true }).min(by: { $0.0 < $1.0 }) {
+            return "use PyTorch \(minor(newer.0)) or newer, whose \(newer.1) wheels carry code for sm_\(sm)"
+        }
+        if let older = fitting.max(by: { $0.0 < $1.0 }) {
+            return "use PyTorch \(minor(older.0)), whose \(older.1) wheels are the newest with code for sm_\(sm)"
         }
         return nil
     }
@@ -251,10 +250,6 @@ extension GPUCodeRule {
         static func jitImpossible(_ what: String, model: String, sm: Int, ptx: Int) -> String {
             "\(model) (sm_\(sm)) gets only PTX for compute_\(ptx) from \(what), and a driver that runs their CUDA only through "
                 + "minor-version compatibility cannot compile PTX"
-        }
-
-        static func probablyNoKernel(_ what: String, model: String, sm: Int) -> String {
-            "probably no native code for \(model) (sm_\(sm)) in \(what): their architecture list is not confirmed"
         }
 
         static func ptxOnly(_ what: String, toolkit: DottedVersion, model: String, sm: Int, first: DottedVersion?) -> String {
