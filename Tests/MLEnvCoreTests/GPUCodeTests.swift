@@ -52,8 +52,10 @@ final class GPUCodeTests: XCTestCase {
 
     func testWheelsAreJudgedByTheirOwnArchitectures() {
         // PyTorch 2.6 has no wheel with sm_120, and its lists are not confirmed: CUDA 12.4 bounds them.
-        let old = "mlenv: 1\nname: t\nbase: python:3.11-slim\nframework: {name: pytorch, version: \"2.6\"}\n"
+        let old = "mlenv: 1\nname: t\nbase: python:3.11-slim\nframework: {name: pytorch, version: \"2.6\"}\ncuda: \"12.4\"\n"
         let jit = found(old, host(driver: "570.124.06", gpu: "GeForce RTX 5090"))
+        // PyPI's 2.6 wheel is cu124 only by inference (`cu124?`): it is not judged.
+        XCTAssertEqual(found(old.replacingOccurrences(of: "cuda: \"12.4\"\n", with: ""), host(driver: "570.124.06", gpu: "GeForce RTX 5090")), [])
         XCTAssertEqual(jit.map(\.code.id), ["W207"])
         XCTAssertEqual(jit.first?.fix, "use PyTorch 2.7 or newer, whose cu128 wheels carry code for sm_120")
         // A toolkit that dropped the architecture decides before a likely list: nothing CUDA 13 builds runs on Volta.

@@ -85,9 +85,12 @@ public struct FrameworkInstall: Sendable, Equatable {
                 requested: offered.contains { $0.variant == wanted } ? wanted : nil,
                 offered: offered.sorted { $0.cuda < $1.cuda }.map(\.variant), forHost: variant != unconstrained)
             if requested == nil, variant == pypiVariant {
+                // PyPI's wheel; its CUDA is judged only when a source confirms which it is.
                 var install = pypi
-                install.bundledCUDA = entry.cuda
-                install.variant = variant
+                if newest.pypiDefault.known != nil {
+                    install.bundledCUDA = entry.cuda
+                    install.variant = variant
+                }
                 return install
             }
             return FrameworkInstall(description: "PyTorch\(versionText) built for CUDA \(entry.cuda), from PyTorch's own index",
