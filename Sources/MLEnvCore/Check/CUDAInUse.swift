@@ -66,3 +66,17 @@ struct CUDAInUse {
         return uses
     }
 }
+
+extension CUDAInUse.Origin {
+    /// Whether this is the image's toolkit.
+    var isToolkit: Bool {
+        if case .toolkit = self { return true }
+        return false
+    }
+
+    /// Whether these are PyTorch's wheels, which publish their architectures.
+    var isPyTorchWheels: Bool {
+        if case .wheels(.pytorch, _) = self { return true }
+        return false
+    }
+}

@@ -126,8 +126,10 @@ enum GPUCodeRule: Rule {
         let gpuNote = context.hostNote("\(host.name.value) has \(model.value) (\(gpu.architecture), compute capability \(gpu.computeCapability.text))",
                                        at: model.location).map { [$0] } ?? []
         for use in CUDAInUse.of(context) {
+            // NGC's forward-compatibility libraries bring a newer driver stack, which can JIT.
             let driverFits = context.hostDriver.map { driver in
-                Compatibility.driver(driver, runs: use.release, catalog: context.catalog, image: nil, gpu: gpu)
+                Compatibility.driver(driver, runs: use.release, catalog: context.catalog,
+                                     image: use.origin.isToolkit ? environment.catalogImage : nil, gpu: gpu)
             }
             let jitImpossible: Bool = {
                 if case .minorVersionCompatible? = driverFits { return true }
@@ -143,11 +145,7 @@ enum GPUCodeRule: Rule {
             // A confirmed architecture list decides; else what the toolkit that built the code can
             // reach bounds it. A likely list reports nothing: only confirmed facts do.
             let verdict = use.kernels(on: gpu)
-            let pytorch: Bool = {
-                if case .wheels(.pytorch, _) = use.origin { return true }
-                return false
-            }()
-            let fix = pytorch ? wheelFix(sm: sm, prefix: environment.frameworkVersion, catalog: context.catalog) : nil
+            let fix = use.origin.isPyTorchWheels ? wheelFix(sm: sm, prefix: environment.frameworkVersion, catalog: context.catalog) : nil
             if case .known = verdict {
                 report(verdict, what: use.build, model: model.value, sm: sm, jitImpossible: jitImpossible, at: use.location, notes: gpuNote,
                        fix: fix, &context)

@@ -86,14 +86,6 @@ enum HostRule: Rule {
     }
 }
 
-extension CUDAInUse.Origin {
-    /// Whether this is the image's toolkit.
-    var isToolkit: Bool {
-        if case .toolkit = self { return true }
-        return false
-    }
-}
-
 extension HostRule {
     /// The rule's messages, worded in one place.
     enum Message {
