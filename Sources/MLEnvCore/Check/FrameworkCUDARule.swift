@@ -100,14 +100,14 @@ enum FrameworkCUDARule: Rule {
                 python: "3.10"
                 cuda: "12.1"
                 """),
-            // An extension compiled with the toolkit PyTorch's wheel was built with.
+            // An extension compiled with CUDA 11.8: mlenv installs PyTorch 2.7's cu118 wheels.
             RuleExample("""
                 mlenv: 1
                 name: team
-                base: nvidia/cuda:12.6.3-devel-ubuntu22.04
+                base: nvidia/cuda:11.8.0-devel-ubuntu22.04
                 framework: {name: pytorch, version: "2.7"}
-                python: "3.11"
-                env: {TORCH_CUDA_ARCH_LIST: "8.0;9.0"}
+                python: "3.10"
+                setup: ["pip install --no-build-isolation flash-attn==2.7.4.post1"]
                 """),
         ])
 

@@ -92,13 +92,12 @@ enum GPUCodeRule: Rule {
                 """),
         ],
         passing: [
-            // PyTorch 2.7's cu128 wheels carry sm_120; the image's CUDA 12.4 compiles nothing.
+            // PyPI's PyTorch 2.7 wheel (cu126) stops at sm_90: mlenv installs the cu128 one, with sm_120.
             RuleExample("""
                 mlenv: 1
                 name: team
-                base: nvidia/cuda:12.4.1-base-ubuntu22.04
+                base: python:3.11-slim
                 framework: {name: pytorch, version: "2.7"}
-                python: "3.11"
                 """, with: [.host(host(driver: "570.124.06", gpu: "GeForce RTX 5090"))]),
             // sm_80 cubins run on an A10 (sm_86).
             RuleExample("""
