@@ -145,6 +145,7 @@ public enum MLEnv {
         PipRule.check(&context)
         CompanionRule.check(&context)
         HostRule.check(&context)
+        GPUCodeRule.check(&context)
         HygieneRule.check(&context)
         return (resolved, diagnostics + context.diagnostics)
     }

@@ -137,6 +137,20 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// The GPU code of PyTorch's wheels comes from Tests/Tools/pytorch_wheel_archs.csv, with its sources.
+    func testPyTorchWheelsSayWhichArchitecturesTheyCarry() throws {
+        let release = try XCTUnwrap(catalog.pytorch.first { $0.version.description == "2.7.0" })
+        XCTAssertEqual(release.code("cu128").cubins, .known([75, 80, 86, 90, 100, 120]))
+        XCTAssertEqual(release.code("cu118").cubins, .likely([37, 50, 60, 70, 75, 80, 86, 90]))
+        XCTAssertEqual(release.code("cu126").ptx, .unknown)
+        XCTAssertEqual(release.code("cu999").cubins, .unknown)
+        let older = try XCTUnwrap(catalog.pytorch.first { $0.version.description == "2.1.2" })
+        XCTAssertEqual(older.code("cu121").ptx, .known([]))
+        XCTAssertEqual(catalog.pytorch.first { $0.version.description == "2.12.0" }?.code("cu130").ptx, .known([120]))
+        let sources = try XCTUnwrap(catalog.tables.first { $0.name == "pytorch" }).sources
+        XCTAssertTrue(sources.contains { $0.key == "W14" && $0.description.contains("https://github.com/pytorch/pytorch/pull/147607") })
+    }
+
     func testGPUModelsMatchHostNames() {
         XCTAssertEqual(catalog.gpu(named: "A100-SXM4-80GB")?.name, "NVIDIA A100")
         XCTAssertEqual(catalog.gpu(named: "NVIDIA H100 80GB HBM3")?.name, "NVIDIA H100")
@@ -174,13 +188,20 @@ final class CatalogTests: XCTestCase {
 
     func testGPURules() {
         let old = "mlenv: 1\nname: t\nbase: nvidia/cuda:11.7.1-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"11.7\"\n"
-        XCTAssertEqual(check(old, host: host(driver: "550.54.14", model: "H100-SXM5-80GB")), ["spec.yaml:E207@5:7"])
+        // CUDA 11.7 has no sm_9x: its code reaches an H100 only as PTX, if the build embeds it (W207, not an error).
+        XCTAssertEqual(check(old, host: host(driver: "550.54.14", model: "H100-SXM5-80GB")), ["spec.yaml:W207@5:7"])
         let new = "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-runtime-ubuntu24.04\npython: \"3.12\"\ncuda: \"13.0\"\n"
         XCTAssertEqual(check(new, host: host(driver: "580.65.06", model: "Tesla V100-SXM2-32GB")), ["spec.yaml:E207@5:7"])
         let message = MLEnv.check([SourceFile(path: "spec.yaml", text: new), host(driver: "580.65.06", model: "V100")], files: InMemoryFiles())
             .diagnostics.first?.message ?? ""
         XCTAssertTrue(message.contains("no longer supports Volta") && message.contains("CUDA 12.9"), message)
         XCTAssertEqual(check(new, host: host(driver: "580.65.06", model: "H100")), [])
+        // A toolkit builds for a GPU when it targets an architecture of the GPU's major at or below it:
+        // CUDA 11.0's sm_80 cubins run on an A10 (sm_86), CUDA 12.8's sm_100 on a B300 (sm_103).
+        let ampere = "mlenv: 1\nname: t\nbase: nvidia/cuda:11.0.3-runtime-ubuntu20.04\npython: \"3.8\"\ncuda: \"11.0\"\n"
+        XCTAssertEqual(check(ampere, host: host(driver: "450.80.02", model: "A10")), [])
+        let blackwell = "mlenv: 1\nname: t\nbase: nvidia/cuda:12.8.1-runtime-ubuntu24.04\npython: \"3.12\"\ncuda: \"12.8\"\n"
+        XCTAssertEqual(check(blackwell, host: host(driver: "570.124.06", model: "B300")), [])
     }
 
     func testAutoBaseHonoursTheHost() {

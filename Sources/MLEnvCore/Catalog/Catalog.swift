@@ -164,6 +164,25 @@ public struct PyTorchRelease: Sendable {
     public var cudaWheels: [Fact<String>]
     /// The CUDA variant `pip install torch` gets on Linux x86_64.
     public var pypiDefault: Fact<String>
+    /// The GPU code each CUDA variant's Linux x86_64 wheels carry, where known.
+    public var wheelCode: [PyTorchWheelCode] = []
+
+    /// The GPU code of one variant's wheels; unknown when the catalog does not say.
+    public func code(_ variant: String) -> (cubins: Fact<[Int]>, ptx: Fact<[Int]>) {
+        guard let entry = wheelCode.first(where: { $0.variant == variant }) else { return (.unknown, .unknown) }
+        return (entry.cubins, entry.ptx)
+    }
+}
+
+/// The GPU code one CUDA variant of a PyTorch release carries: the `TORCH_CUDA_ARCH_LIST` its
+/// wheels were built with.
+public struct PyTorchWheelCode: Sendable {
+    /// `cu128`.
+    public var variant: String
+    /// The cubins, `sm_XY` written XY (`sm_120` is 120).
+    public var cubins: Fact<[Int]>
+    /// The PTX embedded, `compute_XY` written XY; known and empty when there is none.
+    public var ptx: Fact<[Int]>
 }
 
 /// A TensorFlow release's tested configuration.

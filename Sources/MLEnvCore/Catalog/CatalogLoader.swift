@@ -128,9 +128,34 @@ private struct CatalogReader {
     mutating func pytorch(_ fields: inout FieldSet) -> PyTorchRelease? {
         guard let version = version(&fields) else { return nil }
         let wheels = list(&fields, "cuda_wheels").map { $0.hasSuffix("?") ? Fact.likely(String($0.dropLast())) : .known($0) }
-        return PyTorchRelease(version: version, pythonMinimum: fact(&fields, "python_min", DottedVersion.init),
-                              pythonMaximum: fact(&fields, "python_max", DottedVersion.init), cudaWheels: wheels,
-                              pypiDefault: fact(&fields, "pypi_default") { $0 })
+        var release = PyTorchRelease(version: version, pythonMinimum: fact(&fields, "python_min", DottedVersion.init),
+                                     pythonMaximum: fact(&fields, "python_max", DottedVersion.init), cudaWheels: wheels,
+                                     pypiDefault: fact(&fields, "pypi_default") { $0 })
+        if let pair = fields.take("wheel_code") { release.wheelCode = entries(pair.value, "wheel_code") { $0.wheelCode(&$1) } }
+        return release
+    }
+
+    mutating func wheelCode(_ fields: inout FieldSet) -> PyTorchWheelCode? {
+        guard let variant = fields.take("variant").flatMap({ decoder.text($0.value, "wheel_code[].variant") })?.value else {
+            decoder.report(.invalidCatalog, "a wheel_code entry needs `variant:`", at: fields.location)
+            return nil
+        }
+        return PyTorchWheelCode(variant: variant, cubins: architectures(&fields, "sm"), ptx: architectures(&fields, "ptx"))
+    }
+
+    /// `"75 80 86"`, `"none"` (known to be empty), with `?` likely; `"?"` or absent unknown.
+    mutating func architectures(_ fields: inout FieldSet, _ key: String) -> Fact<[Int]> {
+        guard let pair = fields.take(key), let text = decoder.text(pair.value, fields.path(of: key)) else { return .unknown }
+        let likely = text.value.hasSuffix("?")
+        let body = likely ? String(text.value.dropLast()) : text.value
+        if body.isEmpty { return .unknown }
+        let words = body.split(separator: " ")
+        let numbers = body == "none" ? [] : words.compactMap { Int($0) }
+        guard body == "none" || numbers.count == words.count else {
+            decoder.report(.invalidCatalog, "`\(fields.path(of: key))`: `\(text.value)` is not a list of architectures", at: text.location)
+            return .unknown
+        }
+        return likely ? .likely(numbers) : .known(numbers)
     }
 
     mutating func tensorflow(_ fields: inout FieldSet) -> TensorFlowRelease? {

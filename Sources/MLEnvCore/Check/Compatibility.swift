@@ -41,33 +41,6 @@ enum Compatibility {
         return !(key.hasPrefix("RTX") || key.hasPrefix("GTX") || gpu.name.contains("GeForce") || gpu.name.contains("Jetson"))
     }
 
-    /// Whether a toolkit compiles for a GPU.
-    enum GPUVerdict: Equatable {
-        case supported
-        /// The GPU is newer than the toolkit: needs `firstToolkit` or later.
-        case tooNew(sm: Int, firstToolkit: DottedVersion?)
-        /// The toolkit dropped the GPU's architecture; `lastToolkit` was the last to support it.
-        case dropped(sm: Int, lastToolkit: DottedVersion?)
-        case unknown
-    }
-
-    static func toolkit(_ toolkit: DottedVersion, supports gpu: GPUModel, catalog: Catalog) -> GPUVerdict {
-        guard let capability = gpu.computeCapability.known else { return .unknown }
-        let sm = capability.major * 10 + capability.minor
-        if let first = gpu.minimumCUDA.known, toolkit.prefix(2) < first.prefix(2) {
-            return .tooNew(sm: sm, firstToolkit: first)
-        }
-        guard let entry = catalog.toolkit(toolkit) else { return .unknown }
-        if let maximum = entry.maximumSM.known, sm > maximum {
-            return .tooNew(sm: sm, firstToolkit: gpu.minimumCUDA.known)
-        }
-        if let minimum = entry.minimumSM.known, sm < minimum {
-            let last = catalog.architectures.first { $0.computeCapabilities.contains(capability) }?.lastCUDA.known
-            return .dropped(sm: sm, lastToolkit: last)
-        }
-        return entry.maximumSM.known == nil && entry.minimumSM.known == nil ? .unknown : .supported
-    }
-
     /// `cu121` for CUDA 12.1.
     static func pytorchVariant(_ cuda: DottedVersion) -> String { "cu\(cuda.major)\(cuda.minor)" }
 

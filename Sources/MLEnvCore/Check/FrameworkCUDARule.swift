@@ -1,44 +1,94 @@
 extension DiagnosticCode {
     static let frameworkCUDA = DiagnosticCode(
-        "E202", .error, name: "framework-cuda", summary: "No build of the framework version exists for the spec's CUDA.",
+        "E202", .error, name: "framework-cuda", summary: "No build of the framework works with the CUDA toolkit it meets in the image.",
         explanation: """
-            PyTorch publishes wheels for a few CUDA versions per release (2.1: cu118 and cu121), \
-            TensorFlow is built for one CUDA (2.15: 12.2), JAX for CUDA majors. A spec asking for \
-            another CUDA gets a build made for a different toolkit, or none. Pick a CUDA the \
-            release was built for, or a release built for your CUDA.
+            Framework wheels from pip bring their own CUDA (PyTorch's cu126 wheels CUDA 12.6, \
+            `tensorflow[and-cuda]` and `jax[cuda12]` CUDA's pip wheels), so the image's toolkit \
+            does not matter to them; the host's driver does (E206). The toolkit matters where it \
+            meets the framework: CUDA code compiled in the image against PyTorch (its extension \
+            builder refuses a toolkit of another CUDA major than PyTorch was built with), and \
+            TensorFlow before 2.14, which loads the image's CUDA libraries. Use a base image whose \
+            CUDA major a build of the release has, or a release built for your CUDA.
             """)
     static let frameworkCUDAMinor = DiagnosticCode(
-        "W202", .warning, name: "framework-cuda-minor", summary: "The framework was built for another CUDA minor version.",
+        "W202", .warning, name: "framework-cuda-minor", summary: "The framework was built for another CUDA minor version than the image's toolkit.",
         explanation: """
-            TensorFlow's tested configuration names one CUDA version. Within the same major \
-            version CUDA's minor-version compatibility usually lets it run, but the combination \
-            was not tested.
+            TensorFlow before 2.14 uses the image's CUDA, and its tested configuration names one \
+            CUDA version; CUDA code compiled in the image against PyTorch is built with the \
+            image's nvcc, and PyTorch's extension builder warns when its minor differs from \
+            PyTorch's own. Within one major CUDA's minor-version compatibility usually lets it \
+            run, but the combination was not tested.
+            """)
+    static let frameworkCUDAWheels = DiagnosticCode(
+        "N202", .note, name: "framework-cuda-wheels", summary: "The framework's wheels bring another CUDA than the spec's, and which one mlenv chose.",
+        explanation: """
+            PyTorch publishes wheels for a few CUDA versions per release (2.7: cu118, cu126, \
+            cu128), JAX for CUDA majors, and TensorFlow's `and-cuda` extra pins the CUDA it was \
+            tested with. When none is the spec's CUDA, mlenv installs the nearest: the same major \
+            first, then the nearest minor. With a host inventory the wheels must also run on its \
+            driver (natively or through minor-version compatibility) and carry code for its GPUs \
+            (PyTorch's wheels publish their architectures). The wheels' CUDA libraries come from \
+            pip; the image's toolkit is used only by CUDA code compiled in the image.
             """)
 }
 
-/// The framework build against the CUDA toolkit, for frameworks mlenv installs
-/// with pip (an NGC image's own build is matched to its CUDA by NVIDIA; `BaseImageRule` checks those).
+/// The framework build against the CUDA it runs with, for frameworks mlenv installs with pip
+/// (an NGC image's own build is matched to its CUDA by NVIDIA; `BaseImageRule` checks those).
 enum FrameworkCUDARule: Rule {
     static let description = RuleDescription(
         title: "framework vs CUDA",
-        overview: "no PyTorch 2.1 wheel exists for CUDA 12.4 (it is built for 11.8, 12.1)",
-        codes: [.frameworkCUDA, .frameworkCUDAMinor],
+        overview: """
+            PyTorch 2.7 has no cu124 wheel: its cu126 wheel brings CUDA 12.6 along; an extension compiled with CUDA 13 \
+            against PyTorch 2.1 (built for 12.1); TensorFlow 2.13 on a CUDA 11.7 image
+            """,
+        codes: [.frameworkCUDA, .frameworkCUDAMinor, .frameworkCUDAWheels],
         triggering: [
             RuleExample(.frameworkCUDA, """
                 mlenv: 1
                 name: team
-                base: nvidia/cuda:12.4.1-runtime-ubuntu22.04
+                base: nvidia/cuda:13.0.0-devel-ubuntu24.04
                 framework: {name: pytorch, version: "2.1"}
                 python: "3.10"
-                cuda: ↓"12.4"
+                cuda: ↓"13.0"
+                env: {TORCH_CUDA_ARCH_LIST: "8.0;9.0"}
+                """),
+            RuleExample(.frameworkCUDA, """
+                mlenv: 1
+                name: team
+                base: ↓nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04
+                framework: {name: tensorflow, version: "2.13"}
+                python: "3.10"
                 """),
             RuleExample(.frameworkCUDAMinor, """
                 mlenv: 1
                 name: team
-                base: nvidia/cuda:12.4.1-runtime-ubuntu22.04
-                framework: {name: tensorflow, version: "2.15"}
+                base: nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04
+                framework: {name: tensorflow, version: "2.13"}
                 python: "3.10"
+                cuda: ↓"11.7"
+                """),
+            RuleExample(.frameworkCUDAMinor, """
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.4.1-devel-ubuntu22.04
+                framework: {name: pytorch, version: "2.7"}
+                python: "3.11"
                 cuda: ↓"12.4"
+                setup: ["pip install --no-build-isolation flash-attn==2.7.4.post1"]
+                """),
+            RuleExample(.frameworkCUDAWheels, """
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.4.1-base-ubuntu22.04
+                framework: {name: pytorch, version: ↓"2.7"}
+                python: "3.11"
+                """),
+            RuleExample(.frameworkCUDAWheels, """
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:12.4.1-runtime-ubuntu22.04
+                framework: {name: tensorflow, version: ↓"2.15"}
+                python: "3.10"
                 """),
         ],
         passing: [
@@ -50,51 +100,124 @@ enum FrameworkCUDARule: Rule {
                 python: "3.10"
                 cuda: "12.1"
                 """),
+            // An extension compiled with CUDA 11.8: mlenv installs PyTorch 2.7's cu118 wheels.
+            RuleExample("""
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:11.8.0-devel-ubuntu22.04
+                framework: {name: pytorch, version: "2.7"}
+                python: "3.10"
+                setup: ["pip install --no-build-isolation flash-attn==2.7.4.post1"]
+                """),
         ])
 
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
-        guard !environment.imageShipsFramework, let framework = environment.framework,
-              let prefix = environment.frameworkVersion, let cuda = environment.cuda.known else { return }
+        guard !environment.imageShipsFramework, !environment.cpuOnly, let framework = environment.framework,
+              let prefix = environment.frameworkVersion else { return }
         let declared = context.spec.cuda?.location ?? context.spec.base.location
         var notes: [DiagnosticNote] = []
         if let location = context.spec.framework?.version?.location {
             notes.append(DiagnosticNote("\(framework.displayName) \(prefix) is asked for here", file: context.file, at: location))
         }
-        switch framework {
-        case .pytorch:
-            let releases = context.catalog.pytorch.filter { [matches = Compatibility.matcher(prefix)] in matches($0.version) }
-            let known = releases.flatMap { $0.cudaWheels.compactMap(\.known) }
-            guard !known.isEmpty else { return }
-            let variant = Compatibility.pytorchVariant(cuda)
-            let all = Set(releases.flatMap { $0.cudaWheels.compactMap(\.any) })
-            if all.contains(variant) { return }
-            let offered = Set(known).sorted().map(Compatibility.cudaOfVariant).joined(separator: ", ")
-            let newer = context.catalog.pytorch.filter { $0.cudaWheels.contains { $0.known == variant } }.map(\.version).min()
-            var fix = "use CUDA \(offered)"
-            if let newer { fix += ", or PyTorch \(newer.release.prefix(2).map(String.init).joined(separator: ".")) or newer, which has \(variant) wheels" }
-            context.report(.frameworkCUDA, "no PyTorch \(prefix) wheel exists for CUDA \(cuda.prefix(2)); PyTorch \(prefix) is built for CUDA \(offered)",
-                           at: declared, notes: notes, fix: fix)
-        case .tensorflow:
-            let builds = context.catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in $0.package == "tensorflow" && matches($0.version) }
-                .compactMap(\.cuda.known)
-            guard let built = builds.max() else { return }
-            if builds.contains(where: { $0.major == cuda.major && $0.minor == cuda.minor }) { return }
-            if !builds.contains(where: { $0.major == cuda.major }) {
-                context.report(.frameworkCUDA, "TensorFlow \(prefix) was built for CUDA \(built), not CUDA \(cuda.major)",
-                               at: declared, notes: notes, fix: "use CUDA \(built)")
-            } else {
-                context.report(.frameworkCUDAMinor, "TensorFlow \(prefix) was built and tested with CUDA \(built); the spec says \(cuda)",
-                               at: declared, notes: notes, fix: "use CUDA \(built)")
+        if let install = environment.frameworkInstall, let bundled = install.bundledCUDA {
+            if framework == .pytorch, let compilation = environment.cudaCompilation, let toolkit = environment.imageCUDA.known,
+               bundled.parts.count >= 2 {
+                let evidence = DiagnosticNote("CUDA code is compiled in the image: \(compilation.evidence)", file: context.file,
+                                              at: compilation.location)
+                if toolkit.major != bundled.major {
+                    context.report(.frameworkCUDA, Message.extensionMajor(prefix: prefix, toolkit: toolkit, built: bundled),
+                                   at: declared, notes: [evidence] + notes,
+                                   fix: fixForMajor(toolkit.major, prefix: prefix, built: bundled, catalog: context.catalog))
+                    return
+                }
+                if toolkit.minor != bundled.minor {
+                    context.report(.frameworkCUDAMinor, Message.extensionMinor(prefix: prefix, toolkit: toolkit, built: bundled),
+                                   at: declared, notes: [evidence] + notes, fix: "use a CUDA \(bundled) base image")
+                    return
+                }
             }
-        case .jax:
-            let releases = context.catalog.jax.filter { [matches = Compatibility.matcher(prefix)] in matches($0.version) }
-            let majors = Set(releases.flatMap(\.cudaMajors))
-            guard !majors.isEmpty, !majors.contains(cuda.major) else { return }
-            context.report(.frameworkCUDA, "JAX \(prefix) has CUDA wheels for CUDA \(majors.sorted().map(String.init).joined(separator: ", ")), not CUDA \(cuda.major)",
-                           at: declared, notes: notes)
-        case .none:
+            if let choice = install.choice {
+                let location = context.spec.framework?.version?.location ?? context.spec.framework?.name.location ?? context.spec.base.location
+                context.report(.frameworkCUDAWheels, Message.wheels(context, framework: framework, prefix: prefix, install: install,
+                                                                    bundled: bundled, choice: choice), at: location)
+            }
             return
+        }
+        // TensorFlow before 2.14 loads the image's CUDA libraries.
+        guard framework == .tensorflow, let cuda = environment.cuda.known else { return }
+        let builds = context.catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in $0.package == "tensorflow" && matches($0.version) }
+            .compactMap(\.cuda.known)
+        guard let built = builds.max() else { return }
+        if builds.contains(where: { $0.major == cuda.major && $0.minor == cuda.minor }) { return }
+        if !builds.contains(where: { $0.major == cuda.major }) {
+            context.report(.frameworkCUDA, "TensorFlow \(prefix) was built for CUDA \(built), not CUDA \(cuda.major); before 2.14 it loads the image's CUDA libraries",
+                           at: declared, notes: notes, fix: "use CUDA \(built), or TensorFlow 2.14 or newer, whose `and-cuda` extra brings its CUDA along")
+        } else {
+            context.report(.frameworkCUDAMinor, "TensorFlow \(prefix) was built and tested with CUDA \(built); the spec says \(cuda)",
+                           at: declared, notes: notes, fix: "use CUDA \(built)")
+        }
+    }
+
+    /// The releases that do have wheels for the toolkit's CUDA major.
+    static func fixForMajor(_ major: Int, prefix: String, built: DottedVersion, catalog: Catalog) -> String {
+        let wanted = PEP440Version(prefix)
+        let releases = catalog.pytorch.filter { release in release.cudaWheels.contains { $0.known.flatMap { DottedVersion(Compatibility.cudaOfVariant($0)) }?.major == major } }
+            .map(\.version)
+        var fix = "use a CUDA \(built.major).x base image (PyTorch \(prefix) is built for CUDA \(built))"
+        let minor = { (version: PEP440Version) in version.release.prefix(2).map(String.init).joined(separator: ".") }
+        if let wanted, let newer = releases.filter({ $0 > wanted }).min() {
+            fix += ", or PyTorch \(minor(newer)) or newer, which has CUDA \(major) wheels"
+        } else if let wanted, let older = releases.filter({ $0 < wanted }).max() {
+            fix += ", or PyTorch \(minor(older)) or older, which has CUDA \(major) wheels"
+        }
+        return fix
+    }
+}
+
+extension FrameworkCUDARule {
+    /// The rule's messages, worded in one place.
+    enum Message {
+        static func extensionMajor(prefix: String, toolkit: DottedVersion, built: DottedVersion) -> String {
+            "the image's CUDA \(toolkit) compiles CUDA code against PyTorch \(prefix), built for CUDA \(built): PyTorch's extension "
+                + "builder refuses a toolkit of another major, and PyTorch \(prefix) has no CUDA \(toolkit.major) wheel"
+        }
+
+        static func extensionMinor(prefix: String, toolkit: DottedVersion, built: DottedVersion) -> String {
+            "the image's CUDA \(toolkit) compiles CUDA code against PyTorch \(prefix), built for CUDA \(built) "
+                + "(PyTorch's extension builder warns of the minor-version mismatch; it usually works)"
+        }
+
+        static func wheels(_ context: RuleContext, framework: FrameworkName, prefix: String, install: FrameworkInstall,
+                           bundled: DottedVersion, choice: WheelChoice) -> String {
+            let environment = context.environment
+            let theirs = environment.cuda.known.map { cuda in
+                (context.spec.cuda == nil ? "the image's CUDA \(cuda)" : "the spec's CUDA \(cuda)") + " matters only to CUDA code compiled in the image"
+            } ?? "no CUDA toolkit is needed in the image unless CUDA code is compiled there"
+            let host = context.host.map { host in
+                "\(host.name.value) (" + [host.driver.map { "driver \($0.value)" }, host.gpuModel.map(\.value)].compactMap { $0 }.joined(separator: ", ") + ")"
+            } ?? "the host"
+            let variant = install.variant ?? ""
+            switch framework {
+            case .tensorflow:
+                return "TensorFlow \(prefix)'s `and-cuda` extra brings CUDA \(bundled) along as pip wheels; \(theirs)"
+            case .jax:
+                let asked = environment.cuda.known.map { "CUDA \($0.major)" } ?? "the spec's CUDA"
+                let why = choice.requested.map { "\(host) does not run JAX \(prefix)'s `jax[\($0)]` wheels" }
+                    ?? "JAX \(prefix) has no wheels for \(asked) (it has \(choice.offered.map { "`jax[\($0)]`" }.joined(separator: ", ")))"
+                return "\(why); mlenv installs `jax[\(variant)]`, which brings CUDA \(bundled) along; \(theirs)"
+            default:
+                let offered = choice.offered.joined(separator: ", ")
+                var why: String
+                if let requested = choice.requested {
+                    why = (environment.cuda.known == nil ? "PyPI's PyTorch \(prefix) wheel (\(requested))" : "PyTorch \(prefix)'s \(requested) wheel")
+                        + " does not run on \(host)"
+                } else {
+                    why = "PyTorch \(prefix) has no wheel for CUDA \(environment.cuda.known.map { "\($0.prefix(2))" } ?? "?") (it has \(offered))"
+                }
+                why += "; mlenv installs the \(variant) wheel" + (choice.forHost ? ", the nearest that runs " + (choice.requested == nil ? "on \(host)" : "there") : "")
+                return why + ", which brings CUDA \(bundled) along; \(theirs)"
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ enum AutoBase {
         if let index = newest?.index {
             let best = catalog.images[index]
             let reason = "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
-            let environment = Resolver.environment(spec, image: best.reference, catalog: catalog, choice: reason)
+            let environment = Resolver.environment(spec, image: best.reference, catalog: catalog, host: host, choice: reason)
             return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
         }
         let candidates = catalog.images.filter(isCandidate)
@@ -121,9 +121,11 @@ enum AutoBase {
                 problems.append(.driver(required: required))
             }
             if let gpu = wanted.gpu {
-                switch Compatibility.toolkit(toolkit, supports: gpu, catalog: wanted.catalog) {
-                case .tooNew, .dropped: problems.append(.gpus(toolkit: toolkit))
-                default: break
+                // NVIDIA built the image's framework with its toolkit; whether that build embeds PTX
+                // for newer GPUs is not known, so only native code counts.
+                switch Compatibility.toolkit(toolkit, reaches: gpu, catalog: wanted.catalog) {
+                case .ptxOnly, .dropped: problems.append(.gpus(toolkit: toolkit))
+                case .native, .unknown: break
                 }
             }
         }

@@ -29,6 +29,8 @@ public struct ResolvedEnvironment: Sendable {
     public var frameworkVersion: String?
     /// How pip installs the framework, when the image does not ship it.
     public var frameworkInstall: FrameworkInstall?
+    /// What shows that the image compiles CUDA code, when the spec does.
+    public var cudaCompilation: CUDACompilation?
 
     /// Whether the base image ships the framework (so pip must leave it alone).
     public var imageShipsFramework: Bool { shippedFramework != nil }

@@ -26,17 +26,17 @@ public enum Resolver {
                                lock: LockFile? = nil) -> (ResolvedEnvironment?, [Diagnostic]) {
         if let lock, let image = ImageReference(parsing: lock.base) {
             let choice: String? = image == spec.base.value.image ? nil : "locked in \(lock.spec)"
-            return (environment(spec, image: image, catalog: catalog, choice: choice, lock: lock), [])
+            return (environment(spec, image: image, catalog: catalog, host: host, choice: choice, lock: lock), [])
         }
         switch spec.base.value {
         case .image(let image):
-            return (environment(spec, image: image, catalog: catalog, choice: nil), [])
+            return (environment(spec, image: image, catalog: catalog, host: host, choice: nil), [])
         case .auto:
             return AutoBase.choose(spec, catalog: catalog, host: host)
         }
     }
 
-    static func environment(_ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, choice: String?,
+    static func environment(_ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, host: HostSpec?, choice: String?,
                             lock: LockFile? = nil) -> ResolvedEnvironment {
         let entry = catalog.image(image)
         let traits = BaseImageTraits.of(image)
@@ -64,7 +64,8 @@ public enum Resolver {
         var resolved = ResolvedEnvironment(spec: spec, image: image, choice: choice, catalogImage: entry, traits: traits,
                                            imagePython: imagePython, imageCUDA: imageCUDA, python: python, cuda: cuda,
                                            cpuOnly: cpuOnly, framework: framework, frameworkVersion: version)
-        resolved.frameworkInstall = FrameworkInstall.choose(resolved, catalog: catalog)
+        resolved.cudaCompilation = CUDACompilation.of(spec)
+        resolved.frameworkInstall = FrameworkInstall.choose(resolved, catalog: catalog, host: host)
         return resolved
     }
 }
