@@ -61,11 +61,12 @@ if ProcessInfo.processInfo.environment["MLENV_FUZZ"] != nil {
     for target in package.targets where target.name == "MLEnvCore" {
         target.swiftSettings = [.unsafeFlags(["-sanitize=fuzzer,address"])]
     }
-    package.targets.append(.executableTarget(
-        name: "mlenv-fuzz",
-        dependencies: ["MLEnvCore"],
-        path: "Sources/mlenv-fuzz",
-        swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
-        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
-    ))
+    package.targets.append(
+        .executableTarget(
+            name: "mlenv-fuzz",
+            dependencies: ["MLEnvCore"],
+            path: "Sources/mlenv-fuzz",
+            swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        ))
 }

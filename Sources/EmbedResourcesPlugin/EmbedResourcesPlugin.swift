@@ -12,9 +12,15 @@ struct EmbedResourcesPlugin: BuildToolPlugin {
         let tool = try context.tool(named: "EmbedResources").url
         let root = context.package.directoryURL
         return try [
-            embed(root.appending(path: "templates"), extension: "mustache", as: "EmbeddedTemplates", tool: tool, context: context),
-            embed(root.appending(path: "Sources/MLEnvCore/Catalog/Data"), extension: "yaml", as: "EmbeddedCatalog", tool: tool, context: context),
-            embed(root.appending(path: "Sources/MLEnvCore/Schema"), extension: "json", as: "EmbeddedSchema", tool: tool, context: context),
+            embed(
+                root.appending(path: "templates"), extension: "mustache", as: "EmbeddedTemplates", tool: tool,
+                context: context),
+            embed(
+                root.appending(path: "Sources/MLEnvCore/Catalog/Data"), extension: "yaml", as: "EmbeddedCatalog",
+                tool: tool, context: context),
+            embed(
+                root.appending(path: "Sources/MLEnvCore/Schema"), extension: "json", as: "EmbeddedSchema", tool: tool,
+                context: context),
         ]
     }
 

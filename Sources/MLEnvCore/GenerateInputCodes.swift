@@ -14,17 +14,20 @@ enum GenerateInputCodes: Rule {
         overview: "`mlenv generate specs/dgx-01.yaml`, a host file instead of an environment spec",
         codes: [.notAnEnvironment],
         triggering: [
-            RuleExample(.notAnEnvironment, """
+            RuleExample(
+                .notAnEnvironment,
+                """
                 ↓mlenv: 1
                 kind: host
                 name: dgx
-                """, command: .generate()),
+                """, command: .generate())
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
-                """, command: .generate()),
+                """, command: .generate())
         ])
 }

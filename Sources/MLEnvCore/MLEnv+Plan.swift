@@ -13,9 +13,11 @@ extension MLEnv {
     /// Checks the specs together with the host, allocates GPUs and ports, and returns the plan's
     /// files: compose.yaml, PLAN.md, host.svg, plan.json, and each team's artifacts in a folder
     /// named after it, its run script using the planned GPUs and port.
-    public static func plan(_ sources: [SourceFile], host: HostSpec, outputDirectory: String, workingDirectory: String,
-                            files: FileSystemView, options: CheckOptions = CheckOptions(),
-                            previous: [String: Allocation] = [:]) -> PlanResult {
+    public static func plan(
+        _ sources: [SourceFile], host: HostSpec, outputDirectory: String, workingDirectory: String,
+        files: FileSystemView, options: CheckOptions = CheckOptions(),
+        previous: [String: Allocation] = [:]
+    ) -> PlanResult {
         var options = options
         options.host = host
         let result = check(sources, files: files, options: options)
@@ -27,7 +29,9 @@ extension MLEnv {
         }
         let (plan, problems) = Planner.plan(teams, host: host, previous: previous)
         diagnostics += problems
-        guard let plan, !diagnostics.containsErrors else { return PlanResult(diagnostics: diagnostics, outputs: [], plan: nil) }
+        guard let plan, !diagnostics.containsErrors else {
+            return PlanResult(diagnostics: diagnostics, outputs: [], plan: nil)
+        }
         var environments: [String: ResolvedEnvironment] = [:]
         var work: [PlanWork] = [.planFiles]
         for team in plan.teams {
@@ -40,12 +44,21 @@ extension MLEnv {
         let rendered = work.parallelMap { item -> [OutputFile] in
             switch item {
             case .planFiles:
-                return Seal.seal(PlanEmitter.render(plan, environments: environmentsByName, outputDirectory: outputDirectory,
-                                                    workingDirectory: workingDirectory))
+                return Seal.seal(
+                    PlanEmitter.render(
+                        plan, environments: environmentsByName, outputDirectory: outputDirectory,
+                        workingDirectory: workingDirectory))
             case .team(let team, let environment):
-                let allocation = SourceFile(path: "plan.json", text: "\(host.name.value): \(team.name) gpus=\(team.gpus) port=\(team.port.map(String.init) ?? "none")")
-                return artifacts(environment, source: team.source, extraInputs: allocation, outputDirectory: outputDirectory + "/" + team.name,
-                                 workingDirectory: workingDirectory, allocation: team.allocation).map { file in
+                let allocation = SourceFile(
+                    path: "plan.json",
+                    text:
+                        "\(host.name.value): \(team.name) gpus=\(team.gpus) port=\(team.port.map(String.init) ?? "none")"
+                )
+                return artifacts(
+                    environment, source: team.source, extraInputs: allocation,
+                    outputDirectory: outputDirectory + "/" + team.name,
+                    workingDirectory: workingDirectory, allocation: team.allocation
+                ).map { file in
                     var file = file
                     file.path = team.name + "/" + file.path
                     return file

@@ -1,4 +1,5 @@
 import Dispatch
+
 /// One file handed to mlenv: its path as the user named it, and its bytes.
 public struct SourceFile: Sendable {
     /// The path, used in diagnostics and to resolve paths inside the spec.
@@ -93,14 +94,18 @@ public enum MLEnv {
     }
 
     /// Checks every file and reports every problem.
-    public static func check(_ sources: [SourceFile], files: FileSystemView, options: CheckOptions = CheckOptions()) -> CheckResult {
+    public static func check(_ sources: [SourceFile], files: FileSystemView, options: CheckOptions = CheckOptions())
+        -> CheckResult
+    {
         check(sources, files: files, options: options, locks: [:])
     }
 
     /// `check`, with the lock (by spec path) each spec is built from: the rules then judge the
     /// environment the lock makes, not a fresh resolution.
-    static func check(_ sources: [SourceFile], files: FileSystemView, options: CheckOptions,
-                      locks: [String: LockFile]) -> CheckResult {
+    static func check(
+        _ sources: [SourceFile], files: FileSystemView, options: CheckOptions,
+        locks: [String: LockFile]
+    ) -> CheckResult {
         var diagnostics: [Diagnostic] = []
         var decoded: [MLEnvFile] = []
         decoded.reserveCapacity(sources.count)
@@ -123,17 +128,23 @@ public enum MLEnv {
         }
         if specs.count > 1 || host != nil { diagnostics += SharedHostRule.check(specs, host: host) }
         let catalog = options.catalog
-        let checked = specs.parallelMap { checkEnvironment($0, files: files, catalog: catalog, host: host, lock: locks[$0.file]) }
+        let checked = specs.parallelMap {
+            checkEnvironment($0, files: files, catalog: catalog, host: host, lock: locks[$0.file])
+        }
         for (environment, found) in checked {
             diagnostics += found
             if let environment { environments.append(environment) }
         }
-        return CheckResult(diagnostics: diagnostics.sortedForDisplay(), files: decoded, environments: environments, fileCount: sources.count)
+        return CheckResult(
+            diagnostics: diagnostics.sortedForDisplay(), files: decoded, environments: environments,
+            fileCount: sources.count)
     }
 
     /// Resolves a spec and runs every check rule on it.
-    static func checkEnvironment(_ spec: EnvironmentSpec, files: FileSystemView, catalog: Catalog,
-                                 host: HostSpec?, lock: LockFile? = nil) -> (ResolvedEnvironment?, [Diagnostic]) {
+    static func checkEnvironment(
+        _ spec: EnvironmentSpec, files: FileSystemView, catalog: Catalog,
+        host: HostSpec?, lock: LockFile? = nil
+    ) -> (ResolvedEnvironment?, [Diagnostic]) {
         var diagnostics = FileReferenceRule.check(spec, files: files)
         let (resolved, found) = Resolver.resolve(spec, catalog: catalog, host: host, lock: lock)
         diagnostics += found
@@ -165,18 +176,23 @@ public enum MLEnv {
     /// Checks one spec and, when it has no errors, returns the files to write into
     /// `outputDirectory`. Both paths are as the user named them; `workingDirectory` is the
     /// absolute folder they are relative to, so the run script can find the spec's folder.
-    public static func generate(_ source: SourceFile, outputDirectory: String, workingDirectory: String,
-                                files: FileSystemView, options: CheckOptions = CheckOptions(),
-                                lock: SourceFile? = nil, locked: Bool = false, targets: Set<Target> = [.docker]) -> GenerateResult {
-        generate(source, outputDirectoryFor: { _ in outputDirectory }, workingDirectory: workingDirectory, files: files,
-                 options: options, lock: lock, locked: locked, targets: targets)
+    public static func generate(
+        _ source: SourceFile, outputDirectory: String, workingDirectory: String,
+        files: FileSystemView, options: CheckOptions = CheckOptions(),
+        lock: SourceFile? = nil, locked: Bool = false, targets: Set<Target> = [.docker]
+    ) -> GenerateResult {
+        generate(
+            source, outputDirectoryFor: { _ in outputDirectory }, workingDirectory: workingDirectory, files: files,
+            options: options, lock: lock, locked: locked, targets: targets)
     }
 
     /// `generate` into a folder chosen from the decoded spec (`generate FOLDER` names each
     /// subfolder after the spec's `name`), so the spec is read once.
-    public static func generate(_ source: SourceFile, outputDirectoryFor: (EnvironmentSpec) -> String, workingDirectory: String,
-                                files: FileSystemView, options: CheckOptions = CheckOptions(),
-                                lock: SourceFile? = nil, locked: Bool = false, targets: Set<Target> = [.docker]) -> GenerateResult {
+    public static func generate(
+        _ source: SourceFile, outputDirectoryFor: (EnvironmentSpec) -> String, workingDirectory: String,
+        files: FileSystemView, options: CheckOptions = CheckOptions(),
+        lock: SourceFile? = nil, locked: Bool = false, targets: Set<Target> = [.docker]
+    ) -> GenerateResult {
         // The lock is read first: resolve takes its choices, so the rules check what is built.
         let (lockFile, lockProblems) = usableLock(lock, for: source, locked: locked)
         let result = check([source], files: files, options: options, locks: lockFile.map { [source.path: $0] } ?? [:])
@@ -187,54 +203,72 @@ public enum MLEnv {
         diagnostics += lockProblems
         guard let file = result.files.first else { return GenerateResult(diagnostics: diagnostics, outputs: []) }
         guard case .environment(let spec) = file else {
-            diagnostics.append(Diagnostic(.notAnEnvironment, "`\(source.path)` describes a host, not an environment; `generate` takes an environment spec",
-                                          file: source.path, at: SourceLocation(line: 1, column: 1)))
+            diagnostics.append(
+                Diagnostic(
+                    .notAnEnvironment,
+                    "`\(source.path)` describes a host, not an environment; `generate` takes an environment spec",
+                    file: source.path, at: SourceLocation(line: 1, column: 1)))
             return GenerateResult(diagnostics: diagnostics, outputs: [])
         }
         let outputDirectory = outputDirectoryFor(spec)
         guard !diagnostics.containsErrors, let environment = result.environments.first else {
             return GenerateResult(diagnostics: diagnostics, outputs: [], outputDirectory: outputDirectory)
         }
-        let outputs = artifacts(environment, source: source, extraInputs: lockFile == nil ? nil : lock, outputDirectory: outputDirectory,
-                                workingDirectory: workingDirectory, targets: targets)
+        let outputs = artifacts(
+            environment, source: source, extraInputs: lockFile == nil ? nil : lock, outputDirectory: outputDirectory,
+            workingDirectory: workingDirectory, targets: targets)
         return GenerateResult(diagnostics: diagnostics, outputs: outputs, outputDirectory: outputDirectory, spec: spec)
     }
 
     /// `generate FOLDER`: each environment spec (with its lock, when it has one) into
     /// `outputFolder/<name>`, on every core. Host files and catalogs beside the specs are
     /// passed over; specs with errors, and specs that share a name (E305), write nothing.
-    public static func generateFolder(_ specs: [(source: SourceFile, lock: SourceFile?)], outputFolder: String, workingDirectory: String,
-                                      files: FileSystemView, options: CheckOptions = CheckOptions(), locked: Bool = false,
-                                      targets: Set<Target> = [.docker]) -> FolderGenerateResult {
+    public static func generateFolder(
+        _ specs: [(source: SourceFile, lock: SourceFile?)], outputFolder: String, workingDirectory: String,
+        files: FileSystemView, options: CheckOptions = CheckOptions(), locked: Bool = false,
+        targets: Set<Target> = [.docker]
+    ) -> FolderGenerateResult {
         let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
         let results = specs.parallelMap { spec in
-            generate(spec.source, outputDirectoryFor: { folder + $0.name.value }, workingDirectory: workingDirectory, files: files,
-                     options: options, lock: spec.lock, locked: locked, targets: targets)
+            generate(
+                spec.source, outputDirectoryFor: { folder + $0.name.value }, workingDirectory: workingDirectory,
+                files: files,
+                options: options, lock: spec.lock, locked: locked, targets: targets)
         }
         var diagnostics = results.flatMap { $0.diagnostics.filter { $0.code != .notAnEnvironment } }
         let clashes = SharedHostRule.nameClashes(results.compactMap(\.spec))
         diagnostics += clashes
         let clashing = Set(clashes.flatMap { clash in [clash.file] + clash.notes.compactMap(\.file) })
         let environments = zip(specs, results).compactMap { spec, result -> FolderGenerateResult.Environment? in
-            guard let directory = result.outputDirectory, !result.outputs.isEmpty, !clashing.contains(spec.source.path) else { return nil }
-            return FolderGenerateResult.Environment(source: spec.source, outputDirectory: directory, outputs: result.outputs)
+            guard let directory = result.outputDirectory, !result.outputs.isEmpty, !clashing.contains(spec.source.path)
+            else { return nil }
+            return FolderGenerateResult.Environment(
+                source: spec.source, outputDirectory: directory, outputs: result.outputs)
         }
         return FolderGenerateResult(diagnostics: diagnostics, environments: environments)
     }
 
     /// The files for one checked environment. `extraInputs` (a lock, or a plan's allocation) is
     /// named in the headers and hashed with the spec; `allocation` is the plan's.
-    static func artifacts(_ environment: ResolvedEnvironment, source: SourceFile, extraInputs: SourceFile?,
-                          outputDirectory: String, workingDirectory: String, targets: Set<Target> = [.docker],
-                          allocation: Allocation? = nil) -> [OutputFile] {
-        let absolute = { (path: String) in SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path) }
+    static func artifacts(
+        _ environment: ResolvedEnvironment, source: SourceFile, extraInputs: SourceFile?,
+        outputDirectory: String, workingDirectory: String, targets: Set<Target> = [.docker],
+        allocation: Allocation? = nil
+    ) -> [OutputFile] {
+        let absolute = { (path: String) in
+            SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+        }
         let specFolder = SpecPaths.folder(of: absolute(source.path))
         let specFolderFromOutput = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
         let header = GeneratedHeader(
             mlenvVersion: version, specName: lastComponent(source.path), specHash: SHA256.hex(source.bytes),
-            inputsHash: SHA256.hex(source.bytes + (extraInputs?.bytes ?? [])), lockName: extraInputs.map { lastComponent($0.path) },
-            specPathFromOutput: printable(SpecPaths.relativePath(from: absolute(outputDirectory), to: absolute(source.path)) ?? absolute(source.path)))
-        let (recipe, run) = Translator.translate(environment, header: header, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
+            inputsHash: SHA256.hex(source.bytes + (extraInputs?.bytes ?? [])),
+            lockName: extraInputs.map { lastComponent($0.path) },
+            specPathFromOutput: printable(
+                SpecPaths.relativePath(from: absolute(outputDirectory), to: absolute(source.path))
+                    ?? absolute(source.path)))
+        let (recipe, run) = Translator.translate(
+            environment, header: header, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
         let input = RenderInput(recipe: recipe, run: run, header: header)
         // Every target in a fixed order (the Dockerfile's first), each by its own renderer.
         let chosen = Target.allCases.filter { $0 == .docker || targets.contains($0) }
@@ -246,20 +280,41 @@ public enum MLEnv {
     static func usableLock(_ lock: SourceFile?, for source: SourceFile, locked: Bool) -> (LockFile?, [Diagnostic]) {
         let start = SourceLocation(line: 1, column: 1)
         guard let lock else {
-            return (nil, locked ? [Diagnostic(.lockMissing, "`--locked` needs \(LockFile.path(forSpec: source.path)), which does not exist",
-                                               file: source.path, at: start, fix: "run `mlenv lock \(source.path)`")] : [])
+            return (
+                nil,
+                locked
+                    ? [
+                        Diagnostic(
+                            .lockMissing,
+                            "`--locked` needs \(LockFile.path(forSpec: source.path)), which does not exist",
+                            file: source.path, at: start, fix: "run `mlenv lock \(source.path)`")
+                    ] : []
+            )
         }
         let (parsed, problems) = LockFile.parse(lock)
         guard let parsed else { return (nil, problems) }
         if parsed.specSHA256 == SHA256.hex(source.bytes) { return (parsed, problems) }
-        let note = DiagnosticNote("the lock records spec sha256 \(parsed.specSHA256.prefix(12))…", file: lock.path, at: start)
+        let note = DiagnosticNote(
+            "the lock records spec sha256 \(parsed.specSHA256.prefix(12))…", file: lock.path, at: start)
         let message = "`\(source.path)` changed after it was locked"
         if locked {
-            return (nil, problems + [Diagnostic(.lockMismatch, message + "; `--locked` refuses the stale lock", file: source.path, at: start,
-                                                notes: [note], fix: "run `mlenv lock \(source.path)` and commit the lock")])
+            return (
+                nil,
+                problems + [
+                    Diagnostic(
+                        .lockMismatch, message + "; `--locked` refuses the stale lock", file: source.path, at: start,
+                        notes: [note], fix: "run `mlenv lock \(source.path)` and commit the lock")
+                ]
+            )
         }
-        return (nil, problems + [Diagnostic(.lockStale, message + "; generating from the spec alone", file: source.path, at: start,
-                                            notes: [note], fix: "run `mlenv lock \(source.path)`")])
+        return (
+            nil,
+            problems + [
+                Diagnostic(
+                    .lockStale, message + "; generating from the spec alone", file: source.path, at: start,
+                    notes: [note], fix: "run `mlenv lock \(source.path)`")
+            ]
+        )
     }
 
     /// The spec's file name as generated files show it, in comments too: control characters
@@ -270,8 +325,11 @@ public enum MLEnv {
 
     /// `text` with control characters and line separators replaced by `?`.
     static func printable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029 ? "?" : scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029
+                        ? "?" : scalar
+                }))
     }
 }

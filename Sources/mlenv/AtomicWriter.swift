@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import MLEnvCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes a set of files so that none is ever half-written: every file goes to a temporary
 /// name in the target folder first, and only when all were written are they renamed into
@@ -47,8 +48,11 @@ enum AtomicWriter {
                 let final = (folder as NSString).appendingPathComponent(file.path)
                 // Beside the final file (`.devcontainer/devcontainer.json`), so the rename stays in one folder.
                 let parent = (final as NSString).deletingLastPathComponent
-                if folders.insert(parent).inserted { try manager.createDirectory(atPath: parent, withIntermediateDirectories: true) }
-                let temporary = (parent as NSString).appendingPathComponent(".\((final as NSString).lastPathComponent).mlenv-\(UUID().uuidString)")
+                if folders.insert(parent).inserted {
+                    try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                }
+                let temporary = (parent as NSString).appendingPathComponent(
+                    ".\((final as NSString).lastPathComponent).mlenv-\(UUID().uuidString)")
                 staged.append((temporary, final))
                 let data: Data
                 switch file.contents {
@@ -69,12 +73,15 @@ enum AtomicWriter {
                     var backup: String?
                     if manager.fileExists(atPath: final) {
                         let aside = final + ".mlenv-old-\(UUID().uuidString)"
-                        guard rename(final, aside) == 0 else { throw WriteError(description: "cannot move \(final) aside") }
+                        guard rename(final, aside) == 0 else {
+                            throw WriteError(description: "cannot move \(final) aside")
+                        }
                         backup = aside
                     }
                     done.append((final, backup))
                     guard rename(temporary, final) == 0 else {
-                        throw WriteError(description: "cannot rename into \(final): \(String(cString: strerror(errno)))")
+                        throw WriteError(
+                            description: "cannot rename into \(final): \(String(cString: strerror(errno)))")
                     }
                 }
             } catch {
@@ -83,7 +90,7 @@ enum AtomicWriter {
                 }
                 throw error
             }
-            for case let (_, backup?) in done { try? manager.removeItem(atPath: backup) }
+            for case (_, let backup?) in done { try? manager.removeItem(atPath: backup) }
         } catch {
             for (temporary, _) in staged { try? manager.removeItem(atPath: temporary) }
             throw error
@@ -101,12 +108,16 @@ enum AtomicWriter {
             for file in files {
                 let final = (folder as NSString).appendingPathComponent(file.path)
                 let parent = (final as NSString).deletingLastPathComponent
-                if folders.insert(parent).inserted { try manager.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+                if folders.insert(parent).inserted {
+                    try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                }
                 let data: Data
                 switch file.contents {
                 case .text(let text): data = Data(text.utf8)
                 case .copy(let source):
-                    guard let contents = manager.contents(atPath: source) else { throw WriteError(description: "cannot read \(source)") }
+                    guard let contents = manager.contents(atPath: source) else {
+                        throw WriteError(description: "cannot read \(source)")
+                    }
                     data = contents
                 }
                 try writeNew(final, data, mode: file.executable ? 0o755 : 0o644)
@@ -134,13 +145,17 @@ enum AtomicWriter {
     /// FileManager.createFile would itself write through another temporary file and rename.
     static func writeNew(_ path: String, _ data: Data, mode: mode_t) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
         defer { close(descriptor) }
         try data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                guard written > 0 else { throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+                guard written > 0 else {
+                    throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+                }
                 offset += written
             }
         }

@@ -34,7 +34,9 @@ struct CatalogListCommand: ParsableCommand {
     func run() throws {
         let (options, sources, diagnostics) = try knowledge.load()
         if !diagnostics.isEmpty {
-            printError(TextFormatter().format(diagnostics, fileCount: sources.count, sources: SourceLoader.texts(sources, for: diagnostics)))
+            printError(
+                TextFormatter().format(
+                    diagnostics, fileCount: sources.count, sources: SourceLoader.texts(sources, for: diagnostics)))
             if diagnostics.containsErrors { throw ExitStatus.problems }
         }
         var images = options.catalog.images
@@ -45,7 +47,9 @@ struct CatalogListCommand: ParsableCommand {
             }
             images = images.filter { $0.framework == name }
         }
-        print(format == .json ? CatalogReport.json(images, tables: options.catalog.tables) : CatalogReport.text(images), terminator: "")
+        print(
+            format == .json ? CatalogReport.json(images, tables: options.catalog.tables) : CatalogReport.text(images),
+            terminator: "")
     }
 }
 
@@ -80,21 +84,29 @@ struct CatalogProbeCommand: ParsableCommand {
 
     func run() throws {
         guard let reference = ImageReference(parsing: image), reference.tag != nil || reference.digest != nil else {
-            printError("mlenv: error: `\(image)` is not an image reference with a tag (such as nvcr.io/nvidia/pytorch:24.01-py3)")
+            printError(
+                "mlenv: error: `\(image)` is not an image reference with a tag (such as nvcr.io/nvidia/pytorch:24.01-py3)"
+            )
             throw ExitStatus.cannotRun
         }
         let engine = engine ?? ProcessInfo.processInfo.environment["MLENV_ENGINE"] ?? "docker"
         let inspection = try Self.execute(engine, ["image", "inspect", image])
         guard inspection.status == 0 else {
-            printError("mlenv: error: \(engine) could not inspect \(image) (pull it first): \(inspection.errors.prefix(400))")
+            printError(
+                "mlenv: error: \(engine) could not inspect \(image) (pull it first): \(inspection.errors.prefix(400))")
             throw ExitStatus.problems
         }
-        let probe = try Self.execute(engine, ["run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c", ImageProbe.script])
+        let probe = try Self.execute(
+            engine, ["run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c", ImageProbe.script])
         if probe.status != 0 {
-            printError("mlenv: warning: running \(image) failed (\(probe.errors.prefix(300))); only its configuration is recorded")
+            printError(
+                "mlenv: warning: running \(image) failed (\(probe.errors.prefix(300))); only its configuration is recorded"
+            )
         }
         let facts: ImageProbe.Facts
-        switch ImageProbe.facts(image: image, inspection: Array(inspection.output), run: String(decoding: probe.output, as: UTF8.self)) {
+        switch ImageProbe.facts(
+            image: image, inspection: Array(inspection.output), run: String(decoding: probe.output, as: UTF8.self))
+        {
         case .success(let found): facts = found
         case .failure(let error):
             printError("mlenv: error: \(error.message)")
@@ -109,18 +121,22 @@ struct CatalogProbeCommand: ParsableCommand {
                 throw ExitStatus.cannotRun
             }
             let framework = facts.framework.map { " \($0.rawValue) \(facts.frameworkVersion ?? "?")," } ?? ""
-            printError("wrote \(output): \(facts.reference),\(framework) Python \(facts.python?.description ?? "?"), CUDA \(facts.cuda?.description ?? "none")")
+            printError(
+                "wrote \(output): \(facts.reference),\(framework) Python \(facts.python?.description ?? "?"), CUDA \(facts.cuda?.description ?? "none")"
+            )
         } else {
             print(text, terminator: "")
         }
     }
 
     /// Runs `engine` (a name on PATH or a path) with `arguments`; its output and errors.
-    static func execute(_ engine: String, _ arguments: [String]) throws -> (status: Int32, output: Data, errors: String) {
+    static func execute(_ engine: String, _ arguments: [String]) throws -> (status: Int32, output: Data, errors: String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [engine] + arguments
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
@@ -141,7 +157,9 @@ struct CatalogProbeCommand: ParsableCommand {
         group.wait()
         process.waitUntilExit()
         if process.terminationReason == .exit, process.terminationStatus == 127 {
-            printError("mlenv: error: container engine '\(engine)' not found on PATH; install Docker or Podman (--engine or MLENV_ENGINE chooses which)")
+            printError(
+                "mlenv: error: container engine '\(engine)' not found on PATH; install Docker or Podman (--engine or MLENV_ENGINE chooses which)"
+            )
             throw ExitStatus.cannotRun
         }
         return (process.terminationStatus, data, String(decoding: errorData.data, as: UTF8.self))

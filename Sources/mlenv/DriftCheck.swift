@@ -26,18 +26,24 @@ enum DriftCheck {
             print("up to date: \(folder) is what the spec produces")
             return
         }
-        printError("mlenv: \(drifted.count) file\(drifted.count == 1 ? "" : "s") in \(folder) differ from what the spec produces; run `mlenv generate` to update them")
+        printError(
+            "mlenv: \(drifted.count) file\(drifted.count == 1 ? "" : "s") in \(folder) differ from what the spec produces; run `mlenv generate` to update them"
+        )
         throw ExitStatus.problems
     }
 
     /// `diff -u` between what mlenv would write and what is there.
     static func diff(expected: Data, actualPath: String) -> String {
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-expected-\(UUID().uuidString)")
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mlenv-expected-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temporary) }
         guard (try? expected.write(to: temporary)) != nil else { return "differs: \(actualPath)" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
-        process.arguments = ["-u", "--label", "\(actualPath) (generated now)", "--label", "\(actualPath) (on disk)", temporary.path, actualPath]
+        process.arguments = [
+            "-u", "--label", "\(actualPath) (generated now)", "--label", "\(actualPath) (on disk)", temporary.path,
+            actualPath,
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         guard (try? process.run()) != nil else { return "differs: \(actualPath)" }

@@ -22,7 +22,9 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         if all || code == nil {
             for entry in DiagnosticCode.registry {
-                print("\(entry.id)  \(entry.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  \(entry.name): \(entry.summary)")
+                print(
+                    "\(entry.id)  \(entry.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  \(entry.name): \(entry.summary)"
+                )
             }
             return
         }

@@ -28,8 +28,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "The folder to write into (created if missing).")
     var output: String
 
-    @Option(help: ArgumentHelp("What to write besides the Dockerfile: a comma-separated list of docker, kubernetes, slurm, apptainer, devcontainer, or all.",
-                               valueName: "targets"))
+    @Option(
+        help: ArgumentHelp(
+            "What to write besides the Dockerfile: a comma-separated list of docker, kubernetes, slurm, apptainer, devcontainer, or all.",
+            valueName: "targets"))
     var target: TargetList = TargetList(targets: [.docker])
 
     @Option(help: "Report format for problems: text or json.")
@@ -38,7 +40,10 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Fail when the spec has no lock, or its lock no longer matches it (see `mlenv lock`).")
     var locked = false
 
-    @Flag(help: "Write nothing; exit 1 with a diff when the files in the output folder differ from what the spec (and lock) produce.")
+    @Flag(
+        help:
+            "Write nothing; exit 1 with a diff when the files in the output folder differ from what the spec (and lock) produce."
+    )
     var check = false
 
     @Flag(help: "Replace files that mlenv did not write, or that were edited after it wrote them.")
@@ -47,8 +52,10 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
-        try Generation(spec: spec, output: output, format: format, locked: locked, check: check, force: force,
-                       knowledge: knowledge, targets: target.targets).run()
+        try Generation(
+            spec: spec, output: output, format: format, locked: locked, check: check, force: force,
+            knowledge: knowledge, targets: target.targets
+        ).run()
     }
 }
 
@@ -88,7 +95,9 @@ struct Generation {
         if FileManager.default.fileExists(atPath: spec, isDirectory: &isFolder), isFolder.boolValue {
             return try runFolder(options: options, extraSources: extraSources, extraDiagnostics: extraDiagnostics)
         }
-        guard let source = try SourceLoader.load([spec], limit: knowledge.maxFileSize).first else { throw ExitStatus.cannotRun }
+        guard let source = try SourceLoader.load([spec], limit: knowledge.maxFileSize).first else {
+            throw ExitStatus.cannotRun
+        }
         let result = generate(source, into: output, options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
         report(diagnostics, fileCount: 1, sources: [source] + extraSources)
@@ -109,47 +118,62 @@ struct Generation {
     func runFolder(options: CheckOptions, extraSources: [SourceFile], extraDiagnostics: [Diagnostic]) throws {
         let sources = try SourceLoader.load([spec], limit: knowledge.maxFileSize)
         let specs = sources.map { (source: $0, lock: Self.lock(for: $0, limit: knowledge.maxFileSize)) }
-        let result = MLEnv.generateFolder(specs, outputFolder: output, workingDirectory: FileManager.default.currentDirectoryPath,
-                                          files: DiskFiles(), options: options, locked: locked, targets: targets)
+        let result = MLEnv.generateFolder(
+            specs, outputFolder: output, workingDirectory: FileManager.default.currentDirectoryPath,
+            files: DiskFiles(), options: options, locked: locked, targets: targets)
         let diagnostics = extraDiagnostics + result.diagnostics
         report(diagnostics, fileCount: sources.count, sources: sources + extraSources)
         var drifted = false
         for environment in result.environments {
             if check {
-                do { try DriftCheck.compare(environment.outputs, with: environment.outputDirectory) } catch let status as ExitCode where status == ExitStatus.problems { drifted = true }
+                do { try DriftCheck.compare(environment.outputs, with: environment.outputDirectory) } catch let status
+                    as ExitCode where status == ExitStatus.problems
+                { drifted = true }
             } else {
                 try AtomicWriter.writeOrExit(environment.outputs, into: environment.outputDirectory, force: force)
             }
         }
         if format == .text && !check {
-            print("wrote \(result.environments.count) environment\(result.environments.count == 1 ? "" : "s") into \(output)")
+            print(
+                "wrote \(result.environments.count) environment\(result.environments.count == 1 ? "" : "s") into \(output)"
+            )
         }
         if drifted || diagnostics.containsErrors || result.environments.isEmpty { throw ExitStatus.problems }
     }
 
     func generate(_ source: SourceFile, into folder: String, options: CheckOptions) -> GenerateResult {
-        Self.generate(source, into: { _ in folder }, options: options, limit: knowledge.maxFileSize, locked: locked, targets: targets)
+        Self.generate(
+            source, into: { _ in folder }, options: options, limit: knowledge.maxFileSize, locked: locked,
+            targets: targets)
     }
 
     /// One spec, with its lock when there is one beside it, into the folder `into` chooses.
-    static func generate(_ source: SourceFile, into folder: (EnvironmentSpec) -> String, options: CheckOptions, limit: Int, locked: Bool,
-                         targets: Set<Target>) -> GenerateResult {
-        MLEnv.generate(source, outputDirectoryFor: folder, workingDirectory: FileManager.default.currentDirectoryPath,
-                       files: DiskFiles(), options: options, lock: lock(for: source, limit: limit), locked: locked, targets: targets)
+    static func generate(
+        _ source: SourceFile, into folder: (EnvironmentSpec) -> String, options: CheckOptions, limit: Int, locked: Bool,
+        targets: Set<Target>
+    ) -> GenerateResult {
+        MLEnv.generate(
+            source, outputDirectoryFor: folder, workingDirectory: FileManager.default.currentDirectoryPath,
+            files: DiskFiles(), options: options, lock: lock(for: source, limit: limit), locked: locked,
+            targets: targets)
     }
 
     /// The lock beside a spec, when there is one.
     static func lock(for source: SourceFile, limit: Int) -> SourceFile? {
         let lockPath = LockFile.path(forSpec: source.path)
-        return FileManager.default.fileExists(atPath: lockPath) ? (try? SourceLoader.load([lockPath], limit: limit))?.first : nil
+        return FileManager.default.fileExists(atPath: lockPath)
+            ? (try? SourceLoader.load([lockPath], limit: limit))?.first : nil
     }
 
     /// JSON is the command's output (on standard output, alone); text reports are for people.
     func report(_ diagnostics: [Diagnostic], fileCount: Int, sources: [SourceFile]) {
         if format == .json {
-            FileHandle.standardOutput.write(Data(JSONFormatter().format(diagnostics, fileCount: fileCount, sources: [:]).utf8))
+            FileHandle.standardOutput.write(
+                Data(JSONFormatter().format(diagnostics, fileCount: fileCount, sources: [:]).utf8))
         } else if !diagnostics.isEmpty {
-            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: fileCount, sources: SourceLoader.texts(sources, for: diagnostics)))
+            printError(
+                TextFormatter(color: wantsColor(STDERR_FILENO)).format(
+                    diagnostics, fileCount: fileCount, sources: SourceLoader.texts(sources, for: diagnostics)))
         }
     }
 }

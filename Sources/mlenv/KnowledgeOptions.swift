@@ -4,7 +4,11 @@ import MLEnvCore
 
 /// `--catalog FILE` (repeatable) and `--host FILE`, shared by the commands that check.
 struct KnowledgeOptions: ParsableArguments {
-    @Option(name: .customLong("catalog"), help: ArgumentHelp("A catalog file adding images mlenv should know (repeatable; see `mlenv explain E140`).", valueName: "file"))
+    @Option(
+        name: .customLong("catalog"),
+        help: ArgumentHelp(
+            "A catalog file adding images mlenv should know (repeatable; see `mlenv explain E140`).", valueName: "file")
+    )
     var catalogs: [String] = []
 
     @Option(help: ArgumentHelp("A host inventory (kind: host) to check drivers and GPUs against.", valueName: "file"))
@@ -54,20 +58,26 @@ struct KnowledgeOptions: ParsableArguments {
 extension KnowledgeOptions {
     /// Checks one spec with these options, prints its problems (`shown` picks which) to standard
     /// error, and returns its resolved environment, or exits 1 when it has errors.
-    func resolveOne(_ spec: String, shown: (Diagnostic) -> Bool = { _ in true }) throws -> (ResolvedEnvironment, SourceFile, CheckOptions) {
+    func resolveOne(_ spec: String, shown: (Diagnostic) -> Bool = { _ in true }) throws -> (
+        ResolvedEnvironment, SourceFile, CheckOptions
+    ) {
         let (options, extraSources, extraDiagnostics) = try load()
         let sources = try SourceLoader.load([spec], limit: maxFileSize)
         let result = MLEnv.check(sources, files: DiskFiles(), options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
         let problems = diagnostics.filter(shown)
         if !problems.isEmpty {
-            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(problems, fileCount: 1, sources: SourceLoader.texts(sources + extraSources, for: problems)))
+            printError(
+                TextFormatter(color: wantsColor(STDERR_FILENO)).format(
+                    problems, fileCount: 1, sources: SourceLoader.texts(sources + extraSources, for: problems)))
         }
         if case .host? = result.files.first {
             printError("mlenv: error: \(spec) describes a host; this command takes an environment spec")
             throw ExitStatus.problems
         }
-        guard let environment = result.environments.first, !diagnostics.containsErrors else { throw ExitStatus.problems }
+        guard let environment = result.environments.first, !diagnostics.containsErrors else {
+            throw ExitStatus.problems
+        }
         return (environment, sources[0], options)
     }
 }

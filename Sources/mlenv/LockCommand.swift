@@ -31,8 +31,9 @@ struct LockCommand: ParsableCommand {
         let lock = LockFile.make(environment, specBytes: source.bytes, catalog: options.catalog)
         let path = LockFile.path(forSpec: spec)
         let folder = (path as NSString).deletingLastPathComponent
-        try AtomicWriter.writeOrExit([OutputFile(path: (path as NSString).lastPathComponent, contents: .text(lock.render()))],
-                                     into: folder.isEmpty ? "." : folder, force: force)
+        try AtomicWriter.writeOrExit(
+            [OutputFile(path: (path as NSString).lastPathComponent, contents: .text(lock.render()))],
+            into: folder.isEmpty ? "." : folder, force: force)
         print("wrote \(path)")
     }
 }
@@ -58,15 +59,25 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let dockerfile = (folder as NSString).appendingPathComponent("Dockerfile")
-        guard let text = try? String(contentsOfFile: dockerfile, encoding: .utf8), let relative = GeneratedFiles.specPath(inDockerfile: text) else {
+        guard let text = try? String(contentsOfFile: dockerfile, encoding: .utf8),
+            let relative = GeneratedFiles.specPath(inDockerfile: text)
+        else {
             printError("mlenv: error: \(dockerfile) was not written by mlenv generate (no `# mlenv-spec:` line)")
             throw ExitStatus.cannotRun
         }
-        let spec = relative.hasPrefix("/") ? relative : SpecPaths.normalize((folder as NSString).appendingPathComponent(relative))
+        let spec =
+            relative.hasPrefix("/")
+            ? relative : SpecPaths.normalize((folder as NSString).appendingPathComponent(relative))
         // The targets the folder was generated for, known by their files.
-        let targets = Set(Target.allCases.filter {
-            FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(GeneratedFiles.marker(of: $0)))
-        }).union([.docker])
-        try Generation(spec: spec, output: folder, format: .text, locked: false, check: true, knowledge: knowledge, targets: targets).run()
+        let targets = Set(
+            Target.allCases.filter {
+                FileManager.default.fileExists(
+                    atPath: (folder as NSString).appendingPathComponent(GeneratedFiles.marker(of: $0)))
+            }
+        ).union([.docker])
+        try Generation(
+            spec: spec, output: folder, format: .text, locked: false, check: true, knowledge: knowledge,
+            targets: targets
+        ).run()
     }
 }

@@ -20,8 +20,11 @@ struct MLEnvCommand: ParsableCommand {
               mlenv explain E105
             """,
         version: MLEnv.version,
-        subcommands: [CheckCommand.self, GenerateCommand.self, PlanCommand.self, LockCommand.self, VerifyCommand.self, ResolveCommand.self,
-                      CatalogCommand.self, SchemaCommand.self, ExplainCommand.self]
+        subcommands: [
+            CheckCommand.self, GenerateCommand.self, PlanCommand.self, LockCommand.self, VerifyCommand.self,
+            ResolveCommand.self,
+            CatalogCommand.self, SchemaCommand.self, ExplainCommand.self,
+        ]
     )
 
     /// Runs the command line with mlenv's exit codes: 0 success, 1 problems found, 2 the

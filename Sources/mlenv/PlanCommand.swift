@@ -5,7 +5,8 @@ import MLEnvCore
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Allocate GPUs and ports for several teams on one host; write compose.yaml, PLAN.md and each team's files.",
+        abstract:
+            "Allocate GPUs and ports for several teams on one host; write compose.yaml, PLAN.md and each team's files.",
         discussion: """
             Explicit GPU indices and ports are honoured; counts (`gpus: 2`) and unset Jupyter \
             ports are filled from what is free, the same way every run. An existing plan.json in \
@@ -26,7 +27,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "The folder to write the plan into.")
     var output: String
 
-    @Option(name: .customLong("catalog"), help: ArgumentHelp("A catalog file adding images (repeatable).", valueName: "file"))
+    @Option(
+        name: .customLong("catalog"),
+        help: ArgumentHelp("A catalog file adding images (repeatable).", valueName: "file"))
     var catalogs: [String] = []
 
     @Flag(help: "Replace files that mlenv did not write, or that were edited after it wrote them.")
@@ -38,13 +41,19 @@ struct PlanCommand: ParsableCommand {
         guard let hostSpec = options.host else { throw ExitStatus.problems }
         let sources = try SourceLoader.load(paths, limit: knowledge.maxFileSize).filter { source in
             // The host file may sit in the same folder; it is given by --host.
-            !(extraSources.contains { $0.path == source.path } || SpecPaths.normalize(source.path) == SpecPaths.normalize(host))
+            !(extraSources.contains { $0.path == source.path }
+                || SpecPaths.normalize(source.path) == SpecPaths.normalize(host))
         }
-        let result = MLEnv.plan(sources, host: hostSpec, outputDirectory: output, workingDirectory: FileManager.default.currentDirectoryPath,
-                                files: DiskFiles(), options: options, previous: previousAllocations())
+        let result = MLEnv.plan(
+            sources, host: hostSpec, outputDirectory: output,
+            workingDirectory: FileManager.default.currentDirectoryPath,
+            files: DiskFiles(), options: options, previous: previousAllocations())
         let diagnostics = extraDiagnostics + result.diagnostics
         if !diagnostics.isEmpty {
-            printError(TextFormatter(color: wantsColor(STDERR_FILENO)).format(diagnostics, fileCount: sources.count, sources: SourceLoader.texts(sources + extraSources, for: diagnostics)))
+            printError(
+                TextFormatter(color: wantsColor(STDERR_FILENO)).format(
+                    diagnostics, fileCount: sources.count,
+                    sources: SourceLoader.texts(sources + extraSources, for: diagnostics)))
         }
         guard !result.outputs.isEmpty, !diagnostics.containsErrors else { throw ExitStatus.problems }
         // One atomic set per folder: the plan's own files, then each team's.
@@ -55,13 +64,17 @@ struct PlanCommand: ParsableCommand {
             byFolder[(file.path as NSString).deletingLastPathComponent, default: []].append(copy)
         }
         for folder in byFolder.keys.sorted() {
-            try AtomicWriter.writeOrExit(byFolder[folder]!, into: folder.isEmpty ? output : (output as NSString).appendingPathComponent(folder), force: force)
+            try AtomicWriter.writeOrExit(
+                byFolder[folder]!, into: folder.isEmpty ? output : (output as NSString).appendingPathComponent(folder),
+                force: force)
         }
         for team in result.plan?.teams ?? [] {
             let gpus = team.gpus.isEmpty ? "no GPUs" : "GPUs " + team.gpus.map(String.init).joined(separator: ",")
             print("\(team.name): \(gpus)" + (team.port.map { ", Jupyter on port \($0)" } ?? ""))
         }
-        print("wrote \(output)/compose.yaml, PLAN.md, host.svg, plan.json and \(result.plan?.teams.count ?? 0) team folders")
+        print(
+            "wrote \(output)/compose.yaml, PLAN.md, host.svg, plan.json and \(result.plan?.teams.count ?? 0) team folders"
+        )
     }
 
     /// The allocation of an earlier plan in the same folder, if there is one.

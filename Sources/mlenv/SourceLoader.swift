@@ -112,7 +112,9 @@ enum SourceLoader {
         var wanted = Set(diagnostics.map(\.file))
         for diagnostic in diagnostics { wanted.formUnion(diagnostic.notes.compactMap(\.file)) }
         var texts: [String: String] = [:]
-        for source in sources where wanted.contains(source.path) { texts[source.path] = String(decoding: source.bytes, as: UTF8.self) }
+        for source in sources where wanted.contains(source.path) {
+            texts[source.path] = String(decoding: source.bytes, as: UTF8.self)
+        }
         return texts
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// The `mlenv` executable as users run it: exit codes, report formats, files written.
@@ -23,11 +24,15 @@ final class CommandLineTests: XCTestCase {
 
     /// Runs mlenv; `output` holds standard output and error together unless `stdoutOnly`.
     @discardableResult
-    func mlenv(_ arguments: String..., in directory: URL? = nil, stdoutOnly: Bool = false) throws -> (status: Int32, output: String) {
+    func mlenv(_ arguments: String..., in directory: URL? = nil, stdoutOnly: Bool = false) throws -> (
+        status: Int32, output: String
+    ) {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "build mlenv first: swift build")
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
-        return try runProcess(Self.binary, arguments, environment: environment, directory: directory ?? repositoryRoot, discardErrors: stdoutOnly)
+        return try runProcess(
+            Self.binary, arguments, environment: environment, directory: directory ?? repositoryRoot,
+            discardErrors: stdoutOnly)
     }
 
     func write(_ text: String, to name: String) throws -> String {
@@ -45,8 +50,10 @@ final class CommandLineTests: XCTestCase {
         _ = try write("not: [valid", to: "tree/.broken.yaml")
         _ = try write("ignored", to: "tree/notes.txt")
         let tree = scratch.appendingPathComponent("tree")
-        try FileManager.default.createSymbolicLink(at: tree.appendingPathComponent("sub/loop"), withDestinationURL: tree)
-        try FileManager.default.createSymbolicLink(at: tree.appendingPathComponent("c.yaml"), withDestinationURL: tree.appendingPathComponent("b.yaml"))
+        try FileManager.default.createSymbolicLink(
+            at: tree.appendingPathComponent("sub/loop"), withDestinationURL: tree)
+        try FileManager.default.createSymbolicLink(
+            at: tree.appendingPathComponent("c.yaml"), withDestinationURL: tree.appendingPathComponent("b.yaml"))
         let result = try mlenv("check", "--format", "json", tree.path, stdoutOnly: true)
         XCTAssertTrue(result.output.contains(#""files": 3"#), result.output)
         XCTAssertTrue(result.output.contains("E305"), "b.yaml and the link c.yaml to it share a name: \(result.output)")
@@ -58,18 +65,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.output)
         let folders = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
         XCTAssertEqual(folders, ["nlp", "speech", "vision"], "the host file dgx-01.yaml is skipped")
-        for file in ["Dockerfile", "run.sh", "kubernetes.yaml", "job.sbatch", "Apptainer.def", ".devcontainer/devcontainer.json"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("vision/\(file)").path), file)
+        for file in [
+            "Dockerfile", "run.sh", "kubernetes.yaml", "job.sbatch", "Apptainer.def", ".devcontainer/devcontainer.json",
+        ] {
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: output.appendingPathComponent("vision/\(file)").path), file)
         }
         // The same bytes as generating the spec alone into that folder.
         let alone = scratch.appendingPathComponent("alone/vision")
         XCTAssertEqual(try mlenv("generate", "specs/vision.yaml", "-o", alone.path, "--target", "all").status, 0)
-        XCTAssertEqual(try Data(contentsOf: output.appendingPathComponent("vision/job.sbatch")), try Data(contentsOf: alone.appendingPathComponent("job.sbatch")))
+        XCTAssertEqual(
+            try Data(contentsOf: output.appendingPathComponent("vision/job.sbatch")),
+            try Data(contentsOf: alone.appendingPathComponent("job.sbatch")))
 
         let spec = "mlenv: 1\nname: twin\nbase: python:3.11\ncuda: none\n"
         _ = try write(spec, to: "twins/a.yaml")
         _ = try write(spec, to: "twins/b.yaml")
-        let twins = try mlenv("generate", scratch.appendingPathComponent("twins").path, "-o", scratch.appendingPathComponent("twins-out").path)
+        let twins = try mlenv(
+            "generate", scratch.appendingPathComponent("twins").path, "-o",
+            scratch.appendingPathComponent("twins-out").path)
         XCTAssertEqual(twins.status, 1)
         XCTAssertTrue(twins.output.contains("b.yaml:2:7: error[E305]: another spec is also named `twin`"), twins.output)
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("twins-out").path))
@@ -113,7 +127,8 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testJSONReportHasTheContractedShape() throws {
-        let bad = try write("mlenv: 1\nname: x\nbase: python:3.10-slim\npython: \"3.10\"\npython: \"3.11\"\n", to: "dup.yaml")
+        let bad = try write(
+            "mlenv: 1\nname: x\nbase: python:3.10-slim\npython: \"3.10\"\npython: \"3.11\"\n", to: "dup.yaml")
         let result = try mlenv("check", "--format", "json", bad)
         XCTAssertEqual(result.status, 1)
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
@@ -159,17 +174,24 @@ final class CommandLineTests: XCTestCase {
         let fromRoot = scratch.appendingPathComponent("a")
         XCTAssertEqual(try mlenv("generate", "specs/vision.yaml", "-o", fromRoot.path).status, 0)
         let fromSpecs = scratch.appendingPathComponent("b")
-        XCTAssertEqual(try mlenv("generate", "vision.yaml", "-o", fromSpecs.path, in: repositoryRoot.appendingPathComponent("specs")).status, 0)
+        XCTAssertEqual(
+            try mlenv(
+                "generate", "vision.yaml", "-o", fromSpecs.path, in: repositoryRoot.appendingPathComponent("specs")
+            ).status, 0)
         for name in ["Dockerfile", "requirements.txt"] {
-            XCTAssertEqual(try Data(contentsOf: fromRoot.appendingPathComponent(name)), try Data(contentsOf: fromSpecs.appendingPathComponent(name)), name)
+            XCTAssertEqual(
+                try Data(contentsOf: fromRoot.appendingPathComponent(name)),
+                try Data(contentsOf: fromSpecs.appendingPathComponent(name)), name)
         }
     }
 
     func testGenerateAndCheckRefuseWhatTheyCannotUse() throws {
-        let unknown = try mlenv("generate", "specs/vision.yaml", "-o", scratch.appendingPathComponent("o").path, "--target", "docker,nomad")
+        let unknown = try mlenv(
+            "generate", "specs/vision.yaml", "-o", scratch.appendingPathComponent("o").path, "--target", "docker,nomad")
         XCTAssertEqual(unknown.status, 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("o").path))
-        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: scratch.appendingPathComponent("empty"), withIntermediateDirectories: true)
         let empty = try mlenv("check", scratch.appendingPathComponent("empty").path)
         XCTAssertEqual(empty.status, 2)
         XCTAssertTrue(empty.output.contains("no *.yaml"), empty.output)
@@ -178,7 +200,9 @@ final class CommandLineTests: XCTestCase {
     func testGenerateJSONIsAloneOnStandardOutput() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["generate", "--format", "json", "specs/vision.yaml", "-o", scratch.appendingPathComponent("v").path]
+        process.arguments = [
+            "generate", "--format", "json", "specs/vision.yaml", "-o", scratch.appendingPathComponent("v").path,
+        ]
         process.currentDirectoryURL = repositoryRoot
         let out = Pipe()
         process.standardOutput = out
@@ -199,14 +223,19 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(object["python"] as? String, "3.10")
         XCTAssertEqual(object["cuda"] as? String, "12.2")
         XCTAssertEqual((object["framework"] as? [String: Any])?["name"] as? String, "pytorch")
-        let auto = try write("mlenv: 1\nname: a\nbase: auto\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.10\"\ncuda: \"12.2\"\n", to: "auto.yaml")
+        let auto = try write(
+            "mlenv: 1\nname: a\nbase: auto\nframework: {name: pytorch, version: \"2.1\"}\npython: \"3.10\"\ncuda: \"12.2\"\n",
+            to: "auto.yaml")
         let chosen = try mlenv("resolve", auto, stdoutOnly: true)
         XCTAssertEqual(chosen.status, 0, chosen.output)
         XCTAssertTrue(chosen.output.contains("base:      nvcr.io/nvidia/pytorch:23.10-py3"), chosen.output)
         let catalog = try mlenv("catalog", "--framework", "pytorch", "--format", "json", stdoutOnly: true)
         let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(catalog.output.utf8)) as? [String: Any])
-        XCTAssertEqual((listed["images"] as? [Any])?.count, CatalogLoader.builtIn.images.filter { $0.framework == .pytorch }.count)
-        let corp = try write("mlenv-catalog: 1\ntable: corp\nimages:\n  - image: registry.corp/ml/base:2024.1\n    python: \"3.11\"\n", to: "corp.yaml")
+        XCTAssertEqual(
+            (listed["images"] as? [Any])?.count, CatalogLoader.builtIn.images.filter { $0.framework == .pytorch }.count)
+        let corp = try write(
+            "mlenv-catalog: 1\ntable: corp\nimages:\n  - image: registry.corp/ml/base:2024.1\n    python: \"3.11\"\n",
+            to: "corp.yaml")
         let spec = try write("mlenv: 1\nname: c\nbase: registry.corp/ml/base:2024.1\npython: \"3.10\"\n", to: "c.yaml")
         let checked = try mlenv("check", "--catalog", corp, spec)
         XCTAssertEqual(checked.status, 1)
@@ -225,7 +254,9 @@ final class CommandLineTests: XCTestCase {
         let result = try mlenv("check", path.path)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.output.contains("error[E008]"), result.output)
-        XCTAssertEqual(try mlenv("check", "--max-file-size", "100000000", "--format", "json", path.path).status, 1, "raised: it parses, and is empty")
+        XCTAssertEqual(
+            try mlenv("check", "--max-file-size", "100000000", "--format", "json", path.path).status, 1,
+            "raised: it parses, and is empty")
     }
 
     func testPipesAreReadWhole() throws {
@@ -244,7 +275,8 @@ final class CommandLineTests: XCTestCase {
         // A socket cannot be opened, even by root (who can read a mode-000 file).
         _ = try write("mlenv: 1\nname: a\nbase: python:3.11\ngpus: none\n", to: "tree/a.yaml")
         let socket = scratch.appendingPathComponent("tree/s.yaml").path
-        let made = try runProcess("/usr/bin/python3", ["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", socket])
+        let made = try runProcess(
+            "/usr/bin/python3", ["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", socket])
         XCTAssertEqual(made.status, 0, made.output)
         let result = try mlenv("check", scratch.appendingPathComponent("tree").path)
         XCTAssertEqual(result.status, 2, result.output)
@@ -275,11 +307,13 @@ final class CommandLineTests: XCTestCase {
 extension CommandLineTests {
     func testLockGenerateAndVerifyCatchDrift() throws {
         let folder = scratch.appendingPathComponent("repo")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("specs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("specs"), withIntermediateDirectories: true)
         let spec = folder.appendingPathComponent("specs/speech.yaml")
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("specs/speech.yaml"), to: spec)
         XCTAssertEqual(try mlenv("lock", "specs/speech.yaml", in: folder).status, 0)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("specs/speech.mlenv.lock").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("specs/speech.mlenv.lock").path))
         XCTAssertEqual(try mlenv("generate", "--locked", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 0)
         let clean = try mlenv("verify", "out/speech", in: folder)
         XCTAssertEqual(clean.status, 0, clean.output)
@@ -288,7 +322,8 @@ extension CommandLineTests {
 
         // A hand edit is caught, with a diff.
         let script = folder.appendingPathComponent("out/speech/run.sh")
-        try (try String(contentsOf: script, encoding: .utf8) + "# hand edit\n").write(to: script, atomically: true, encoding: .utf8)
+        try (try String(contentsOf: script, encoding: .utf8) + "# hand edit\n").write(
+            to: script, atomically: true, encoding: .utf8)
         let edited = try mlenv("verify", "out/speech", in: folder)
         XCTAssertEqual(edited.status, 1)
         XCTAssertTrue(edited.output.contains("+# hand edit"), edited.output)
@@ -297,7 +332,8 @@ extension CommandLineTests {
         // hand edit needs --force.)
         XCTAssertEqual(try mlenv("generate", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 1)
         XCTAssertEqual(try mlenv("generate", "--force", "specs/speech.yaml", "-o", "out/speech", in: folder).status, 0)
-        try (try String(contentsOf: spec, encoding: .utf8) + "shm_size: 4g\n").write(to: spec, atomically: true, encoding: .utf8)
+        try (try String(contentsOf: spec, encoding: .utf8) + "shm_size: 4g\n").write(
+            to: spec, atomically: true, encoding: .utf8)
         XCTAssertEqual(try mlenv("verify", "out/speech", in: folder).status, 1)
         let refused = try mlenv("generate", "--locked", "specs/speech.yaml", "-o", "out/speech", in: folder)
         XCTAssertEqual(refused.status, 1)
@@ -312,12 +348,16 @@ extension CommandLineTests {
         let refused = try mlenv("generate", "specs/vision.yaml", "-o", output.path)
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.output.contains("Dockerfile: mlenv did not write it"), refused.output)
-        XCTAssertEqual(try String(contentsOf: output.appendingPathComponent("Dockerfile"), encoding: .utf8), "FROM my-own-image\n")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("run.sh").path), "nothing is written")
+        XCTAssertEqual(
+            try String(contentsOf: output.appendingPathComponent("Dockerfile"), encoding: .utf8), "FROM my-own-image\n")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: output.appendingPathComponent("run.sh").path), "nothing is written")
         XCTAssertEqual(try mlenv("generate", "--force", "specs/vision.yaml", "-o", output.path).status, 0)
-        XCTAssertEqual(try mlenv("generate", "specs/vision.yaml", "-o", output.path).status, 0, "its own files are replaced")
+        XCTAssertEqual(
+            try mlenv("generate", "specs/vision.yaml", "-o", output.path).status, 0, "its own files are replaced")
         let script = output.appendingPathComponent("run.sh")
-        try (try String(contentsOf: script, encoding: .utf8) + "echo local tweak\n").write(to: script, atomically: true, encoding: .utf8)
+        try (try String(contentsOf: script, encoding: .utf8) + "echo local tweak\n").write(
+            to: script, atomically: true, encoding: .utf8)
         let edited = try mlenv("generate", "specs/vision.yaml", "-o", output.path)
         XCTAssertEqual(edited.status, 1)
         XCTAssertTrue(edited.output.contains("run.sh: it was edited after mlenv wrote it"), edited.output)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MLEnvCore
 
 /// The registry's invariants and the decoder's finer points. Every code's own examples, with
@@ -18,13 +19,23 @@ final class DiagnosticCodeTests: XCTestCase {
 
     /// Cases found in review: each was accepted and produced a broken or unsafe artifact.
     func testReviewRegressions() {
-        XCTAssertEqual(triples(diagnostics("mlenv: 1\nname: team-\nbase: python:3.11\n")), ["E105@2:7"], "image names cannot end in -")
-        XCTAssertEqual(triples(diagnostics(minimalSpec + "workdir: /usr/local\n")), ["E120@4:10"], "workdir is made world-writable")
+        XCTAssertEqual(
+            triples(diagnostics("mlenv: 1\nname: team-\nbase: python:3.11\n")), ["E105@2:7"],
+            "image names cannot end in -")
+        XCTAssertEqual(
+            triples(diagnostics(minimalSpec + "workdir: /usr/local\n")), ["E120@4:10"], "workdir is made world-writable"
+        )
         XCTAssertEqual(triples(diagnostics(minimalSpec + "workdir: /\n")), ["E120@4:10"])
         XCTAssertEqual(triples(diagnostics(minimalSpec + "workdir: /srv/team\n")), [])
-        XCTAssertEqual(triples(diagnostics(minimalSpec + "build: {pip_index_url: \"https://bob:s3cret@pypi.corp/simple\"}\n")), ["E121@4:24"])
-        XCTAssertEqual(triples(diagnostics(minimalSpec + "description: \"ends with \\\\ \"\n")), ["E122@4:14"], "folded text ends in a backslash")
-        let markers = minimalSpec + "packages:\n  pip: [\"numpy==1.26.4; python_version < '3.9'\", \"numpy==2.1.0; python_version >= '3.9'\"]\n"
+        XCTAssertEqual(
+            triples(diagnostics(minimalSpec + "build: {pip_index_url: \"https://bob:s3cret@pypi.corp/simple\"}\n")),
+            ["E121@4:24"])
+        XCTAssertEqual(
+            triples(diagnostics(minimalSpec + "description: \"ends with \\\\ \"\n")), ["E122@4:14"],
+            "folded text ends in a backslash")
+        let markers =
+            minimalSpec
+            + "packages:\n  pip: [\"numpy==1.26.4; python_version < '3.9'\", \"numpy==2.1.0; python_version >= '3.9'\"]\n"
         XCTAssertEqual(triples(diagnostics(markers)), [], "the same package under different markers is not a duplicate")
     }
 
@@ -47,14 +58,19 @@ final class DiagnosticCodeTests: XCTestCase {
             SourceFile(path: "b.yaml", text: "mlenv: 1\nname: b\nbase: python:3.11\npyhton: x\ngpus: [1, 1]\n"),
         ]
         let result = MLEnv.check(files, files: InMemoryFiles())
-        XCTAssertEqual(result.diagnostics.map { "\($0.file):\($0.code.id)" }, ["a.yaml:E105", "a.yaml:E112", "b.yaml:E101", "b.yaml:E109"])
+        XCTAssertEqual(
+            result.diagnostics.map { "\($0.file):\($0.code.id)" },
+            ["a.yaml:E105", "a.yaml:E112", "b.yaml:E101", "b.yaml:E109"])
     }
 
     func testExampleSpecsHaveNoDiagnostics() throws {
         let folder = repositoryRoot.appendingPathComponent("specs")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
         XCTAssertGreaterThanOrEqual(names.count, 4)
-        let sources = try names.map { SourceFile(path: "specs/\($0)", bytes: Array(try Data(contentsOf: folder.appendingPathComponent($0)))) }
+        let sources = try names.map {
+            SourceFile(path: "specs/\($0)", bytes: Array(try Data(contentsOf: folder.appendingPathComponent($0))))
+        }
         let result = MLEnv.check(sources, files: InMemoryFiles())
         XCTAssertEqual(result.diagnostics.filter { $0.severity == .error }.map(\.message), [])
         // The examples pin what they can; the only warnings left are unpinned apt packages.

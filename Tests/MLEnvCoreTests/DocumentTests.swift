@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// The YAML and JSON printers: every text reads back as itself, in libyaml (mlenv's own
@@ -7,25 +8,33 @@ import XCTest
 final class DocumentTests: XCTestCase {
     /// Texts that YAML would read as something else, or that could end a scalar or a line.
     static let trickyTexts = [
-        "", "yes", "No", "ON", "off", "y", "n", "true", "False", "null", "Null", "~", "3.10", "1:20", "0x1F", "0o17", "-1", "+1",
-        "1e3", ".inf", "-.inf", ".NaN", "2026-12-01", "a: b", "a:b", "#x", "a #b", " lead", "trail ", "tab\there", "quote\"",
-        "it's", "back\\slash", "ünïcödé", "@at", "`tick", "!tag", "&anchor", "*alias", "%directive", "[a]", "{a}", "a,b",
-        "- dash", "-", "? q", "|", ">", "'", "line\nbreak", "cr\rhere", "nel\u{85}here", "ls\u{2028}here", "\u{FEFF}bom",
-        "nul\u{0}x", "del\u{7F}x", "/path/x", "mlenv/x:latest", "nvidia.com/gpu", "_under", "A-b.c_d+e@f/g", "${HOME}", "=",
+        "", "yes", "No", "ON", "off", "y", "n", "true", "False", "null", "Null", "~", "3.10", "1:20", "0x1F", "0o17",
+        "-1", "+1",
+        "1e3", ".inf", "-.inf", ".NaN", "2026-12-01", "a: b", "a:b", "#x", "a #b", " lead", "trail ", "tab\there",
+        "quote\"",
+        "it's", "back\\slash", "ünïcödé", "@at", "`tick", "!tag", "&anchor", "*alias", "%directive", "[a]", "{a}",
+        "a,b",
+        "- dash", "-", "? q", "|", ">", "'", "line\nbreak", "cr\rhere", "nel\u{85}here", "ls\u{2028}here",
+        "\u{FEFF}bom",
+        "nul\u{0}x", "del\u{7F}x", "/path/x", "mlenv/x:latest", "nvidia.com/gpu", "_under", "A-b.c_d+e@f/g", "${HOME}",
+        "=",
         "<<", "emoji 🚀",
     ]
 
     func testEveryTextReadsBackAsItselfInLibyaml() throws {
-        let document = Document.mapping(entries: Self.trickyTexts.enumerated().map { index, text in
-            Document.Entry("k\(index)", .sequence([.string(text), .mapping([text: .string(text)], .flow)], .block))
-        })
+        let document = Document.mapping(
+            entries: Self.trickyTexts.enumerated().map { index, text in
+                Document.Entry("k\(index)", .sequence([.string(text), .mapping([text: .string(text)], .flow)], .block))
+            })
         let printed = YAMLPrinter.print(document)
         let read = YAMLReader.read(Array(printed.utf8), file: "t.yaml")
         XCTAssertEqual(read.diagnostics.map(\.message), [], printed)
         guard case .mapping(let pairs)? = read.root?.kind else { return XCTFail(printed) }
         XCTAssertEqual(pairs.count, Self.trickyTexts.count)
         for (pair, text) in zip(pairs, Self.trickyTexts) {
-            guard case .sequence(let items) = pair.value.kind, items.count == 2, case .mapping(let inner) = items[1].kind else {
+            guard case .sequence(let items) = pair.value.kind, items.count == 2,
+                case .mapping(let inner) = items[1].kind
+            else {
                 XCTFail("\(pair.key): \(pair.value.kind)")
                 continue
             }
@@ -63,16 +72,19 @@ final class DocumentTests: XCTestCase {
         let document = Document.mapping([
             "a": .integer(1),
             "list": Document.strings(["x", "3.10"]).commented(["about the list"]),
-            "items": .sequence([
-                Document.mapping(["name": .string("one"), "on": .bool(true)]).commented(["first"]),
-                .mapping(["name": .string("two")]),
-            ], .block),
+            "items": .sequence(
+                [
+                    Document.mapping(["name": .string("one"), "on": .bool(true)]).commented(["first"]),
+                    .mapping(["name": .string("two")]),
+                ], .block),
             "flow": .sequence([.integer(1), .null], .flow),
             "empty": .mapping([], .block),
             "none": .sequence([], .block),
             "skipped": nil,
         ])
-        XCTAssertEqual(YAMLPrinter.print(document, header: ["head", "", "second\nline"]), """
+        XCTAssertEqual(
+            YAMLPrinter.print(document, header: ["head", "", "second\nline"]),
+            """
             # head
             #
             # second
@@ -92,19 +104,23 @@ final class DocumentTests: XCTestCase {
             none: []
 
             """)
-        XCTAssertEqual(YAMLPrinter.stream([.mapping(["a": .integer(1)]), Document.mapping(["b": .integer(2)]).commented(["c"])]),
-                       "---\na: 1\n---\n# c\nb: 2\n")
+        XCTAssertEqual(
+            YAMLPrinter.stream([.mapping(["a": .integer(1)]), Document.mapping(["b": .integer(2)]).commented(["c"])]),
+            "---\na: 1\n---\n# c\nb: 2\n")
     }
 
     func testJSONLayoutsAndEscapes() throws {
         let document = Document.mapping([
             "block": .mapping(["x": .strings(["a\"b", "\u{2028}"], .flow)]),
-            "rows": .sequence([.mapping(["n": .integer(1), "inner": .sequence([.integer(2)], .block)], .flow)], .block),
+            "rows": .sequence(
+                [.mapping(["n": .integer(1), "inner": .sequence([.integer(2)], .block)], .flow)], .block),
             "empty": .sequence([], .block),
             "commented": Document.bool(false).commented(["JSON drops comments"]),
         ])
         let printed = JSONPrinter.print(document)
-        XCTAssertEqual(printed, """
+        XCTAssertEqual(
+            printed,
+            """
             {
               "block": {
                 "x": ["a\\"b", "\\u2028"]
@@ -123,14 +139,18 @@ final class DocumentTests: XCTestCase {
     }
 
     func testDuplicateKeysKeepTheFirst() {
-        XCTAssertEqual(Document.mapping(entries: [.init("a", .integer(1)), .init("a", .integer(2))]), .mapping([.init("a", .integer(1))], .block))
+        XCTAssertEqual(
+            Document.mapping(entries: [.init("a", .integer(1)), .init("a", .integer(2))]),
+            .mapping([.init("a", .integer(1))], .block))
     }
 
     func testPlanFileReadsBackWhatItWrote() throws {
         var file = try XCTUnwrap(PlanFile.read(Array(#"{"host": "h", "teams": []}"#.utf8)))
         file.allocations = ["b": Allocation(gpus: [2, 3], port: nil), "a": Allocation(gpus: [], port: 18800)]
         let text = file.text
-        XCTAssertEqual(text, """
+        XCTAssertEqual(
+            text,
+            """
             {
               "host": "h",
               "teams": [
@@ -141,7 +161,10 @@ final class DocumentTests: XCTestCase {
 
             """)
         XCTAssertEqual(PlanFile.read(Array(text.utf8)), file)
-        for broken in ["", "[1]", "{\"host\": \"h\"}", "{\"teams\": \"x\", \"host\": \"h\"}", "{\"host\": \"h\", \"teams\": [1, {\"gpus\": [1]}]", "\u{0}"] {
+        for broken in [
+            "", "[1]", "{\"host\": \"h\"}", "{\"teams\": \"x\", \"host\": \"h\"}",
+            "{\"host\": \"h\", \"teams\": [1, {\"gpus\": [1]}]", "\u{0}",
+        ] {
             XCTAssertEqual(PlanFile.read(Array(broken.utf8))?.allocations ?? [:], [:], broken)
         }
     }

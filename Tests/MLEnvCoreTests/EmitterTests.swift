@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 final class EmitterTests: XCTestCase {
@@ -29,7 +30,10 @@ final class EmitterTests: XCTestCase {
 
     func testHostileSetupCommandsParseAsExactlyOneRunEach() throws {
         let python = try requiredTool("python3")
-        let commands = ["echo trailing \\", "--mount=type=bind,target=/x true", "a\nFROM evil\nRUN b", "[\"not\", \"json\"", "x <<EOF\ny\nEOF", "tab\there"]
+        let commands = [
+            "echo trailing \\", "--mount=type=bind,target=/x true", "a\nFROM evil\nRUN b", "[\"not\", \"json\"",
+            "x <<EOF\ny\nEOF", "tab\there",
+        ]
         var spec = minimalSpec + "gpus: none\nsetup:\n"
         for command in commands { spec += "  - \(Quoting.json(command))\n" }
         let outputs = generate(spec)
@@ -38,40 +42,52 @@ final class EmitterTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         let dockerfile = folder.appendingPathComponent("Dockerfile")
         try Data(try XCTUnwrap(outputs["Dockerfile"]).utf8).write(to: dockerfile)
-        let parsed = try runProcess(python, [repositoryRoot.appendingPathComponent("Tests/Tools/parse_dockerfile.py").path, dockerfile.path])
+        let parsed = try runProcess(
+            python, [repositoryRoot.appendingPathComponent("Tests/Tools/parse_dockerfile.py").path, dockerfile.path])
         XCTAssertEqual(parsed.status, 0, parsed.output)
         let instructions = try JSONDecoder().decode([ParsedInstruction].self, from: Data(parsed.output.utf8))
         XCTAssertEqual(instructions.filter { $0.cmd == "FROM" }.count, 1)
         let runs = instructions.filter { $0.cmd == "RUN" }.suffix(commands.count)
-        XCTAssertEqual(runs.map(\.value), commands.map { $0 == "tab\there" ? [$0] : ["/bin/bash", "-e", "-o", "pipefail", "-c", $0] })
+        XCTAssertEqual(
+            runs.map(\.value),
+            commands.map { $0 == "tab\there" ? [$0] : ["/bin/bash", "-e", "-o", "pipefail", "-c", $0] })
         XCTAssertTrue(runs.allSatisfy { $0.flags.isEmpty })
     }
 
     func testOutputDoesNotDependOnTheWorkingDirectory() {
         let spec = SourceFile(path: "specs/v.yaml", text: minimalSpec + "volumes: [\"./data:/data\"]\n")
         let a = MLEnv.generate(spec, outputDirectory: "out/v", workingDirectory: "/home/a/repo", files: InMemoryFiles())
-        let b = MLEnv.generate(SourceFile(path: "/srv/b/repo/specs/v.yaml", bytes: spec.bytes),
-                               outputDirectory: "/srv/b/repo/out/v", workingDirectory: "/tmp", files: InMemoryFiles())
+        let b = MLEnv.generate(
+            SourceFile(path: "/srv/b/repo/specs/v.yaml", bytes: spec.bytes),
+            outputDirectory: "/srv/b/repo/out/v", workingDirectory: "/tmp", files: InMemoryFiles())
         XCTAssertEqual(a.outputs, b.outputs)
-        XCTAssertTrue(a.outputs.first { $0.path == "run.sh" }?.text?.contains("readonly SPEC_DIR=\"$HERE\"/../../specs") == true)
+        XCTAssertTrue(
+            a.outputs.first { $0.path == "run.sh" }?.text?.contains("readonly SPEC_DIR=\"$HERE\"/../../specs") == true)
     }
 
     func testFrameworkIsInstalledOnlyWhenTheBaseLacksIt() {
         let ngc = generate(minimalSpec + "framework: pytorch\n")
         XCTAssertFalse(ngc["Dockerfile"]!.contains("pip install 'torch"))
-        let cuda = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.10\"\nframework: {name: pytorch, version: \"2.1\"}\n")
+        let cuda = generate(
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.10\"\nframework: {name: pytorch, version: \"2.1\"}\n"
+        )
         XCTAssertTrue(cuda["Dockerfile"]!.contains("python3 -m pip install 'torch==2.1.*'"))
-        let cpu = generate("mlenv: 1\nname: t\nbase: python:3.11-slim\ncuda: none\nframework: {name: pytorch, version: \"2.1.2\"}\n")
+        let cpu = generate(
+            "mlenv: 1\nname: t\nbase: python:3.11-slim\ncuda: none\nframework: {name: pytorch, version: \"2.1.2\"}\n")
         XCTAssertTrue(cpu["Dockerfile"]!.contains("torch==2.1.2 --index-url https://download.pytorch.org/whl/cpu"))
-        let tf = generate("mlenv: 1\nname: t\nbase: python:3.11\ncuda: \"12.2\"\nframework: {name: tensorflow, version: \"2.15\"}\n")
+        let tf = generate(
+            "mlenv: 1\nname: t\nbase: python:3.11\ncuda: \"12.2\"\nframework: {name: tensorflow, version: \"2.15\"}\n")
         XCTAssertTrue(tf["Dockerfile"]!.contains("'tensorflow[and-cuda]==2.15.*'"))
     }
 
     func testPythonIsInstalledOnlyOnBasesWithoutIt() {
-        let native = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.10\"\n")["Dockerfile"]!
-        XCTAssertTrue(native.contains("apt-get install -y --no-install-recommends ca-certificates python3.10 python3.10-venv"))
+        let native = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.10\"\n")[
+            "Dockerfile"]!
+        XCTAssertTrue(
+            native.contains("apt-get install -y --no-install-recommends ca-certificates python3.10 python3.10-venv"))
         XCTAssertFalse(native.contains("deadsnakes"))
-        let ppa = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.12\"\n")["Dockerfile"]!
+        let ppa = generate("mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.1-runtime-ubuntu22.04\npython: \"3.12\"\n")[
+            "Dockerfile"]!
         XCTAssertTrue(ppa.contains("add-apt-repository -y ppa:deadsnakes/ppa"))
         XCTAssertTrue(ppa.contains("RUN python3.12 -m venv /opt/mlenv/venv"))
         let ngc = generate(minimalSpec)["Dockerfile"]!
@@ -82,14 +98,22 @@ final class EmitterTests: XCTestCase {
     /// unknown bases had one, and the build failed at `pip install`).
     func testPythonIsInstalledOnBareUbuntuAndDebian() {
         let jammy = generate("mlenv: 1\nname: t\nbase: ubuntu:22.04\npython: \"3.10\"\ncuda: none\n")["Dockerfile"]!
-        XCTAssertTrue(jammy.contains("apt-get install -y --no-install-recommends ca-certificates python3.10 python3.10-venv"), jammy)
+        XCTAssertTrue(
+            jammy.contains("apt-get install -y --no-install-recommends ca-certificates python3.10 python3.10-venv"),
+            jammy)
         let noble = generate("mlenv: 1\nname: t\nbase: ubuntu:noble\npython: \"3.11\"\ncuda: none\n")["Dockerfile"]!
         XCTAssertTrue(noble.contains("ppa:deadsnakes/ppa") && noble.contains("(ubuntu24.04 ships 3.12)"), noble)
-        let bookworm = generate("mlenv: 1\nname: t\nbase: debian:bookworm-slim\npython: \"3.11\"\ncuda: none\n")["Dockerfile"]!
-        XCTAssertTrue(bookworm.contains("install Debian 12's Python 3.11") && bookworm.contains("python3.11 python3.11-venv"), bookworm)
-        XCTAssertEqual(triples(diagnostics("mlenv: 1\nname: t\nbase: ubuntu:22.04\ncuda: none\n")), ["E128@3:7"], "say which Python")
-        XCTAssertEqual(triples(diagnostics("mlenv: 1\nname: t\nbase: ubuntu:22.04\npython: \"3.10\"\ncuda: none\n")), [],
-                       "a known OS image is not `unknown` (N101)")
+        let bookworm = generate("mlenv: 1\nname: t\nbase: debian:bookworm-slim\npython: \"3.11\"\ncuda: none\n")[
+            "Dockerfile"]!
+        XCTAssertTrue(
+            bookworm.contains("install Debian 12's Python 3.11") && bookworm.contains("python3.11 python3.11-venv"),
+            bookworm)
+        XCTAssertEqual(
+            triples(diagnostics("mlenv: 1\nname: t\nbase: ubuntu:22.04\ncuda: none\n")), ["E128@3:7"],
+            "say which Python")
+        XCTAssertEqual(
+            triples(diagnostics("mlenv: 1\nname: t\nbase: ubuntu:22.04\npython: \"3.10\"\ncuda: none\n")), [],
+            "a known OS image is not `unknown` (N101)")
     }
 
     func testJupyterIsAddedOnlyWhenTheBaseLacksIt() {
@@ -104,7 +128,8 @@ final class EmitterTests: XCTestCase {
     }
 
     func testLayersAreOrderedSoPipAndSetupEditsKeepTheAptLayer() {
-        let text = generate(minimalSpec + "packages: {apt: [git], pip: [numpy]}\nenv: {A: b}\nsetup: [\"true\"]\n")["Dockerfile"]!
+        let text = generate(minimalSpec + "packages: {apt: [git], pip: [numpy]}\nenv: {A: b}\nsetup: [\"true\"]\n")[
+            "Dockerfile"]!
         let order = ["apt-get install", "COPY requirements.txt", "ENV A=", "WORKDIR", "RUN true", "LABEL"]
         let positions = order.map { text.range(of: $0)?.lowerBound }
         XCTAssertFalse(positions.contains(nil), "\(positions)")
@@ -112,18 +137,21 @@ final class EmitterTests: XCTestCase {
     }
 
     func testAGenerateWithErrorsProducesNoFiles() {
-        let result = MLEnv.generate(SourceFile(path: "s.yaml", text: minimalSpec + "gpus: [0, 0]\n"), outputDirectory: "o",
-                                    workingDirectory: "/w", files: InMemoryFiles())
+        let result = MLEnv.generate(
+            SourceFile(path: "s.yaml", text: minimalSpec + "gpus: [0, 0]\n"), outputDirectory: "o",
+            workingDirectory: "/w", files: InMemoryFiles())
         XCTAssertTrue(result.diagnostics.containsErrors)
         XCTAssertEqual(result.outputs, [])
-        let host = MLEnv.generate(SourceFile(path: "h.yaml", text: "mlenv: 1\nkind: host\nname: h\n"), outputDirectory: "o",
-                                  workingDirectory: "/w", files: InMemoryFiles())
+        let host = MLEnv.generate(
+            SourceFile(path: "h.yaml", text: "mlenv: 1\nkind: host\nname: h\n"), outputDirectory: "o",
+            workingDirectory: "/w", files: InMemoryFiles())
         XCTAssertEqual(triples(host.diagnostics), ["E132@1:1"])
     }
 
     func testSpecFileNameCannotInjectLines() {
-        let result = MLEnv.generate(SourceFile(path: "specs/evil\nRUN curl x | sh\n.yaml", text: minimalSpec), outputDirectory: "o",
-                                    workingDirectory: "/w", files: InMemoryFiles())
+        let result = MLEnv.generate(
+            SourceFile(path: "specs/evil\nRUN curl x | sh\n.yaml", text: minimalSpec), outputDirectory: "o",
+            workingDirectory: "/w", files: InMemoryFiles())
         for file in result.outputs {
             XCTAssertFalse(file.text?.contains("\nRUN curl") ?? false, file.path)
             XCTAssertTrue(file.text?.contains("evil?RUN curl x | sh?.yaml") ?? true, file.path)
@@ -139,33 +167,47 @@ final class EmitterTests: XCTestCase {
 
     func testFrameworkExtrasFollowTheRelease() {
         func dockerfile(_ framework: String, cuda: String = "12.2") -> String {
-            generate("mlenv: 1\nname: t\nbase: nvidia/cuda:\(cuda).0-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"\(cuda)\"\nframework: \(framework)\n")["Dockerfile"] ?? ""
+            generate(
+                "mlenv: 1\nname: t\nbase: nvidia/cuda:\(cuda).0-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"\(cuda)\"\nframework: \(framework)\n"
+            )["Dockerfile"] ?? ""
         }
-        XCTAssertTrue(dockerfile("{name: jax, version: \"0.4.20\"}").contains("'jax[cuda12_pip]==0.4.20' -f https://storage.googleapis.com/jax-releases/jax_cuda_releases.html"))
+        XCTAssertTrue(
+            dockerfile("{name: jax, version: \"0.4.20\"}").contains(
+                "'jax[cuda12_pip]==0.4.20' -f https://storage.googleapis.com/jax-releases/jax_cuda_releases.html"))
         XCTAssertTrue(dockerfile("{name: jax, version: \"0.4.30\"}").contains("'jax[cuda12]==0.4.30'"))
         XCTAssertTrue(dockerfile("{name: tensorflow, version: \"2.15\"}").contains("'tensorflow[and-cuda]==2.15.*'"))
-        XCTAssertTrue(dockerfile("{name: tensorflow, version: \"2.12\"}", cuda: "11.8").contains("'tensorflow==2.12.*'"))
+        XCTAssertTrue(
+            dockerfile("{name: tensorflow, version: \"2.12\"}", cuda: "11.8").contains("'tensorflow==2.12.*'"))
         let unpinned = dockerfile("pytorch")
-        XCTAssertTrue(unpinned.contains("# hadolint ignore=DL3013\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    python3 -m pip install torch"), unpinned)
+        XCTAssertTrue(
+            unpinned.contains(
+                "# hadolint ignore=DL3013\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    python3 -m pip install torch"
+            ), unpinned)
     }
 
     func testInstalledFrameworkConstrainsLaterPipInstalls() {
         let ngc = generate(minimalSpec + "packages: {pip: [\"numpy==1.26.4\"]}\n")["Dockerfile"]!
         XCTAssertTrue(ngc.contains("grep -iE '^(torch|torchvision|torchaudio)=='"), ngc)
         XCTAssertTrue(ngc.contains("-c /tmp/mlenv/constraints.txt"))
-        let plain = generate("mlenv: 1\nname: t\nbase: python:3.11\npackages: {pip: [\"numpy==1.26.4\"]}\n")["Dockerfile"]!
+        let plain = generate("mlenv: 1\nname: t\nbase: python:3.11\npackages: {pip: [\"numpy==1.26.4\"]}\n")[
+            "Dockerfile"]!
         XCTAssertFalse(plain.contains("constraints.txt"))
     }
 
     func testNamedVolumeFoldersAreWritable() {
         let text = generate(minimalSpec + "volumes: [\"cache:/workspace/.cache\", \"/data:/data\"]\n")["Dockerfile"]!
-        XCTAssertTrue(text.contains("RUN mkdir -p /home/mlenv /workspace /workspace/.cache \\\n && chmod 1777 /home/mlenv /workspace /workspace/.cache\n"), text)
+        XCTAssertTrue(
+            text.contains(
+                "RUN mkdir -p /home/mlenv /workspace /workspace/.cache \\\n && chmod 1777 /home/mlenv /workspace /workspace/.cache\n"
+            ), text)
     }
 
     func testCABundleIsCopiedIntoTheBuildContext() {
-        let result = MLEnv.generate(SourceFile(path: "specs/s.yaml", text: minimalSpec + "build: {ca_bundle: certs/ca.pem}\n"),
-                                    outputDirectory: "o", workingDirectory: "/w", files: InMemoryFiles(["specs/certs/ca.pem": [1]]))
-        XCTAssertEqual(result.outputs.last, OutputFile(path: "ca-bundle.crt", contents: .copy(of: "specs/certs/ca.pem")))
+        let result = MLEnv.generate(
+            SourceFile(path: "specs/s.yaml", text: minimalSpec + "build: {ca_bundle: certs/ca.pem}\n"),
+            outputDirectory: "o", workingDirectory: "/w", files: InMemoryFiles(["specs/certs/ca.pem": [1]]))
+        XCTAssertEqual(
+            result.outputs.last, OutputFile(path: "ca-bundle.crt", contents: .copy(of: "specs/certs/ca.pem")))
     }
 }
 
@@ -178,7 +220,8 @@ final class FolderGenerateTests: XCTestCase {
             SourceFile(path: "specs/c.yaml", text: spec("speech")),
             SourceFile(path: "specs/host.yaml", text: "mlenv: 1\nkind: host\nname: dgx\n"),
         ]
-        let result = MLEnv.generateFolder(sources.map { ($0, nil) }, outputFolder: "out", workingDirectory: "/w", files: InMemoryFiles())
+        let result = MLEnv.generateFolder(
+            sources.map { ($0, nil) }, outputFolder: "out", workingDirectory: "/w", files: InMemoryFiles())
         XCTAssertEqual(result.environments.map(\.outputDirectory), ["out/speech"])
         XCTAssertEqual(result.diagnostics.map(\.code.id), ["E305"])
         XCTAssertEqual(result.diagnostics.first?.file, "specs/b.yaml")
@@ -187,12 +230,15 @@ final class FolderGenerateTests: XCTestCase {
     }
 
     func testTheDockerfileNamesItsSpecForVerify() throws {
-        let result = MLEnv.generate(SourceFile(path: "specs/t.yaml", text: "mlenv: 1\nname: t\nbase: python:3.11-slim\n"),
-                                    outputDirectory: "out/t", workingDirectory: "/w", files: InMemoryFiles())
+        let result = MLEnv.generate(
+            SourceFile(path: "specs/t.yaml", text: "mlenv: 1\nname: t\nbase: python:3.11-slim\n"),
+            outputDirectory: "out/t", workingDirectory: "/w", files: InMemoryFiles())
         let dockerfile = try XCTUnwrap(result.outputs.first { $0.path == GeneratedFiles.dockerfile })
         guard case .text(let text) = dockerfile.contents else { return XCTFail("text") }
         XCTAssertEqual(GeneratedFiles.specPath(inDockerfile: text), "../../specs/t.yaml")
-        XCTAssertNil(GeneratedFiles.specPath(inDockerfile: "# a\n# b\n# c\n# d\n# e\n# mlenv-spec: late\n"), "only the header's lines count")
+        XCTAssertNil(
+            GeneratedFiles.specPath(inDockerfile: "# a\n# b\n# c\n# d\n# e\n# mlenv-spec: late\n"),
+            "only the header's lines count")
         XCTAssertNil(GeneratedFiles.specPath(inDockerfile: "# mlenv-spec: \n"))
     }
 }

@@ -1,11 +1,14 @@
 import XCTest
+
 @testable import MLEnvCore
 
 /// Framework wheels bring their own CUDA: the image's toolkit matters only to CUDA code compiled
 /// in the image, and mlenv picks the wheel variant nearest the spec's CUDA that runs on the host.
 final class FrameworkCUDATests: XCTestCase {
     func host(driver: String, gpu: String) -> SourceFile {
-        SourceFile(path: "host.yaml", text: "mlenv: 1\nkind: host\nname: dgx\ndriver: \"\(driver)\"\ngpus: {model: \(gpu), count: 2}\n")
+        SourceFile(
+            path: "host.yaml",
+            text: "mlenv: 1\nkind: host\nname: dgx\ndriver: \"\(driver)\"\ngpus: {model: \(gpu), count: 2}\n")
     }
 
     func check(_ spec: String, host: SourceFile? = nil) -> CheckResult {
@@ -20,7 +23,8 @@ final class FrameworkCUDATests: XCTestCase {
     }
 
     /// The false alarm of issue 15: PyTorch 2.7 from pip on `nvidia/cuda:12.4.1-base`.
-    let torch27 = "mlenv: 1\nname: t\nbase: nvidia/cuda:12.4.1-base-ubuntu22.04\nframework: {name: pytorch, version: \"2.7\"}\npython: \"3.11\"\n"
+    let torch27 =
+        "mlenv: 1\nname: t\nbase: nvidia/cuda:12.4.1-base-ubuntu22.04\nframework: {name: pytorch, version: \"2.7\"}\npython: \"3.11\"\n"
 
     func testPyTorchWheelsOnAnotherCUDAMinorAreNoError() {
         let result = check(torch27)
@@ -28,7 +32,9 @@ final class FrameworkCUDATests: XCTestCase {
         XCTAssertEqual(indexURL(result), "https://download.pytorch.org/whl/cu126", "the same major, the nearest minor")
         XCTAssertEqual(result.environments.first?.frameworkInstall?.bundledCUDA, DottedVersion("12.6"))
         let message = result.diagnostics.first?.message ?? ""
-        XCTAssertTrue(message.contains("cu126") && message.contains("CUDA 12.6") && message.contains("compiled in the image"), message)
+        XCTAssertTrue(
+            message.contains("cu126") && message.contains("CUDA 12.6") && message.contains("compiled in the image"),
+            message)
     }
 
     func testTheHostPicksAVariantWithKernelsForItsGPU() {
@@ -40,8 +46,9 @@ final class FrameworkCUDATests: XCTestCase {
         // Without a spec CUDA, PyPI's wheel (cu126 for 2.7) is replaced only when it does not fit.
         let plain = "mlenv: 1\nname: t\nbase: python:3.11-slim\nframework: {name: pytorch, version: \"2.7\"}\n"
         XCTAssertNil(indexURL(check(plain, host: host(driver: "570.124.06", gpu: "A100"))))
-        XCTAssertEqual(indexURL(check(plain, host: host(driver: "570.124.06", gpu: "GeForce RTX 5090"))),
-                       "https://download.pytorch.org/whl/cu128")
+        XCTAssertEqual(
+            indexURL(check(plain, host: host(driver: "570.124.06", gpu: "GeForce RTX 5090"))),
+            "https://download.pytorch.org/whl/cu128")
         XCTAssertEqual(indexURL(check(plain)), nil)
     }
 
@@ -59,7 +66,9 @@ final class FrameworkCUDATests: XCTestCase {
         let refused = check(torch28, host: host(driver: "470.57.02", gpu: "A100-SXM4-80GB"))
         let error = refused.diagnostics.first { $0.code.id == "E206" }
         XCTAssertEqual(error?.location, SourceLocation(line: 4, column: 37), "at the framework version")
-        XCTAssertTrue(error?.message.hasPrefix("CUDA 12.6, which PyTorch 2.8's cu126 wheels bring, needs NVIDIA driver 560.28.03") ?? false, error?.message ?? "")
+        XCTAssertTrue(
+            error?.message.hasPrefix("CUDA 12.6, which PyTorch 2.8's cu126 wheels bring, needs NVIDIA driver 560.28.03")
+                ?? false, error?.message ?? "")
     }
 
     func testTheSpecsOwnVariantStaysWhenItFits() {
@@ -70,21 +79,27 @@ final class FrameworkCUDATests: XCTestCase {
     }
 
     func testCompiledExtensionsNeedPyTorchOfTheToolkitsMajor() {
-        let compiled = "mlenv: 1\nname: t\nbase: nvidia/cuda:11.8.0-devel-ubuntu22.04\nframework: {name: pytorch, version: \"2.7\"}\n"
+        let compiled =
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:11.8.0-devel-ubuntu22.04\nframework: {name: pytorch, version: \"2.7\"}\n"
             + "python: \"3.10\"\nsetup: [\"pip install --no-build-isolation flash-attn==2.7.4.post1\"]\n"
         let result = check(compiled)
-        XCTAssertEqual(indexURL(result), "https://download.pytorch.org/whl/cu118", "cpp_extension refuses a CUDA 11 toolkit for cu126")
+        XCTAssertEqual(
+            indexURL(result), "https://download.pytorch.org/whl/cu118",
+            "cpp_extension refuses a CUDA 11 toolkit for cu126")
         XCTAssertEqual(codes(result).filter { $0.hasPrefix("E") || $0.hasPrefix("W") }, [])
-        let newer = "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-devel-ubuntu24.04\nframework: {name: pytorch, version: \"2.1\"}\n"
+        let newer =
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-devel-ubuntu24.04\nframework: {name: pytorch, version: \"2.1\"}\n"
             + "python: \"3.10\"\nenv: {TORCH_CUDA_ARCH_LIST: \"8.0\"}\n"
         let refused = check(newer)
         XCTAssertEqual(codes(refused), ["E202"])
-        XCTAssertEqual(refused.diagnostics.first?.fix?.contains("PyTorch 2.9 or newer, which has CUDA 13 wheels"), true,
-                       refused.diagnostics.first?.fix ?? "")
+        XCTAssertEqual(
+            refused.diagnostics.first?.fix?.contains("PyTorch 2.9 or newer, which has CUDA 13 wheels"), true,
+            refused.diagnostics.first?.fix ?? "")
     }
 
     func testJAXWithoutWheelsForTheSpecsMajorGetsTheNearest() {
-        let spec = "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-runtime-ubuntu24.04\nframework: {name: jax, version: \"0.4.30\"}\npython: \"3.12\"\n"
+        let spec =
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-runtime-ubuntu24.04\nframework: {name: jax, version: \"0.4.30\"}\npython: \"3.12\"\n"
         let result = check(spec)
         XCTAssertEqual(result.environments.first?.frameworkInstall?.words.first, "jax[cuda12]==0.4.30")
         XCTAssertEqual(codes(result), ["N202"], "\(result.diagnostics.map(\.message))")
@@ -96,8 +111,10 @@ final class FrameworkCUDATests: XCTestCase {
                 .environments.first?.cudaCompilation
         }
         XCTAssertNil(compilation("setup: [\"pip install nvccx\", \"echo my-nvcc-notes\"]\n"))
-        XCTAssertEqual(compilation("setup: [\"/usr/local/cuda/bin/nvcc -o k k.cu\"]\n")?.evidence, "`nvcc` in a setup step")
-        let list = compilation("setup: [\"TORCH_CUDA_ARCH_LIST='8.0 9.0a 12.0+PTX' pip install --no-build-isolation .\"]\n")?.architectures
+        XCTAssertEqual(
+            compilation("setup: [\"/usr/local/cuda/bin/nvcc -o k k.cu\"]\n")?.evidence, "`nvcc` in a setup step")
+        let list = compilation(
+            "setup: [\"TORCH_CUDA_ARCH_LIST='8.0 9.0a 12.0+PTX' pip install --no-build-isolation .\"]\n")?.architectures
         XCTAssertEqual(list?.cubins, [80, 120])
         XCTAssertEqual(list?.exact, [90])
         XCTAssertEqual(list?.ptx, [120])

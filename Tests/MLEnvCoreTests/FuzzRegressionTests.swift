@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// Every input in Tests/Fuzz/regressions/ (broken YAML from issue 7's list, and any crash the

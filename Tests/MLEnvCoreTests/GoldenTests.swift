@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// Generated artifacts compared byte for byte with files committed under Tests/Fixtures, then
@@ -22,7 +23,8 @@ final class GoldenTests: XCTestCase {
     static func cases() throws -> [Case] {
         var cases: [Case] = []
         let specs = repositoryRoot.appendingPathComponent("specs")
-        for name in try FileManager.default.contentsOfDirectory(atPath: specs.path).sorted() where name.hasSuffix(".yaml") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: specs.path).sorted()
+        where name.hasSuffix(".yaml") {
             let url = specs.appendingPathComponent(name)
             guard !(try String(contentsOf: url, encoding: .utf8)).contains("kind: host") else { continue }
             let stem = String(name.dropLast(5))
@@ -33,11 +35,16 @@ final class GoldenTests: XCTestCase {
         for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.path).sorted()
         where !["examples", "reports", "schema", "plan"].contains(name) {
             let folder = fixtures.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("spec.yaml").path) else { continue }
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("spec.yaml").path) else {
+                continue
+            }
             var files: [String: String] = [:]
             let bundle = folder.appendingPathComponent("corp-ca.pem")
-            if FileManager.default.fileExists(atPath: bundle.path) { files["specs/corp-ca.pem"] = try String(contentsOf: bundle, encoding: .utf8) }
-            cases.append(Case(name: name, spec: folder.appendingPathComponent("spec.yaml"), expected: folder, files: files))
+            if FileManager.default.fileExists(atPath: bundle.path) {
+                files["specs/corp-ca.pem"] = try String(contentsOf: bundle, encoding: .utf8)
+            }
+            cases.append(
+                Case(name: name, spec: folder.appendingPathComponent("spec.yaml"), expected: folder, files: files))
         }
         return cases
     }
@@ -47,8 +54,9 @@ final class GoldenTests: XCTestCase {
     static func generateCase(_ test: Case) throws -> GenerateResult {
         let bytes = Array(try Data(contentsOf: test.spec))
         let view = InMemoryFiles(test.files.mapValues { Array($0.utf8) })
-        return MLEnv.generate(SourceFile(path: "specs/\(test.name).yaml", bytes: bytes), outputDirectory: "out/\(test.name)",
-                              workingDirectory: "/work", files: view, targets: Set(Target.allCases))
+        return MLEnv.generate(
+            SourceFile(path: "specs/\(test.name).yaml", bytes: bytes), outputDirectory: "out/\(test.name)",
+            workingDirectory: "/work", files: view, targets: Set(Target.allCases))
     }
 
     func testGeneratedFilesMatchTheGoldenFiles() throws {
@@ -63,7 +71,8 @@ final class GoldenTests: XCTestCase {
             for (path, text) in generated {
                 let url = test.expected.appendingPathComponent(path)
                 if update {
-                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try FileManager.default.createDirectory(
+                        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try Data(text.utf8).write(to: url)
                     continue
                 }
@@ -72,10 +81,13 @@ final class GoldenTests: XCTestCase {
                     continue
                 }
                 if expected != text {
-                    XCTFail("\(test.name)/\(path) differs from the golden file:\n\(try Self.diff(expected: expected, actual: text))")
+                    XCTFail(
+                        "\(test.name)/\(path) differs from the golden file:\n\(try Self.diff(expected: expected, actual: text))"
+                    )
                 }
             }
-            let expectedNames = Set(generated.map { String($0.0.split(separator: "/")[0]) } + ["spec.yaml", "corp-ca.pem"])
+            let expectedNames = Set(
+                generated.map { String($0.0.split(separator: "/")[0]) } + ["spec.yaml", "corp-ca.pem"])
             let present = (try? FileManager.default.contentsOfDirectory(atPath: test.expected.path)) ?? []
             for stale in present where !expectedNames.contains(stale) {
                 XCTFail("\(test.name): golden file \(stale) is no longer generated")
@@ -97,7 +109,8 @@ final class GoldenTests: XCTestCase {
             for file in result.outputs {
                 guard let text = file.text else { continue }
                 let url = folder.appendingPathComponent(file.path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(text.utf8).write(to: url)
             }
             let dockerfile = folder.appendingPathComponent("Dockerfile").path
@@ -126,10 +139,13 @@ final class GoldenTests: XCTestCase {
     /// for the shell sections of the Apptainer definition.
     func assertClusterFilesPassTheRealTools(in folder: URL, name: String) throws {
         let manifests = folder.appendingPathComponent(GeneratedFiles.kubernetes).path
-        let kubernetes = try runProcess(try requiredTool("kubernetes-validate"), ["--strict", "--quiet", "-k", "1.30.0", manifests])
+        let kubernetes = try runProcess(
+            try requiredTool("kubernetes-validate"), ["--strict", "--quiet", "-k", "1.30.0", manifests])
         XCTAssertEqual(kubernetes.status, 0, "\(name): kubernetes-validate: \(kubernetes.output)")
 
-        let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/devContainer.base.schema.json").path
+        let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
+            "shared/schemas/devContainer.base.schema.json"
+        ).path
         let devcontainer = folder.appendingPathComponent(GeneratedFiles.devcontainer).path
         let validated = try runProcess(try requiredTool("check-jsonschema"), ["--schemafile", schema, devcontainer])
         XCTAssertEqual(validated.status, 0, "\(name): devcontainer.json: \(validated.output)")
@@ -139,7 +155,8 @@ final class GoldenTests: XCTestCase {
         let lint = try runProcess(try requiredTool("shellcheck"), ["--norc", "--severity=style", sbatch])
         XCTAssertEqual(lint.status, 0, "\(name): shellcheck job.sbatch: \(lint.output)")
 
-        let definition = try String(contentsOf: folder.appendingPathComponent(GeneratedFiles.apptainer), encoding: .utf8)
+        let definition = try String(
+            contentsOf: folder.appendingPathComponent(GeneratedFiles.apptainer), encoding: .utf8)
         for section in ["%post", "%runscript", "%environment"] {
             let body = try XCTUnwrap(ApptainerSections.body(of: section, in: definition), "\(name): no \(section)")
             let script = folder.appendingPathComponent("apptainer\(section.dropFirst()).sh")
@@ -151,7 +168,8 @@ final class GoldenTests: XCTestCase {
     }
 
     static func spec(_ test: Case) throws -> EnvironmentSpec? {
-        let (file, _) = MLEnv.load(SourceFile(path: "specs/\(test.name).yaml", bytes: Array(try Data(contentsOf: test.spec))))
+        let (file, _) = MLEnv.load(
+            SourceFile(path: "specs/\(test.name).yaml", bytes: Array(try Data(contentsOf: test.spec))))
         if case .environment(let spec)? = file { return spec }
         return nil
     }
@@ -160,9 +178,13 @@ final class GoldenTests: XCTestCase {
     /// its exact value, one RUN per setup command with its exact text, the default command last.
     func assertInstructions(_ instructions: [ParsedInstruction], match spec: EnvironmentSpec, name: String) {
         XCTAssertEqual(instructions.first?.cmd, "FROM", name)
-        if case .image(let image) = spec.base.value { XCTAssertEqual(instructions.first?.value, [image.description], name) }
+        if case .image(let image) = spec.base.value {
+            XCTAssertEqual(instructions.first?.value, [image.description], name)
+        }
         XCTAssertEqual(instructions.last?.cmd, "CMD", name)
-        let env = instructions.filter { $0.cmd == "ENV" && $0.value.count == 2 && !$0.value[0].hasPrefix("PIP_") && $0.value[0] != "VIRTUAL_ENV" }
+        let env = instructions.filter {
+            $0.cmd == "ENV" && $0.value.count == 2 && !$0.value[0].hasPrefix("PIP_") && $0.value[0] != "VIRTUAL_ENV"
+        }
         XCTAssertEqual(env.map { $0.value[0] }, spec.env.map(\.name.value), name)
         XCTAssertEqual(env.map { DockerfileWords.unquote($0.value[1]) }, spec.env.map(\.value.value), name)
         let runs = instructions.filter { $0.cmd == "RUN" }
@@ -183,7 +205,10 @@ final class GoldenTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(expected.utf8).write(to: folder.appendingPathComponent("expected"))
         try Data(actual.utf8).write(to: folder.appendingPathComponent("actual"))
-        return try runProcess("/usr/bin/diff", ["-u", folder.appendingPathComponent("expected").path, folder.appendingPathComponent("actual").path]).output
+        return try runProcess(
+            "/usr/bin/diff",
+            ["-u", folder.appendingPathComponent("expected").path, folder.appendingPathComponent("actual").path]
+        ).output
     }
 }
 
@@ -200,9 +225,17 @@ struct ParsedInstruction: Decodable {
 enum DockerfileWords {
     static func unquote(_ word: String) -> String {
         guard word.hasPrefix("\""), word.hasSuffix("\""), word.count >= 2 else { return word }
-        var result = "", escaped = false
+        var result = ""
+        var escaped = false
         for character in word.dropFirst().dropLast() {
-            if escaped { result.append(character); escaped = false } else if character == "\\" { escaped = true } else { result.append(character) }
+            if escaped {
+                result.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                result.append(character)
+            }
         }
         return result
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// A property test: hostile strings in every string field of a valid spec either get a
@@ -46,12 +47,15 @@ final class HostileInputTests: XCTestCase {
 
     /// A harmless value that each field accepts, for the reference structure.
     static let harmless: [String: String] = [
-        "name": "t", "description": "fine", "base": "python:3.11", "python": "3.11", "cuda": "none", "framework.version": "2.1",
-        "packages.pip": "numpy==1.26.4", "packages.apt": "git", "volumes": "/data:/data", "env value": "x", "env name": "X",
+        "name": "t", "description": "fine", "base": "python:3.11", "python": "3.11", "cuda": "none",
+        "framework.version": "2.1",
+        "packages.pip": "numpy==1.26.4", "packages.apt": "git", "volumes": "/data:/data", "env value": "x",
+        "env name": "X",
         "secrets": "TOKEN", "workdir": "/workspace", "setup": "true", "build.ca_bundle": "ca.pem",
         "build.pip_index_url": "https://pypi.example.org/simple", "jupyter.bind": "127.0.0.1",
         "command": "python train.py", "command[]": "train.py", "resources.memory": "8g", "kubernetes.namespace": "ml",
-        "kubernetes.image": "registry.example.com/t:1", "kubernetes.storage_class": "fast", "kubernetes.storage_size": "10Gi",
+        "kubernetes.image": "registry.example.com/t:1", "kubernetes.storage_class": "fast",
+        "kubernetes.storage_size": "10Gi",
         "slurm.partition": "gpu", "slurm.time": "4:00:00", "slurm.image": "t.sqsh",
     ]
 
@@ -64,9 +68,12 @@ final class HostileInputTests: XCTestCase {
     func generatedFiles(_ field: String, _ template: String, _ value: String) -> ([String: String], [Diagnostic]) {
         let text = "mlenv: 1\ngpus: none\n" + template.replacingOccurrences(of: "VALUE", with: Quoting.json(value))
         // Whatever build.ca_bundle names exists, so the path itself is what is judged.
-        let files = InMemoryFiles(Dictionary([("specs/ca.pem", [UInt8(1)]), ("specs/" + value, [1])], uniquingKeysWith: { first, _ in first }))
-        let result = MLEnv.generate(SourceFile(path: "specs/t.yaml", text: text), outputDirectory: "out", workingDirectory: "/w", files: files,
-                                    targets: Set(Target.allCases))
+        let files = InMemoryFiles(
+            Dictionary(
+                [("specs/ca.pem", [UInt8(1)]), ("specs/" + value, [1])], uniquingKeysWith: { first, _ in first }))
+        let result = MLEnv.generate(
+            SourceFile(path: "specs/t.yaml", text: text), outputDirectory: "out", workingDirectory: "/w", files: files,
+            targets: Set(Target.allCases))
         var outputs: [String: String] = [:]
         for file in result.outputs { outputs[file.path] = file.text }
         return (outputs, result.diagnostics)
@@ -77,10 +84,13 @@ final class HostileInputTests: XCTestCase {
     /// command comes back word for word from bash (sbatch) and from the manifest.
     func testHostileStringsStayDataInTheClusterTargets() throws {
         let shellcheck = try requiredTool("shellcheck")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-hostile-cluster-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mlenv-hostile-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var scripts: [String] = [], manifests: [String] = [], devcontainers: [String] = []
+        var scripts: [String] = []
+        var manifests: [String] = []
+        var devcontainers: [String] = []
         var commands: [(expected: [String], sbatch: String, manifest: String)] = []
         for (field, template) in Self.fields {
             for value in Self.hostile + [Self.harmless[field]!] {
@@ -100,7 +110,9 @@ final class HostileInputTests: XCTestCase {
                 let definition = try XCTUnwrap(files[GeneratedFiles.apptainer])
                 for section in ["%post", "%runscript", "%environment"] {
                     let url = folder.appendingPathComponent("\(index)-apptainer-\(section.dropFirst()).sh")
-                    try Data(("#!/bin/bash\n" + (try XCTUnwrap(ApptainerSections.body(of: section, in: definition)))).utf8).write(to: url)
+                    try Data(
+                        ("#!/bin/bash\n" + (try XCTUnwrap(ApptainerSections.body(of: section, in: definition)))).utf8
+                    ).write(to: url)
                     scripts.append(url.path)
                 }
                 if field == "command" { commands.append((["/bin/bash", "-c", value], sbatch, manifest)) }
@@ -113,26 +125,36 @@ final class HostileInputTests: XCTestCase {
         }
         let lint = try runProcess(shellcheck, ["--norc", "--severity=style"] + scripts)
         XCTAssertEqual(lint.status, 0, lint.output.prefix(2000).description)
-        let validated = try runProcess(try requiredTool("kubernetes-validate"), ["--strict", "--quiet", "-k", "1.30.0"] + manifests)
+        let validated = try runProcess(
+            try requiredTool("kubernetes-validate"), ["--strict", "--quiet", "-k", "1.30.0"] + manifests)
         XCTAssertEqual(validated.status, 0, validated.output.prefix(2000).description)
-        let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/devContainer.base.schema.json").path
-        let devcontainer = try runProcess(try requiredTool("check-jsonschema"), ["--schemafile", schema] + devcontainers)
+        let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
+            "shared/schemas/devContainer.base.schema.json"
+        ).path
+        let devcontainer = try runProcess(
+            try requiredTool("check-jsonschema"), ["--schemafile", schema] + devcontainers)
         XCTAssertEqual(devcontainer.status, 0, devcontainer.output.prefix(2000).description)
 
         for command in commands {
             // bash reads the script's COMMAND array back, one NUL-terminated word each.
             let script = try String(contentsOfFile: command.sbatch, encoding: .utf8)
-            let assignment = try XCTUnwrap(script.components(separatedBy: "\nCOMMAND=(").dropFirst().first?.components(separatedBy: "\n\n").first)
-            let words = try runProcess("/bin/bash", ["-c", "COMMAND=(" + assignment + "\nprintf '%s\\0' \"${COMMAND[@]}\""])
-            XCTAssertEqual(words.output.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init), command.expected)
+            let assignment = try XCTUnwrap(
+                script.components(separatedBy: "\nCOMMAND=(").dropFirst().first?.components(separatedBy: "\n\n").first)
+            let words = try runProcess(
+                "/bin/bash", ["-c", "COMMAND=(" + assignment + "\nprintf '%s\\0' \"${COMMAND[@]}\""])
+            XCTAssertEqual(
+                words.output.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init),
+                command.expected)
             // The manifest's command words are plain or double-quoted (JSON's escapes) YAML
             // scalars, with every `$` doubled for Kubernetes.
             let manifest = try String(contentsOfFile: command.manifest, encoding: .utf8)
-            let block = manifest.components(separatedBy: "          command:\n")[1].components(separatedBy: "          workingDir:")[0]
+            let block = manifest.components(separatedBy: "          command:\n")[1].components(
+                separatedBy: "          workingDir:")[0]
             let listed = try block.split(separator: "\n").map { line -> String in
                 let json = String(line.drop { $0 == " " }.dropFirst(2))
                 guard json.hasPrefix("\"") else { return json }
-                return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String)
+                return try XCTUnwrap(
+                    try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String)
             }
             XCTAssertEqual(listed, command.expected.map { $0.replacingOccurrences(of: "$", with: "$$") })
         }
@@ -150,7 +172,9 @@ final class HostileInputTests: XCTestCase {
         var diagnosed = 0
         for (field, template) in Self.fields {
             let (reference, _, referenceDiagnostics) = generated(field, template, Self.harmless[field]!)
-            XCTAssertFalse(referenceDiagnostics.containsErrors, "\(field): the harmless value is refused: \(referenceDiagnostics.map(\.message))")
+            XCTAssertFalse(
+                referenceDiagnostics.containsErrors,
+                "\(field): the harmless value is refused: \(referenceDiagnostics.map(\.message))")
             let referencePath = folder.appendingPathComponent("\(cases.count)-reference.Dockerfile").path
             try Data((reference ?? "").utf8).write(to: URL(fileURLWithPath: referencePath))
             for value in Self.hostile {
@@ -173,14 +197,17 @@ final class HostileInputTests: XCTestCase {
         XCTAssertGreaterThan(cases.count, 20, "free-text fields carry hostile values as data")
 
         let paths = Array(Set(cases.flatMap { [$0.dockerfile, $0.reference] })).sorted()
-        let parsed = try runProcess(python, [repositoryRoot.appendingPathComponent("Tests/Tools/parse_dockerfile.py").path] + paths)
+        let parsed = try runProcess(
+            python, [repositoryRoot.appendingPathComponent("Tests/Tools/parse_dockerfile.py").path] + paths)
         XCTAssertEqual(parsed.status, 0, parsed.output)
         let all = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(parsed.output.utf8)) as? [String: Any])
         func commands(_ path: String) -> [[String: Any]] { all[path] as? [[String: Any]] ?? [] }
         for item in cases {
-            let got = commands(item.dockerfile), expected = commands(item.reference)
-            XCTAssertEqual(got.map { $0["cmd"] as? String }, expected.map { $0["cmd"] as? String },
-                           "\(item.field) = \(item.value.debugDescription.prefix(40)): the instructions changed")
+            let got = commands(item.dockerfile)
+            let expected = commands(item.reference)
+            XCTAssertEqual(
+                got.map { $0["cmd"] as? String }, expected.map { $0["cmd"] as? String },
+                "\(item.field) = \(item.value.debugDescription.prefix(40)): the instructions changed")
             if item.field == "env value" {
                 let env = got.first { ($0["cmd"] as? String) == "ENV" && (($0["value"] as? [String])?.first == "SAFE") }
                 let raw = (env?["value"] as? [String])?.last ?? ""

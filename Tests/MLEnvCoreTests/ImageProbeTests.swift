@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// `mlenv catalog probe`: the engine's answers read into a catalog entry, and the command run
@@ -31,7 +32,9 @@ final class ImageProbeTests: XCTestCase {
 
     func testAnNGCImageIsReadFromItsInspectionAndItsRun() throws {
         let run = "os=ubuntu 24.04\npython=3.12.3\ndist:torch=2.15.0a0+abcdef0\ndist:jupyterlab=4.4.1\n"
-        let facts = try ImageProbe.facts(image: "nvcr.io/nvidia/pytorch:26.10-py3", inspection: Array(Self.ngcInspection.utf8), run: run).get()
+        let facts = try ImageProbe.facts(
+            image: "nvcr.io/nvidia/pytorch:26.10-py3", inspection: Array(Self.ngcInspection.utf8), run: run
+        ).get()
         XCTAssertEqual(facts.digest, "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
         XCTAssertEqual(facts.cuda?.description, "13.5.0.037")
         XCTAssertEqual(facts.python?.description, "3.12.3")
@@ -49,7 +52,8 @@ final class ImageProbeTests: XCTestCase {
         XCTAssertEqual(image.ubuntu, .known("24.04"))
         XCTAssertEqual(image.frameworkVersion.known?.description, "2.15.0a0+abcdef0")
         XCTAssertEqual(image.cudnn, .known("9.30.0.12"))
-        XCTAssertTrue(text.contains("sources:\n  PROBE: \"`docker image inspect` and a run of the image on 2026-12-01"), text)
+        XCTAssertTrue(
+            text.contains("sources:\n  PROBE: \"`docker image inspect` and a run of the image on 2026-12-01"), text)
     }
 
     func testWhatTheImageDoesNotSayStaysUnknown() throws {
@@ -59,7 +63,8 @@ final class ImageProbeTests: XCTestCase {
         XCTAssertNil(facts.python)
         XCTAssertNil(facts.cuda)
         XCTAssertNil(facts.framework)
-        let (catalog, problems) = CatalogLoader.load(SourceFile(path: "p.yaml", text: ImageProbe.catalogText(facts, engine: "podman", date: "d")))
+        let (catalog, problems) = CatalogLoader.load(
+            SourceFile(path: "p.yaml", text: ImageProbe.catalogText(facts, engine: "podman", date: "d")))
         XCTAssertEqual(problems.map(\.message), [])
         XCTAssertEqual(catalog.images.first?.python, .unknown)
         XCTAssertEqual(catalog.images.first?.cuda, .unknown)
@@ -80,7 +85,8 @@ final class ImageProbeTests: XCTestCase {
         let inspection = scratch.appendingPathComponent("inspect.json")
         try Data(#"[{"RepoDigests": [], "Config": {"Env": ["CUDA_VERSION=12.4.1"]}}]"#.utf8).write(to: inspection)
         let engine = scratch.appendingPathComponent("fake-engine")
-        try Data("""
+        try Data(
+            """
             #!/bin/sh
             # A stand-in engine: `image inspect` prints a recorded inspection, `run` runs the
             # command after the image (sh -c SCRIPT) on this machine.
@@ -89,23 +95,30 @@ final class ImageProbeTests: XCTestCase {
               run) while [ "$1" != "-c" ]; do shift; done; shift; PATH='\(URL(fileURLWithPath: python).deletingLastPathComponent().path)':$PATH exec sh -c "$1" ;;
               *) exit 2 ;;
             esac
-            """.utf8).write(to: engine)
+            """.utf8
+        ).write(to: engine)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: engine.path)
         let catalog = scratch.appendingPathComponent("images.yaml")
-        let probe = try runProcess(CommandLineTests.binary, ["catalog", "probe", "corp/cuda-base:2024.1", "--engine", engine.path, "-o", catalog.path])
+        let probe = try runProcess(
+            CommandLineTests.binary,
+            ["catalog", "probe", "corp/cuda-base:2024.1", "--engine", engine.path, "-o", catalog.path])
         XCTAssertEqual(probe.status, 0, probe.output)
-        let version = try runProcess(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let version = try runProcess(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let text = try String(contentsOf: catalog, encoding: .utf8)
         XCTAssertTrue(text.contains("python: \"\(version)\""), text)
         XCTAssertTrue(text.contains("cuda: \"12.4.1\""), text)
         let spec = scratch.appendingPathComponent("spec.yaml")
         try Data("mlenv: 1\nname: t\nbase: corp/cuda-base:2024.1\npython: \"\(version)\"\n".utf8).write(to: spec)
-        let check = try runProcess(CommandLineTests.binary, ["check", "--catalog", catalog.path, spec.path], environment: ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 })
+        let check = try runProcess(
+            CommandLineTests.binary, ["check", "--catalog", catalog.path, spec.path],
+            environment: ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 })
         XCTAssertEqual(check.status, 0, check.output)
         XCTAssertFalse(check.output.contains("N201"), "the probed image is known: \(check.output)")
         // An image the engine does not have is an error that says to pull it.
         try Data("#!/bin/sh\necho 'Error: No such image' >&2\nexit 1\n".utf8).write(to: engine)
-        let missing = try runProcess(CommandLineTests.binary, ["catalog", "probe", "corp/none:1", "--engine", engine.path])
+        let missing = try runProcess(
+            CommandLineTests.binary, ["catalog", "probe", "corp/none:1", "--engine", engine.path])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.output.contains("could not inspect corp/none:1 (pull it first)"), missing.output)
     }

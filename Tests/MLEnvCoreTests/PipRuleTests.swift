@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MLEnvCore
 
 /// pip requirements listed more than once, judged as pip 20.3 and later resolve them: entries of
@@ -24,8 +25,11 @@ final class PipRuleTests: XCTestCase {
         XCTAssertEqual(duplicates(#""numpy>=1.24", "numpy<2""#), [])
         // PEP 503 names and PEP 685 extras compare normalised.
         XCTAssertEqual(duplicates(#""Foo_Bar[Extra_One]==1.0", "foo-bar[extra-one]==1.0""#), ["N126@6:36"])
-        XCTAssertEqual(duplicates(#""pkg @ https://example.org/pkg-1.0-py3-none-any.whl", "pkg @ https://example.org/pkg-1.0-py3-none-any.whl""#),
-                       ["N126@6:63"])
+        XCTAssertEqual(
+            duplicates(
+                #""pkg @ https://example.org/pkg-1.0-py3-none-any.whl", "pkg @ https://example.org/pkg-1.0-py3-none-any.whl""#
+            ),
+            ["N126@6:63"])
     }
 
     func testContradictingEntriesAreErrorsAtTheSecondWithANoteAtTheFirst() {
@@ -36,8 +40,11 @@ final class PipRuleTests: XCTestCase {
         XCTAssertEqual(duplicates(#""black==24.1.0", "black[jupyter]==23.12.1""#), ["E204@6:26"])
         XCTAssertEqual(duplicates(#""Foo_Bar==1.0", "foo-bar==2.0""#), ["E204@6:25"])
         XCTAssertEqual(duplicates(#""numpy==1.26.*", "numpy<1.26""#), ["E204@6:26"])
-        XCTAssertEqual(duplicates(#""pkg @ https://example.org/pkg-1.0-py3-none-any.whl", "pkg @ https://example.org/pkg-2.0-py3-none-any.whl""#),
-                       ["E204@6:63"])
+        XCTAssertEqual(
+            duplicates(
+                #""pkg @ https://example.org/pkg-1.0-py3-none-any.whl", "pkg @ https://example.org/pkg-2.0-py3-none-any.whl""#
+            ),
+            ["E204@6:63"])
         // A third entry is compared with the ones that agree, not with the one already refused.
         XCTAssertEqual(duplicates(#""x>=1", "x<1", "x<2""#), ["E204@6:17"])
         // One entry that contradicts itself is reported once, as before.
@@ -45,15 +52,20 @@ final class PipRuleTests: XCTestCase {
     }
 
     func testEntriesUnderDifferentMarkersAreNotCompared() {
-        XCTAssertEqual(duplicates(#""numpy==1.26.4; python_version < '3.9'", "numpy==2.0.0; python_version >= '3.9'""#), [])
+        XCTAssertEqual(
+            duplicates(#""numpy==1.26.4; python_version < '3.9'", "numpy==2.0.0; python_version >= '3.9'""#), [])
         // The same marker written with other spaces and quotes is the same environment.
-        XCTAssertEqual(duplicates(#""numpy==1.26.4; python_version<'3.9'", "numpy==2.0.0 ; python_version < \"3.9\"""#), ["E204@6:48"])
+        XCTAssertEqual(
+            duplicates(#""numpy==1.26.4; python_version<'3.9'", "numpy==2.0.0 ; python_version < \"3.9\"""#),
+            ["E204@6:48"])
     }
 
     func testAProjectPinnedByOneEntryIsNotUnpinned() {
         let found = diagnostics(spec(#""black", "black[jupyter]==24.1.0""#))
         XCTAssertEqual(found.filter { $0.code.id == "W302" }.map(\.message), [])
-        XCTAssertEqual(triples(diagnostics(spec(#""numpy>=1.24", "numpy<2""#)).filter { $0.code.id == "W302" }), ["W302@6:9", "W302@6:24"])
+        XCTAssertEqual(
+            triples(diagnostics(spec(#""numpy>=1.24", "numpy<2""#)).filter { $0.code.id == "W302" }),
+            ["W302@6:9", "W302@6:24"])
     }
 
     func testRequirementsTxtKeepsMergeableEntriesAndListsARepeatOnce() {

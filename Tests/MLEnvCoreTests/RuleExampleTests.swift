@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MLEnvCore
 
 /// Runs every example of every unit in `Rules.all` through the real pipeline: a triggering example
@@ -15,18 +16,24 @@ final class RuleExampleTests: XCTestCase {
             XCTAssertFalse(description.triggering.isEmpty, "\(unit) has no triggering example")
             for example in description.triggering {
                 guard let code = example.code else {
-                    XCTFail("a triggering example of \(unit) names no code", file: example.sourceFile, line: example.sourceLine)
+                    XCTFail(
+                        "a triggering example of \(unit) names no code", file: example.sourceFile,
+                        line: example.sourceLine)
                     continue
                 }
-                XCTAssertTrue(description.codes.contains(code), "\(code) is not one of \(unit)'s codes",
-                              file: example.sourceFile, line: example.sourceLine)
+                XCTAssertTrue(
+                    description.codes.contains(code), "\(code) is not one of \(unit)'s codes",
+                    file: example.sourceFile, line: example.sourceLine)
                 let expected = example.files.flatMap { file in file.markers.map { "\(file.path):\($0)" } }
-                XCTAssertFalse(expected.isEmpty, "the example marks no position", file: example.sourceFile, line: example.sourceLine)
+                XCTAssertFalse(
+                    expected.isEmpty, "the example marks no position", file: example.sourceFile,
+                    line: example.sourceLine)
                 let found = run(example)
                 let reported = found.filter { $0.code == code }.map { "\($0.file):\($0.location)" }
-                XCTAssertEqual(reported.sorted(), expected.sorted(),
-                               "\(code) at the markers; everything reported: \(found.map { "\($0.file):\($0.location) \($0.code): \($0.message)" })",
-                               file: example.sourceFile, line: example.sourceLine)
+                XCTAssertEqual(
+                    reported.sorted(), expected.sorted(),
+                    "\(code) at the markers; everything reported: \(found.map { "\($0.file):\($0.location) \($0.code): \($0.message)" })",
+                    file: example.sourceFile, line: example.sourceLine)
             }
         }
     }
@@ -37,10 +44,13 @@ final class RuleExampleTests: XCTestCase {
             XCTAssertFalse(description.passing.isEmpty, "\(unit) has no passing example")
             for example in description.passing {
                 XCTAssertNil(example.code, file: example.sourceFile, line: example.sourceLine)
-                XCTAssertEqual(example.files.flatMap(\.markers), [], "a passing example has no markers",
-                               file: example.sourceFile, line: example.sourceLine)
+                XCTAssertEqual(
+                    example.files.flatMap(\.markers), [], "a passing example has no markers",
+                    file: example.sourceFile, line: example.sourceLine)
                 let codes = Set(description.codes)
-                let reported = run(example).filter { codes.contains($0.code) }.map { "\($0.file):\($0.location) \($0.code): \($0.message)" }
+                let reported = run(example).filter { codes.contains($0.code) }.map {
+                    "\($0.file):\($0.location) \($0.code): \($0.message)"
+                }
                 XCTAssertEqual(reported, [], file: example.sourceFile, line: example.sourceLine)
             }
         }
@@ -48,7 +58,9 @@ final class RuleExampleTests: XCTestCase {
 
     func testEveryRegisteredCodeHasATriggeringExample() {
         let triggered = Set(Rules.all.flatMap { $0.description.triggering.compactMap(\.code?.id) })
-        let missing = DiagnosticCode.registry.map(\.id).filter { !triggered.contains($0) && Self.withoutExample[$0] == nil }
+        let missing = DiagnosticCode.registry.map(\.id).filter {
+            !triggered.contains($0) && Self.withoutExample[$0] == nil
+        }
         XCTAssertEqual(missing, [], "codes without a triggering example")
         let stale = Self.withoutExample.keys.filter(triggered.contains).sorted()
         XCTAssertEqual(stale, [], "exempt codes that do have an example")
@@ -62,7 +74,9 @@ final class RuleExampleTests: XCTestCase {
 
     /// What the command the example names reports for its files.
     func run(_ example: RuleExample) -> [Diagnostic] {
-        let disk = InMemoryFiles(Dictionary(example.files.map { ($0.path, Array($0.contents.utf8)) }, uniquingKeysWith: { first, _ in first }))
+        let disk = InMemoryFiles(
+            Dictionary(
+                example.files.map { ($0.path, Array($0.contents.utf8)) }, uniquingKeysWith: { first, _ in first }))
         let sources = { (role: RuleExample.Role) in
             example.files.filter { $0.role == role }.map { SourceFile(path: $0.path, text: $0.contents) }
         }
@@ -78,8 +92,11 @@ final class RuleExampleTests: XCTestCase {
         case .check:
             found += MLEnv.check(checked, files: disk, options: options).diagnostics
         case .generate(let targets, let locked):
-            found += MLEnv.generate(checked[0], outputDirectory: "out", workingDirectory: "/work", files: disk, options: options,
-                                    lock: sources(.lock).first, locked: locked, targets: targets).diagnostics
+            found +=
+                MLEnv.generate(
+                    checked[0], outputDirectory: "out", workingDirectory: "/work", files: disk, options: options,
+                    lock: sources(.lock).first, locked: locked, targets: targets
+                ).diagnostics
         case .plan:
             var hosts: [HostSpec] = []
             var specs: [SourceFile] = []
@@ -90,7 +107,10 @@ final class RuleExampleTests: XCTestCase {
                 XCTFail("a plan example needs a host file", file: example.sourceFile, line: example.sourceLine)
                 return found
             }
-            found += MLEnv.plan(specs, host: host, outputDirectory: "plan", workingDirectory: "/work", files: disk, options: options).diagnostics
+            found +=
+                MLEnv.plan(
+                    specs, host: host, outputDirectory: "plan", workingDirectory: "/work", files: disk, options: options
+                ).diagnostics
         }
         return found
     }

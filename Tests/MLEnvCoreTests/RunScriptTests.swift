@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// The generated run.sh, driven against a stand-in engine that records its arguments, so every
@@ -26,8 +27,10 @@ final class RunScriptTests: XCTestCase {
 
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("specs/data"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("specs/data"), withIntermediateDirectories: true)
         let engine = folder.appendingPathComponent("bin/docker")
         try Data(Self.fakeEngine.utf8).write(to: engine)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: engine.path)
@@ -40,26 +43,36 @@ final class RunScriptTests: XCTestCase {
 
     /// Generates `spec` as specs/team.yaml into out/team under the scratch folder.
     func script(_ spec: String) throws -> String {
-        let result = MLEnv.generate(SourceFile(path: "specs/team.yaml", text: spec), outputDirectory: "out/team",
-                                    workingDirectory: folder.path, files: InMemoryFiles())
+        let result = MLEnv.generate(
+            SourceFile(path: "specs/team.yaml", text: spec), outputDirectory: "out/team",
+            workingDirectory: folder.path, files: InMemoryFiles())
         XCTAssertFalse(result.diagnostics.containsErrors, "\(triples(result.diagnostics))")
         let output = folder.appendingPathComponent("out/team")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        for file in result.outputs { if let text = file.text { try Data(text.utf8).write(to: output.appendingPathComponent(file.path)) } }
+        for file in result.outputs {
+            if let text = file.text { try Data(text.utf8).write(to: output.appendingPathComponent(file.path)) }
+        }
         return output.appendingPathComponent("run.sh").path
     }
 
-    func run(_ script: String, _ arguments: [String], _ environment: [String: String] = [:]) throws -> (status: Int32, output: String, engine: [String]) {
+    func run(_ script: String, _ arguments: [String], _ environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String, engine: [String]
+    ) {
         try? FileManager.default.removeItem(at: log)
         try? FileManager.default.removeItem(atPath: log.path + ".running")
-        var env = ["PATH": folder.appendingPathComponent("bin").path + ":/usr/bin:/bin", "FAKE_LOG": log.path, "HOME": folder.path]
+        var env = [
+            "PATH": folder.appendingPathComponent("bin").path + ":/usr/bin:/bin", "FAKE_LOG": log.path,
+            "HOME": folder.path,
+        ]
         env.merge(environment) { $1 }
         let result = try runProcess("/bin/bash", [script] + arguments, environment: env)
         let calls = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
         return (result.status, result.output, calls)
     }
 
-    let gpuSpec = minimalSpec + "gpus: [0, 1]\nipc: host\njupyter: {port: 18888}\nvolumes: [\"./data:/workspace/data:ro\", \"cache:/cache\"]\n"
+    let gpuSpec =
+        minimalSpec
+        + "gpus: [0, 1]\nipc: host\njupyter: {port: 18888}\nvolumes: [\"./data:/workspace/data:ro\", \"cache:/cache\"]\n"
 
     func testUpPassesGPUAndNVIDIAFlagsAndPublishesJupyter() throws {
         let run = try script(gpuSpec)
@@ -67,10 +80,12 @@ final class RunScriptTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.output)
         let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
         let uid = try runProcess("/usr/bin/id", ["-u"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-        for flag in ["--detach", "--name mlenv-team --init", "--user \(uid):", "--env HOME=/home/mlenv", "--ipc=host",
-                     "--gpus \"device=0,1\"", "--ulimit memlock=-1 --ulimit stack=67108864",
-                     "--volume \(folder.path)/out/team/../../specs/data:/workspace/data:ro", "--volume cache:/cache:rw",
-                     "--publish 127.0.0.1:18888:8888", "--env JUPYTER_TOKEN mlenv/team:latest"] {
+        for flag in [
+            "--detach", "--name mlenv-team --init", "--user \(uid):", "--env HOME=/home/mlenv", "--ipc=host",
+            "--gpus \"device=0,1\"", "--ulimit memlock=-1 --ulimit stack=67108864",
+            "--volume \(folder.path)/out/team/../../specs/data:/workspace/data:ro", "--volume cache:/cache:rw",
+            "--publish 127.0.0.1:18888:8888", "--env JUPYTER_TOKEN mlenv/team:latest",
+        ] {
             XCTAssertTrue(call.contains(flag), "missing \(flag) in: \(call)")
         }
         XCTAssertFalse(call.contains("secret-token"), "the token must not appear in the engine's arguments")
@@ -106,24 +121,33 @@ final class RunScriptTests: XCTestCase {
         let run = try script(gpuSpec)
         let noEngine = try self.run(run, ["up"], ["MLENV_ENGINE": "/nonexistent/docker"])
         XCTAssertEqual(noEngine.status, 1)
-        XCTAssertEqual(noEngine.output, "run.sh: error: container engine '/nonexistent/docker' not found on PATH; install Docker or Podman (MLENV_ENGINE chooses which)\n")
+        XCTAssertEqual(
+            noEngine.output,
+            "run.sh: error: container engine '/nonexistent/docker' not found on PATH; install Docker or Podman (MLENV_ENGINE chooses which)\n"
+        )
         let noRuntime = try self.run(run, ["up"])
         XCTAssertEqual(noRuntime.status, 1)
         XCTAssertEqual(noRuntime.output.split(separator: "\n").count, 1, noRuntime.output)
-        XCTAssertTrue(noRuntime.output.contains("has no NVIDIA runtime") && noRuntime.output.contains("MLENV_GPUS=none"), noRuntime.output)
+        XCTAssertTrue(
+            noRuntime.output.contains("has no NVIDIA runtime") && noRuntime.output.contains("MLENV_GPUS=none"),
+            noRuntime.output)
         XCTAssertFalse(noRuntime.engine.contains { $0.hasPrefix("run ") })
         let badEngine = try self.run(run, ["up"], ["MLENV_ENGINE": "rm"])
         XCTAssertEqual(badEngine.status, 1)
         try FileManager.default.removeItem(at: folder.appendingPathComponent("specs/data"))
         let noVolume = try self.run(run, ["up"], ["FAKE_NVIDIA": "1"])
         XCTAssertEqual(noVolume.status, 1)
-        XCTAssertTrue(noVolume.output.contains("volume source") && noVolume.output.contains("does not exist"), noVolume.output)
+        XCTAssertTrue(
+            noVolume.output.contains("volume source") && noVolume.output.contains("does not exist"), noVolume.output)
     }
 
     func testPortInUseIsRefusedBeforeStarting() throws {
         let listener = Process()
         listener.executableURL = URL(fileURLWithPath: try requiredTool("python3"))
-        listener.arguments = ["-c", "import socket,sys,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen()\nprint(s.getsockname()[1], flush=True)\ntime.sleep(60)"]
+        listener.arguments = [
+            "-c",
+            "import socket,sys,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen()\nprint(s.getsockname()[1], flush=True)\ntime.sleep(60)",
+        ]
         let pipe = Pipe()
         listener.standardOutput = pipe
         try listener.run()
@@ -134,7 +158,8 @@ final class RunScriptTests: XCTestCase {
             guard !byte.isEmpty else { break }
             port += String(decoding: byte, as: UTF8.self)
         }
-        let run = try script(minimalSpec + "gpus: none\njupyter: {port: \(port.trimmingCharacters(in: .whitespacesAndNewlines))}\n")
+        let run = try script(
+            minimalSpec + "gpus: none\njupyter: {port: \(port.trimmingCharacters(in: .whitespacesAndNewlines))}\n")
         let result = try self.run(run, ["up"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.output.contains("is already in use"), result.output)
@@ -157,7 +182,8 @@ final class RunScriptTests: XCTestCase {
         try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
         let run = try script(minimalSpec + "gpus: 2\n")
         let marker = folder.appendingPathComponent("pwned").path
-        let result = try self.run(run, ["up"], ["MLENV_ENGINE": "podman", "MLENV_GPUS": "count:1+x[$(touch \(marker))0]"])
+        let result = try self.run(
+            run, ["up"], ["MLENV_ENGINE": "podman", "MLENV_GPUS": "count:1+x[$(touch \(marker))0]"])
         XCTAssertEqual(result.status, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
     }
@@ -177,10 +203,15 @@ final class RunScriptTests: XCTestCase {
     func testVerifyComparesTheImageLabel() throws {
         let run = try script(minimalSpec + "gpus: none\n")
         let text = try String(contentsOfFile: run, encoding: .utf8)
-        let hash = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("readonly INPUTS_SHA256=") }).split(separator: "=")[1]
+        let hash = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("readonly INPUTS_SHA256=") }).split(
+            separator: "=")[1]
         let matching = try self.run(run, ["verify"], ["FAKE_LABEL": String(hash)])
         XCTAssertEqual(matching.status, 0, matching.output)
-        XCTAssertTrue(matching.engine.contains { $0.contains("image inspect --format {{ index .Config.Labels \"io.mlenv.inputs.sha256\" }} mlenv/team:latest") }, "\(matching.engine)")
+        XCTAssertTrue(
+            matching.engine.contains {
+                $0.contains(
+                    "image inspect --format {{ index .Config.Labels \"io.mlenv.inputs.sha256\" }} mlenv/team:latest")
+            }, "\(matching.engine)")
         let other = try self.run(run, ["verify"], ["FAKE_LABEL": "0000"])
         XCTAssertEqual(other.status, 1)
         XCTAssertTrue(other.output.contains("was built from other inputs"), other.output)
@@ -200,6 +231,9 @@ final class RunScriptTests: XCTestCase {
         XCTAssertTrue(usage.output.hasPrefix("Usage: ./run.sh build|up|down|logs|url|shell"), usage.output)
         let build = try self.run(run, ["build"])
         XCTAssertEqual(build.status, 0)
-        XCTAssertTrue(build.engine.contains { $0.hasPrefix("build --tag mlenv/team:latest --file ") && $0.hasSuffix("/out/team") }, "\(build.engine)")
+        XCTAssertTrue(
+            build.engine.contains {
+                $0.hasPrefix("build --tag mlenv/team:latest --file ") && $0.hasSuffix("/out/team")
+            }, "\(build.engine)")
     }
 }

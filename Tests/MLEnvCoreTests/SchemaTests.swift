@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// The JSON Schema for specs, judged by a real validator (PyPI check-jsonschema).
@@ -14,12 +15,16 @@ final class SchemaTests: XCTestCase {
     func testTheSchemaIsValidAndEmbedded() throws {
         let meta = try runProcess(try requiredTool("check-jsonschema"), ["--check-metaschema", Self.schema.path])
         XCTAssertEqual(meta.status, 0, meta.output)
-        XCTAssertEqual(SpecSchema.text, try String(contentsOf: Self.schema, encoding: .utf8), "`mlenv schema` prints the committed file")
+        XCTAssertEqual(
+            SpecSchema.text, try String(contentsOf: Self.schema, encoding: .utf8),
+            "`mlenv schema` prints the committed file")
     }
 
     func testAcceptsEveryExampleAndFixtureSpec() throws {
-        var files = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("specs").path)
-            .filter { $0.hasSuffix(".yaml") }.map { repositoryRoot.appendingPathComponent("specs/\($0)").path }
+        var files = try FileManager.default.contentsOfDirectory(
+            atPath: repositoryRoot.appendingPathComponent("specs").path
+        )
+        .filter { $0.hasSuffix(".yaml") }.map { repositoryRoot.appendingPathComponent("specs/\($0)").path }
         let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
         for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.path) where name != "reports" {
             let spec = fixtures.appendingPathComponent("\(name)/spec.yaml").path

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MLEnvCore
 
 /// Files are never lost: mlenv replaces only what it wrote and nobody changed.
@@ -22,10 +23,18 @@ final class SealTests: XCTestCase {
         let new = [(path: "Dockerfile", bytes: Array("new\n".utf8)), (path: "ca-bundle.crt", bytes: Array("ca2".utf8))]
         let intact = Array(Seal.apply("old\n", style: .hash).utf8)
         XCTAssertEqual(OverwritePolicy.refusals(new) { _ in nil }, [], "nothing there yet")
-        XCTAssertEqual(OverwritePolicy.refusals(new) { $0 == "Dockerfile" ? intact : Array("ca1".utf8) }, [], "mlenv's folder, intact")
-        XCTAssertEqual(OverwritePolicy.refusals(new) { $0 == "Dockerfile" ? Array("mine\n".utf8) : nil }.map(\.path), ["Dockerfile"])
-        XCTAssertEqual(OverwritePolicy.refusals(new) { $0 == "Dockerfile" ? Array((String(decoding: intact, as: UTF8.self) + "x\n").utf8) : Array("ca1".utf8) }.map(\.reason),
-                       ["it was edited after mlenv wrote it", "it exists in a folder mlenv did not write"])
-        XCTAssertEqual(OverwritePolicy.refusals(new) { $0 == "Dockerfile" ? Array("new\n".utf8) : nil }, [], "same contents")
+        XCTAssertEqual(
+            OverwritePolicy.refusals(new) { $0 == "Dockerfile" ? intact : Array("ca1".utf8) }, [],
+            "mlenv's folder, intact")
+        XCTAssertEqual(
+            OverwritePolicy.refusals(new) { $0 == "Dockerfile" ? Array("mine\n".utf8) : nil }.map(\.path),
+            ["Dockerfile"])
+        XCTAssertEqual(
+            OverwritePolicy.refusals(new) {
+                $0 == "Dockerfile" ? Array((String(decoding: intact, as: UTF8.self) + "x\n").utf8) : Array("ca1".utf8)
+            }.map(\.reason),
+            ["it was edited after mlenv wrote it", "it exists in a folder mlenv did not write"])
+        XCTAssertEqual(
+            OverwritePolicy.refusals(new) { $0 == "Dockerfile" ? Array("new\n".utf8) : nil }, [], "same contents")
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MLEnvCore
 
 final class SupportTests: XCTestCase {
@@ -11,7 +12,9 @@ final class SupportTests: XCTestCase {
 
     func testXMLEscapesMarkupCharacters() {
         XCTAssertEqual(Quoting.xml("GPU 3: team-a"), "GPU 3: team-a")
-        XCTAssertEqual(Quoting.xml(#"<a href="x">Tom & Jerry's</a>"#), "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
+        XCTAssertEqual(
+            Quoting.xml(#"<a href="x">Tom & Jerry's</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
     }
 
     func testVersionsReadFromBytesKeepTheirRules() {
@@ -23,7 +26,8 @@ final class SupportTests: XCTestCase {
         }
         XCTAssertEqual(DottedVersion("1.2.3.4.5.6")?.parts.count, 6)
         XCTAssertEqual(PEP440Version("2.1.0")?.release, [2, 1, 0])
-        XCTAssertEqual(PEP440Version("2.1.0a0+32f93b1")?.description, "2.1.0a0+32f93b1", "the full parser still reads the rest")
+        XCTAssertEqual(
+            PEP440Version("2.1.0a0+32f93b1")?.description, "2.1.0a0+32f93b1", "the full parser still reads the rest")
         XCTAssertEqual(PEP440Version(" v2.1 ")?.release, [2, 1])
         XCTAssertNil(PEP440Version("1234567890123456789"), "19 digits")
     }

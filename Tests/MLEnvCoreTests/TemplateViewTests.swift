@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// The templates read typed views by name (through the template engine's reflection): a name a
@@ -7,7 +8,8 @@ import XCTest
 final class TemplateViewTests: XCTestCase {
     /// Every name in a template's tags: `{{x}}`, `{{{x}}}`, `{{#x}}`, `{{^x}}`.
     func names(in template: String) throws -> Set<String> {
-        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("templates/\(template).mustache"), encoding: .utf8)
+        let text = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("templates/\(template).mustache"), encoding: .utf8)
         let regex = try NSRegularExpression(pattern: "\\{\\{\\{?[#^]?([A-Za-z][A-Za-z0-9.]*)\\}?\\}\\}")
         let matches = regex.matches(in: text, range: NSRange(text.startIndex..., in: text))
         return Set(matches.compactMap { Range($0.range(at: 1), in: text).map { String(text[$0]) } })
@@ -24,7 +26,9 @@ final class TemplateViewTests: XCTestCase {
                 found.formUnion(type(of: view).fieldNames)
             }
             for child in mirror.children {
-                if let label = child.label, mirror.displayStyle != .optional, !(next is any TemplateView) { found.insert(label) }
+                if let label = child.label, mirror.displayStyle != .optional, !(next is any TemplateView) {
+                    found.insert(label)
+                }
                 queue.append(child.value)
             }
         }
@@ -53,14 +57,18 @@ final class TemplateViewTests: XCTestCase {
             slurm: {runtime: docker, partition: gpu, account: lab, time: "1:00:00"}
 
             """
-        let batch = "mlenv: 1\nname: batch\nbase: nvcr.io/nvidia/pytorch:23.10-py3\ngpus: 2\ncommand: [python, train.py]\n"
+        let batch =
+            "mlenv: 1\nname: batch\nbase: nvcr.io/nvidia/pytorch:23.10-py3\ngpus: 2\ncommand: [python, train.py]\n"
         let files = InMemoryFiles(["specs/ca.pem": Array("-----BEGIN CERTIFICATE-----\n".utf8)])
         return try [interactive, batch].map { text in
             let source = SourceFile(path: "specs/spec.yaml", text: text)
             let result = MLEnv.check([source], files: files)
             let environment = try XCTUnwrap(result.environments.first, "\(result.diagnostics.map(\.message))")
-            let header = GeneratedHeader(mlenvVersion: "0", specName: "spec.yaml", specHash: "h", inputsHash: "i", lockName: nil, specPathFromOutput: "s")
-            let (recipe, run) = Translator.translate(environment, header: header, specFolderFromOutput: "..", allocation: nil)
+            let header = GeneratedHeader(
+                mlenvVersion: "0", specName: "spec.yaml", specHash: "h", inputsHash: "i", lockName: nil,
+                specPathFromOutput: "s")
+            let (recipe, run) = Translator.translate(
+                environment, header: header, specFolderFromOutput: "..", allocation: nil)
             return RenderInput(recipe: recipe, run: run, header: header)
         }
     }
@@ -72,7 +80,10 @@ final class TemplateViewTests: XCTestCase {
             (.apptainer, inputs.map(BuildStepsView.init)),
             (.runScript, inputs.map(RunScriptView.init)),
             (.slurm, inputs.map(SlurmView.init)),
-            (.requirements, [RequirementsView(version: "0", specName: "s", requirements: ["a"], added: ["b"], hasAdded: true)]),
+            (
+                .requirements,
+                [RequirementsView(version: "0", specName: "s", requirements: ["a"], added: ["b"], hasAdded: true)]
+            ),
         ]
         for (template, instances) in views {
             let known = instances.reduce(into: Set<String>()) { $0.formUnion(fields(of: $1)) }
@@ -84,11 +95,19 @@ final class TemplateViewTests: XCTestCase {
 
     func testTheComposeScriptReadsOnlyItsView() throws {
         let specs = ["a", "b"].map { name in
-            SourceFile(path: "specs/\(name).yaml", text: "mlenv: 1\nname: \(name)\nbase: nvcr.io/nvidia/pytorch:23.10-py3\ngpus: 1\njupyter: true\nsecrets: [T]\nvolumes: [\"v:/v\"]\nresources: {cpus: 2, memory: 1g}\n")
+            SourceFile(
+                path: "specs/\(name).yaml",
+                text:
+                    "mlenv: 1\nname: \(name)\nbase: nvcr.io/nvidia/pytorch:23.10-py3\ngpus: 1\njupyter: true\nsecrets: [T]\nvolumes: [\"v:/v\"]\nresources: {cpus: 2, memory: 1g}\n"
+            )
         }
-        let host = SourceFile(path: "specs/host.yaml", text: "mlenv: 1\nkind: host\nname: h\ngpus: {model: H100, count: 8}\njupyter_ports: 18800-18899\n")
+        let host = SourceFile(
+            path: "specs/host.yaml",
+            text: "mlenv: 1\nkind: host\nname: h\ngpus: {model: H100, count: 8}\njupyter_ports: 18800-18899\n")
         guard case .host(let hostSpec)? = MLEnv.load(host).0 else { return XCTFail("host") }
-        let plan = try XCTUnwrap(MLEnv.plan(specs, host: hostSpec, outputDirectory: "p", workingDirectory: "/w", files: InMemoryFiles()).plan)
+        let plan = try XCTUnwrap(
+            MLEnv.plan(specs, host: hostSpec, outputDirectory: "p", workingDirectory: "/w", files: InMemoryFiles()).plan
+        )
         let compose = PlanEmitter.composeFile(plan, outputDirectory: "p", workingDirectory: "/w")
         let view = ComposeView(version: "0", host: "h", teamCount: compose.teams.count, serviceList: "a b")
         XCTAssertEqual(try names(in: TemplateName.composeScript.rawValue).subtracting(fields(of: view)), [])

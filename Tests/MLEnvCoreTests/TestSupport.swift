@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import MLEnvCore
 
 /// The repository's root folder, found from this file's path.
@@ -27,13 +28,19 @@ func triples(_ diagnostics: [Diagnostic]) -> [String] {
 
 /// The outputs of generating `text` as `specs/spec.yaml` into `out/spec`, failing the test on
 /// errors.
-func generate(_ text: String, path: String = "specs/spec.yaml", output: String = "out/spec",
-              files: [String: String] = [:], targets: Set<Target> = [.docker],
-              file: StaticString = #filePath, line: UInt = #line) -> [String: String] {
+func generate(
+    _ text: String, path: String = "specs/spec.yaml", output: String = "out/spec",
+    files: [String: String] = [:], targets: Set<Target> = [.docker],
+    file: StaticString = #filePath, line: UInt = #line
+) -> [String: String] {
     let view = InMemoryFiles(files.mapValues { Array($0.utf8) })
-    let result = MLEnv.generate(SourceFile(path: path, text: text), outputDirectory: output,
-                                workingDirectory: "/work", files: view, targets: targets)
-    XCTAssertFalse(result.diagnostics.containsErrors, "unexpected errors: \(triples(result.diagnostics)) \(result.diagnostics.map(\.message))", file: file, line: line)
+    let result = MLEnv.generate(
+        SourceFile(path: path, text: text), outputDirectory: output,
+        workingDirectory: "/work", files: view, targets: targets)
+    XCTAssertFalse(
+        result.diagnostics.containsErrors,
+        "unexpected errors: \(triples(result.diagnostics)) \(result.diagnostics.map(\.message))", file: file, line: line
+    )
     var texts: [String: String] = [:]
     for output in result.outputs {
         if let text = output.text { texts[output.path] = text }
@@ -43,9 +50,11 @@ func generate(_ text: String, path: String = "specs/spec.yaml", output: String =
 
 /// Runs a program and returns its exit status and combined output.
 @discardableResult
-func runProcess(_ executable: String, _ arguments: [String], input: String? = nil,
-                environment: [String: String]? = nil, directory: URL? = nil,
-                discardErrors: Bool = false) throws -> (status: Int32, output: String) {
+func runProcess(
+    _ executable: String, _ arguments: [String], input: String? = nil,
+    environment: [String: String]? = nil, directory: URL? = nil,
+    discardErrors: Bool = false
+) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MLEnvCore
 
 final class VersionTests: XCTestCase {
@@ -6,9 +7,11 @@ final class VersionTests: XCTestCase {
 
     func testPEP440OrderingFromTheSpecification() {
         // The ordering example of PEP 440's "Summary of permitted suffixes and relative ordering".
-        let ordered = ["1.dev0", "1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12.dev456", "1.0a12", "1.0b1.dev456", "1.0b2",
-                       "1.0b2.post345.dev456", "1.0b2.post345", "1.0rc1.dev456", "1.0rc1", "1.0", "1.0+abc.5", "1.0+abc.7",
-                       "1.0+5", "1.0.post456.dev34", "1.0.post456", "1.0.15", "1.1.dev1"]
+        let ordered = [
+            "1.dev0", "1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12.dev456", "1.0a12", "1.0b1.dev456", "1.0b2",
+            "1.0b2.post345.dev456", "1.0b2.post345", "1.0rc1.dev456", "1.0rc1", "1.0", "1.0+abc.5", "1.0+abc.7",
+            "1.0+5", "1.0.post456.dev34", "1.0.post456", "1.0.15", "1.1.dev1",
+        ]
         for (a, b) in zip(ordered, ordered.dropFirst()) {
             XCTAssertLessThan(v(a), v(b), "\(a) < \(b)")
         }
@@ -33,7 +36,10 @@ final class VersionTests: XCTestCase {
 
     func testSpecifiersFromPEP440() {
         func spec(_ text: String) -> SpecifierSet {
-            guard case .success(let requirement) = RequirementParser.parse("x" + text) else { XCTFail(text); return SpecifierSet([]) }
+            guard case .success(let requirement) = RequirementParser.parse("x" + text) else {
+                XCTFail(text)
+                return SpecifierSet([])
+            }
             return requirement.specifiers
         }
         XCTAssertTrue(spec("~=2.2").contains(v("2.3")))
@@ -53,8 +59,11 @@ final class VersionTests: XCTestCase {
 
     func testSpecifierIntersections() {
         func sets(_ a: String, _ b: String) -> SpecifierSet {
-            guard case .success(let x) = RequirementParser.parse("p" + a), case .success(let y) = RequirementParser.parse("p" + b) else {
-                XCTFail("\(a) \(b)"); return SpecifierSet([])
+            guard case .success(let x) = RequirementParser.parse("p" + a),
+                case .success(let y) = RequirementParser.parse("p" + b)
+            else {
+                XCTFail("\(a) \(b)")
+                return SpecifierSet([])
             }
             return x.specifiers.intersection(y.specifiers)
         }
@@ -78,7 +87,10 @@ final class VersionTests: XCTestCase {
 
     func testEpochsInSpecifiers() {
         func spec(_ text: String) -> SpecifierSet {
-            guard case .success(let requirement) = RequirementParser.parse("x" + text) else { XCTFail(text); return SpecifierSet([]) }
+            guard case .success(let requirement) = RequirementParser.parse("x" + text) else {
+                XCTFail(text)
+                return SpecifierSet([])
+            }
             return requirement.specifiers
         }
         XCTAssertTrue(spec("~=1!2.0").isSatisfiable)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MLEnvCore
 
 final class YAMLReaderTests: XCTestCase {
@@ -20,7 +21,8 @@ final class YAMLReaderTests: XCTestCase {
         let pip = pairs(top[1].value)[0]
         XCTAssertEqual(pip.keyLocation, SourceLocation(line: 3, column: 3))
         guard case .sequence(let items) = pip.value.kind else { return XCTFail("not a list") }
-        XCTAssertEqual(items.map(\.location), [SourceLocation(line: 3, column: 9), SourceLocation(line: 3, column: 20)])
+        XCTAssertEqual(
+            items.map(\.location), [SourceLocation(line: 3, column: 9), SourceLocation(line: 3, column: 20)])
         XCTAssertEqual(items.map(\.scalarText), ["numpy<2", "torch"])
     }
 
@@ -67,14 +69,17 @@ final class YAMLReaderTests: XCTestCase {
         let huge = [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20)
         let document = YAMLReader.read(huge, file: "big.yaml")
         XCTAssertEqual(triples(document.diagnostics), ["E008@1:1"])
-        XCTAssertTrue(document.diagnostics[0].message.contains("larger than 1048576 bytes"), document.diagnostics[0].message)
+        XCTAssertTrue(
+            document.diagnostics[0].message.contains("larger than 1048576 bytes"), document.diagnostics[0].message)
         let raised = YAMLReader.read(Array("mlenv: 1\n".utf8), file: "s.yaml", limits: YAMLLimits(maximumBytes: 4))
         XCTAssertEqual(triples(raised.diagnostics), ["E008@1:1"])
     }
 
     func testNodeLimit() {
         let text = "env: [" + (0..<200).map(String.init).joined(separator: ", ") + "]\n"
-        XCTAssertEqual(YAMLReader.read(Array(text.utf8), file: "s.yaml", limits: YAMLLimits(maximumNodes: 100)).diagnostics.first?.code, .tooDeep)
+        XCTAssertEqual(
+            YAMLReader.read(Array(text.utf8), file: "s.yaml", limits: YAMLLimits(maximumNodes: 100)).diagnostics.first?
+                .code, .tooDeep)
         XCTAssertEqual(YAMLReader.read(Array(text.utf8), file: "s.yaml").diagnostics, [])
     }
 
@@ -84,7 +89,10 @@ final class YAMLReaderTests: XCTestCase {
 
     func testAliasBombIsRefusedAtTheFirstAnchor() {
         var text = "a: &a [\"lol\", \"lol\"]\n"
-        for level in 1..<10 { text += "\(Character(UnicodeScalar(97 + level)!)): &\(Character(UnicodeScalar(97 + level)!)) [*\(Character(UnicodeScalar(96 + level)!)), *\(Character(UnicodeScalar(96 + level)!))]\n" }
+        for level in 1..<10 {
+            text +=
+                "\(Character(UnicodeScalar(97 + level)!)): &\(Character(UnicodeScalar(97 + level)!)) [*\(Character(UnicodeScalar(96 + level)!)), *\(Character(UnicodeScalar(96 + level)!))]\n"
+        }
         let document = read(text)
         XCTAssertEqual(document.diagnostics.first.map { "\($0.code.id)@\($0.location)" }, "E003@1:4")
         XCTAssertLessThan(document.diagnostics.count, 40)

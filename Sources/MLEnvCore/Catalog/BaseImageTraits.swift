@@ -44,11 +44,13 @@ public struct BaseImageTraits: Sendable, Equatable {
         let tag = image.tag ?? "latest"
         switch repository {
         case "nvcr.io/nvidia/pytorch":
-            return BaseImageTraits(family: .ngcPyTorch, shipsPython: true, shipsJupyter: true, framework: .pytorch,
-                                   operatingSystem: nil, usesApt: true)
+            return BaseImageTraits(
+                family: .ngcPyTorch, shipsPython: true, shipsJupyter: true, framework: .pytorch,
+                operatingSystem: nil, usesApt: true)
         case "nvcr.io/nvidia/tensorflow":
-            return BaseImageTraits(family: .ngcTensorFlow, shipsPython: true, shipsJupyter: true, framework: .tensorflow,
-                                   operatingSystem: nil, usesApt: true)
+            return BaseImageTraits(
+                family: .ngcTensorFlow, shipsPython: true, shipsJupyter: true, framework: .tensorflow,
+                operatingSystem: nil, usesApt: true)
         case "docker.io/nvidia/cuda", "nvcr.io/nvidia/cuda":
             return cudaTraits(tag: tag)
         case "docker.io/library/python":
@@ -57,22 +59,26 @@ public struct BaseImageTraits: Sendable, Equatable {
             let release = tag.split(separator: "-").first.map(String.init) ?? tag
             let codenames = ["bionic": "18.04", "focal": "20.04", "jammy": "22.04", "noble": "24.04"]
             let version = codenames[release] ?? (NodeDecoder.isDottedVersion(release, parts: 2...2) ? release : nil)
-            return BaseImageTraits(family: .ubuntu, shipsPython: false, shipsJupyter: false,
-                                   operatingSystem: version.map { "ubuntu\($0)" }, usesApt: true)
+            return BaseImageTraits(
+                family: .ubuntu, shipsPython: false, shipsJupyter: false,
+                operatingSystem: version.map { "ubuntu\($0)" }, usesApt: true)
         case "docker.io/library/debian":
             let release = tag.split(separator: "-").first.map(String.init) ?? tag
             let codenames = ["buster": "10", "bullseye": "11", "bookworm": "12", "trixie": "13"]
             let version = codenames[release] ?? (release.allSatisfy(\.isASCIIDigit) && !release.isEmpty ? release : nil)
-            return BaseImageTraits(family: .debian, shipsPython: false, shipsJupyter: false,
-                                   operatingSystem: version.map { "debian\($0)" }, usesApt: true)
+            return BaseImageTraits(
+                family: .debian, shipsPython: false, shipsJupyter: false,
+                operatingSystem: version.map { "debian\($0)" }, usesApt: true)
         default:
             return BaseImageTraits(family: .unknown, shipsPython: nil, shipsJupyter: false)
         }
     }
 
-    init(family: Family, shipsPython: Bool?, pythonFromTag: String? = nil, shipsJupyter: Bool,
-         framework: FrameworkName? = nil, operatingSystem: String? = nil, usesApt: Bool? = nil,
-         cudaFromTag: String? = nil, cudaFlavor: String? = nil) {
+    init(
+        family: Family, shipsPython: Bool?, pythonFromTag: String? = nil, shipsJupyter: Bool,
+        framework: FrameworkName? = nil, operatingSystem: String? = nil, usesApt: Bool? = nil,
+        cudaFromTag: String? = nil, cudaFlavor: String? = nil
+    ) {
         self.family = family
         self.shipsPython = shipsPython
         self.pythonFromTag = pythonFromTag
@@ -92,11 +98,17 @@ public struct BaseImageTraits: Sendable, Equatable {
         let os = parts.count > 1 ? parts.last : nil
         var usesApt: Bool?
         if let os {
-            if os.hasPrefix("ubuntu") { usesApt = true }
-            else if os.hasPrefix("rockylinux") || os.hasPrefix("ubi") || os.hasPrefix("centos") || os.hasPrefix("oraclelinux") { usesApt = false }
+            if os.hasPrefix("ubuntu") {
+                usesApt = true
+            } else if os.hasPrefix("rockylinux") || os.hasPrefix("ubi") || os.hasPrefix("centos")
+                || os.hasPrefix("oraclelinux")
+            {
+                usesApt = false
+            }
         }
-        return BaseImageTraits(family: .cuda, shipsPython: false, shipsJupyter: false, operatingSystem: os,
-                               usesApt: usesApt, cudaFromTag: version, cudaFlavor: flavor)
+        return BaseImageTraits(
+            family: .cuda, shipsPython: false, shipsJupyter: false, operatingSystem: os,
+            usesApt: usesApt, cudaFromTag: version, cudaFlavor: flavor)
     }
 
     /// `3.11`, `3.11-slim`, `3.11.7-slim-bookworm`, `3.12-alpine`.
@@ -109,8 +121,9 @@ public struct BaseImageTraits: Sendable, Equatable {
         let alpine = parts.contains { $0.hasPrefix("alpine") }
         let windows = parts.contains { $0.hasPrefix("windowsservercore") || $0.hasPrefix("nanoserver") }
         let os = parts.dropFirst().last { !["slim"].contains($0) }
-        return BaseImageTraits(family: .python, shipsPython: true, pythonFromTag: python, shipsJupyter: false,
-                               operatingSystem: os, usesApt: alpine || windows ? false : true)
+        return BaseImageTraits(
+            family: .python, shipsPython: true, pythonFromTag: python, shipsJupyter: false,
+            operatingSystem: os, usesApt: alpine || windows ? false : true)
     }
 
     /// Debian's own python3 (from Debian's package archive: buster 3.7, bullseye 3.9,

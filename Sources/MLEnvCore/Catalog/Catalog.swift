@@ -67,7 +67,9 @@ public struct Catalog: Sendable {
         convenience init(text: [UInt8]) { self.init(text: text, merged: []) }
 
         /// Two catalogs merged, `first` first.
-        convenience init(merging first: FingerprintSource, _ second: FingerprintSource) { self.init(text: nil, merged: [first, second]) }
+        convenience init(merging first: FingerprintSource, _ second: FingerprintSource) {
+            self.init(text: nil, merged: [first, second])
+        }
 
         var hex: String {
             if let text { return SHA256.hex(text) }
@@ -102,7 +104,10 @@ public struct Catalog: Sendable {
     /// The toolkit entry for a CUDA version: the exact release, else the newest update of the
     /// same major.minor (so `12.2` means the latest 12.2.x listed).
     public func toolkit(_ version: DottedVersion) -> CUDAToolkit? {
-        if let exact = toolkits.first(where: { $0.version == version && $0.version.parts.count >= version.parts.count }) { return exact }
+        if let exact = toolkits.first(where: { $0.version == version && $0.version.parts.count >= version.parts.count })
+        {
+            return exact
+        }
         return toolkits.filter { $0.version.hasSameMinor(as: version) }.max { $0.version < $1.version }
     }
 

@@ -30,20 +30,30 @@ enum CatalogFileCodes: Rule {
         codes: [.invalidCatalog],
         triggering: [
             RuleExample(.invalidCatalog, spec, with: [.catalog("↓images: []\n")]),
-            RuleExample(.invalidCatalog, spec, with: [.catalog("""
-                mlenv-catalog: 1
-                images:
-                  - image: ↓Not An Image
-                  - ↓python: "3.1x"
-                """)]),
+            RuleExample(
+                .invalidCatalog, spec,
+                with: [
+                    .catalog(
+                        """
+                        mlenv-catalog: 1
+                        images:
+                          - image: ↓Not An Image
+                          - ↓python: "3.1x"
+                        """)
+                ]),
         ],
         passing: [
-            RuleExample(spec, with: [.catalog("""
-                mlenv-catalog: 1
-                table: corp
-                images:
-                  - {image: registry.corp/ml/base:2024.1, python: "3.11", framework: pytorch, framework_version: "2.1.2"}
-                """)]),
+            RuleExample(
+                spec,
+                with: [
+                    .catalog(
+                        """
+                        mlenv-catalog: 1
+                        table: corp
+                        images:
+                          - {image: registry.corp/ml/base:2024.1, python: "3.11", framework: pytorch, framework_version: "2.1.2"}
+                        """)
+                ])
         ])
 
     /// A spec on the image the examples' catalogs describe.

@@ -52,19 +52,25 @@ public enum ImageProbe {
     /// Reads the engine's inspection of `image` and the script's output. The error is a
     /// sentence for the user when the inspection is not what an engine prints.
     public static func facts(image: String, inspection: [UInt8], run output: String) -> Result<Facts, ProbeError> {
-        guard let reference = ImageReference(parsing: image) else { return .failure(ProbeError("`\(image)` is not an image reference")) }
+        guard let reference = ImageReference(parsing: image) else {
+            return .failure(ProbeError("`\(image)` is not an image reference"))
+        }
         let document = YAMLReader.read(inspection, file: "inspect")
         // `image inspect` prints a list with one object (Docker and Podman alike).
         guard let root = document.root else { return .failure(ProbeError("the engine's inspection is not JSON")) }
         let object: YAMLNode
         if case .sequence(let items) = root.kind, let first = items.first { object = first } else { object = root }
-        guard case .mapping(let fields) = object.kind else { return .failure(ProbeError("the engine's inspection is not an image object")) }
+        guard case .mapping(let fields) = object.kind else {
+            return .failure(ProbeError("the engine's inspection is not an image object"))
+        }
         let field = { (node: YAMLNode, key: String) -> YAMLNode? in
             if case .mapping(let pairs) = node.kind { return pairs.first { $0.key == key }?.value }
             return nil
         }
         var environment: [String: String] = [:]
-        if let config = fields.first(where: { $0.key == "Config" })?.value, case .sequence(let items)? = field(config, "Env")?.kind {
+        if let config = fields.first(where: { $0.key == "Config" })?.value,
+            case .sequence(let items)? = field(config, "Env")?.kind
+        {
             for item in items {
                 guard let text = item.scalarText, let equals = text.firstIndex(of: "=") else { continue }
                 environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
@@ -77,7 +83,8 @@ public enum ImageProbe {
                 return (String(text[..<at]), String(text[text.index(after: at)...]))
             }
             let repository = reference.canonicalRepository
-            digest = (digests.first { ImageReference(parsing: $0.0)?.canonicalRepository == repository } ?? digests.first)?.1
+            digest =
+                (digests.first { ImageReference(parsing: $0.0)?.canonicalRepository == repository } ?? digests.first)?.1
         }
         digest = reference.digest ?? digest
 
@@ -89,9 +96,12 @@ public enum ImageProbe {
         let distributions = lines.filter { $0.key.hasPrefix("dist:") }
         func dist(_ name: String) -> String? { distributions["dist:" + name] }
 
-        var facts = Facts(reference: reference, digest: digest, os: lines["os"].flatMap { $0.isEmpty ? nil : $0 },
-                          python: lines["python"].flatMap(DottedVersion.init), jupyter: false, forwardCompatible: [], environment: environment)
-        facts.cuda = environment["CUDA_VERSION"].flatMap(DottedVersion.init)
+        var facts = Facts(
+            reference: reference, digest: digest, os: lines["os"].flatMap { $0.isEmpty ? nil : $0 },
+            python: lines["python"].flatMap(DottedVersion.init), jupyter: false, forwardCompatible: [],
+            environment: environment)
+        facts.cuda =
+            environment["CUDA_VERSION"].flatMap(DottedVersion.init)
             ?? environment["NVIDIA_REQUIRE_CUDA"].flatMap(requiredCUDA)
         facts.cudnn = environment["CUDNN_VERSION"].flatMap { $0.isEmpty ? nil : $0 }
         facts.forwardCompatible = environment["NVIDIA_REQUIRE_CUDA"].map(forwardCompatibleBranches) ?? []
@@ -100,12 +110,21 @@ public enum ImageProbe {
         // the one installed (PyTorch, TensorFlow, JAX in that order).
         let installed: [(FrameworkName, String?)] = [
             (.pytorch, dist("torch") ?? environment["PYTORCH_BUILD_VERSION"] ?? environment["PYTORCH_VERSION"]),
-            (.tensorflow, dist("tensorflow") ?? dist("tensorflow-gpu") ?? dist("tensorflow-cpu") ?? environment["TENSORFLOW_VERSION"]),
+            (
+                .tensorflow,
+                dist("tensorflow") ?? dist("tensorflow-gpu") ?? dist("tensorflow-cpu")
+                    ?? environment["TENSORFLOW_VERSION"]
+            ),
             (.jax, dist("jax") ?? environment["JAX_VERSION"]),
         ]
-        let named: FrameworkName? = environment["NVIDIA_PYTORCH_VERSION"] != nil ? .pytorch
-            : environment["NVIDIA_TENSORFLOW_VERSION"] != nil ? .tensorflow : environment["JAX_VERSION"] != nil ? .jax : nil
-        if let match = installed.first(where: { $0.0 == named && $0.1 != nil }) ?? installed.first(where: { $0.1 != nil }) {
+        let named: FrameworkName? =
+            environment["NVIDIA_PYTORCH_VERSION"] != nil
+            ? .pytorch
+            : environment["NVIDIA_TENSORFLOW_VERSION"] != nil
+                ? .tensorflow : environment["JAX_VERSION"] != nil ? .jax : nil
+        if let match = installed.first(where: { $0.0 == named && $0.1 != nil })
+            ?? installed.first(where: { $0.1 != nil })
+        {
             facts.framework = match.0
             facts.frameworkVersion = match.1
         }
@@ -148,17 +167,20 @@ public enum ImageProbe {
             "sources": .strings(["PROBE"], .flow),
         ])
         let os = facts.os.map { " (OS: \($0))" } ?? ""
-        return YAMLPrinter.print(.mapping([
-            "mlenv-catalog": .integer(1),
-            "table": .string("probed"),
-            "description": .string("What `mlenv catalog probe` read from the image itself\(os)"),
-            "sources": .mapping([
-                "PROBE": .string("`\(engine) image inspect` and a run of the image on \(date), by mlenv \(MLEnv.version)"),
+        return YAMLPrinter.print(
+            .mapping([
+                "mlenv-catalog": .integer(1),
+                "table": .string("probed"),
+                "description": .string("What `mlenv catalog probe` read from the image itself\(os)"),
+                "sources": .mapping([
+                    "PROBE": .string(
+                        "`\(engine) image inspect` and a run of the image on \(date), by mlenv \(MLEnv.version)")
+                ]),
+                "images": .sequence([entry], .block),
             ]),
-            "images": .sequence([entry], .block),
-        ]), header: [
-            "Written by `mlenv catalog probe \(facts.reference.description)` on \(date). Pass it with --catalog; commit it beside the specs.",
-        ])
+            header: [
+                "Written by `mlenv catalog probe \(facts.reference.description)` on \(date). Pass it with --catalog; commit it beside the specs."
+            ])
     }
 }
 

@@ -1,13 +1,15 @@
 extension DiagnosticCode {
     static let pythonRequired = DiagnosticCode(
-        "E128", .error, name: "python-required", summary: "The base image has no Python and the spec does not say which to install.",
+        "E128", .error, name: "python-required",
+        summary: "The base image has no Python and the spec does not say which to install.",
         explanation: """
             Plain `nvidia/cuda` images ship CUDA on a bare Ubuntu, without Python. mlenv \
             installs the Python the spec asks for, so `python:` is required on such a base: \
             `python: "3.10"`.
             """)
     static let pythonUnavailable = DiagnosticCode(
-        "E134", .error, name: "python-unavailable", summary: "The base image's OS cannot provide the Python the spec asks for.",
+        "E134", .error, name: "python-unavailable",
+        summary: "The base image's OS cannot provide the Python the spec asks for.",
         explanation: """
             On a bare OS image mlenv installs Python with apt. Ubuntu bases get any version from \
             the deadsnakes PPA; Debian has no such archive, so a Debian base offers its own \
@@ -15,14 +17,16 @@ extension DiagnosticCode {
             `python:3.X-slim` (Debian with the CPython you want) or an Ubuntu base.
             """)
     static let unsupportedBaseOS = DiagnosticCode(
-        "E129", .error, name: "unsupported-base-os", summary: "The base image does not use apt, which the generated Dockerfile needs.",
+        "E129", .error, name: "unsupported-base-os",
+        summary: "The base image does not use apt, which the generated Dockerfile needs.",
         explanation: """
             mlenv installs system packages and Python with apt-get, so the base must be Debian \
             or Ubuntu based. Alpine, Rocky Linux and UBI images use other package managers; \
             pick the image's `-ubuntu` or Debian variant.
             """)
     static let frameworkMismatch = DiagnosticCode(
-        "E131", .error, name: "framework-mismatch", summary: "The spec's framework is not the one the base image is built around.",
+        "E131", .error, name: "framework-mismatch",
+        summary: "The spec's framework is not the one the base image is built around.",
         explanation: """
             NGC framework images ship one framework, built by NVIDIA. A spec that asks for \
             TensorFlow on `nvcr.io/nvidia/pytorch` would get PyTorch and no TensorFlow (mlenv \
@@ -31,7 +35,8 @@ extension DiagnosticCode {
             the framework with pip.
             """)
     static let unknownBaseImage = DiagnosticCode(
-        "N101", .note, name: "unknown-base-image", summary: "mlenv does not know the base image and assumes it has python3 and pip.",
+        "N101", .note, name: "unknown-base-image",
+        summary: "mlenv does not know the base image and assumes it has python3 and pip.",
         explanation: """
             For images it does not recognise, mlenv cannot tell whether Python, pip or \
             JupyterLab are present. The generated Dockerfile assumes `python3 -m pip` works and \
@@ -60,10 +65,16 @@ extension DiagnosticCode {
 enum BaseImageRule: Rule {
     static let description = RuleDescription(
         title: "base image vs the spec",
-        overview: "`nvcr.io/nvidia/pytorch:23.10-py3` comes with Python 3.10, not 3.8 (and which images do match); TensorFlow on a PyTorch image; no Python on `nvidia/cuda`",
-        codes: [.imageMismatch, .frameworkMismatch, .pythonRequired, .unsupportedBaseOS, .pythonUnavailable, .unknownBaseImage, .unverified],
+        overview:
+            "`nvcr.io/nvidia/pytorch:23.10-py3` comes with Python 3.10, not 3.8 (and which images do match); TensorFlow on a PyTorch image; no Python on `nvidia/cuda`",
+        codes: [
+            .imageMismatch, .frameworkMismatch, .pythonRequired, .unsupportedBaseOS, .pythonUnavailable,
+            .unknownBaseImage, .unverified,
+        ],
         triggering: [
-            RuleExample(.imageMismatch, """
+            RuleExample(
+                .imageMismatch,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -71,35 +82,47 @@ enum BaseImageRule: Rule {
                 python: ↓"3.8"
                 cuda: ↓"12.1"
                 """),
-            RuleExample(.frameworkMismatch, """
+            RuleExample(
+                .frameworkMismatch,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 framework: ↓tensorflow
                 """),
-            RuleExample(.pythonRequired, """
+            RuleExample(
+                .pythonRequired,
+                """
                 mlenv: 1
                 name: team
                 base: ↓nvidia/cuda:12.2.2-runtime-ubuntu22.04
                 """),
-            RuleExample(.unsupportedBaseOS, """
+            RuleExample(
+                .unsupportedBaseOS,
+                """
                 mlenv: 1
                 name: team
                 base: ↓nvidia/cuda:12.2.2-runtime-rockylinux9
                 python: "3.11"
                 """),
-            RuleExample(.pythonUnavailable, """
+            RuleExample(
+                .pythonUnavailable,
+                """
                 mlenv: 1
                 name: team
                 base: debian:12-slim
                 python: ↓"3.10"
                 """),
-            RuleExample(.unknownBaseImage, """
+            RuleExample(
+                .unknownBaseImage,
+                """
                 mlenv: 1
                 name: team
                 base: ↓registry.corp/ml/base:2024.1
                 """),
-            RuleExample(.unverified, """
+            RuleExample(
+                .unverified,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:22.09-py3
@@ -107,7 +130,8 @@ enum BaseImageRule: Rule {
                 """),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -115,13 +139,15 @@ enum BaseImageRule: Rule {
                 python: "3.10"
                 cuda: "12.2"
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.2.2-runtime-ubuntu22.04
                 python: "3.10"
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: debian:12-slim
@@ -138,27 +164,42 @@ enum BaseImageRule: Rule {
         let baseLocation = spec.base.location
         if traits.shipsPython == false && spec.python == nil {
             var fix = "add `python: \"3.10\"`"
-            if let python = BaseImageTraits.ubuntuPython(traits.operatingSystem) { fix = "add `python: \"\(python)\"` (the Python of \(traits.operatingSystem!))" }
-            context.report(.pythonRequired, "`\(image)` has no Python; say which version to install with `python:`", at: baseLocation, fix: fix)
+            if let python = BaseImageTraits.ubuntuPython(traits.operatingSystem) {
+                fix = "add `python: \"\(python)\"` (the Python of \(traits.operatingSystem!))"
+            }
+            context.report(
+                .pythonRequired, "`\(image)` has no Python; say which version to install with `python:`",
+                at: baseLocation, fix: fix)
         }
-        if traits.family == .debian, let python = spec.python, let native = BaseImageTraits.debianPython(traits.operatingSystem),
-           python.value.split(separator: ".").prefix(2).joined(separator: ".") != native {
-            context.report(.pythonUnavailable, "`\(image)` offers Python \(native) only; Debian has no archive of other Python versions (Ubuntu has the deadsnakes PPA)",
-                           at: python.location, notes: [context.baseNote],
-                           fix: "write `python: \"\(native)\"`, or use `python:\(python.value)-slim` or an Ubuntu base")
+        if traits.family == .debian, let python = spec.python,
+            let native = BaseImageTraits.debianPython(traits.operatingSystem),
+            python.value.split(separator: ".").prefix(2).joined(separator: ".") != native
+        {
+            context.report(
+                .pythonUnavailable,
+                "`\(image)` offers Python \(native) only; Debian has no archive of other Python versions (Ubuntu has the deadsnakes PPA)",
+                at: python.location, notes: [context.baseNote],
+                fix: "write `python: \"\(native)\"`, or use `python:\(python.value)-slim` or an Ubuntu base")
         }
         if traits.usesApt == false {
-            context.report(.unsupportedBaseOS, "`\(image)` does not use apt (\(traits.operatingSystem ?? "not Debian or Ubuntu")); mlenv generates Dockerfiles for Debian and Ubuntu bases",
-                           at: baseLocation, fix: "use an Ubuntu or Debian variant of the image")
+            context.report(
+                .unsupportedBaseOS,
+                "`\(image)` does not use apt (\(traits.operatingSystem ?? "not Debian or Ubuntu")); mlenv generates Dockerfiles for Debian and Ubuntu bases",
+                at: baseLocation, fix: "use an Ubuntu or Debian variant of the image")
         }
         if traits.family == .unknown && entry == nil {
-            context.report(.unknownBaseImage, "mlenv does not know `\(image)`; it assumes the image has python3 and pip", at: baseLocation)
+            context.report(
+                .unknownBaseImage, "mlenv does not know `\(image)`; it assumes the image has python3 and pip",
+                at: baseLocation)
         }
         if let shipped = environment.shippedFramework, let declared = spec.framework,
-           declared.name.value != .none, declared.name.value != shipped {
-            context.report(.frameworkMismatch, "the spec asks for \(declared.name.value.displayName), but `\(image)` is built around \(shipped.displayName)",
-                           at: declared.name.location, notes: [context.baseNote],
-                           fix: "use an image built for \(declared.name.value.displayName), or `framework: \(shipped.rawValue)`")
+            declared.name.value != .none, declared.name.value != shipped
+        {
+            context.report(
+                .frameworkMismatch,
+                "the spec asks for \(declared.name.value.displayName), but `\(image)` is built around \(shipped.displayName)",
+                at: declared.name.location, notes: [context.baseNote],
+                fix: "use an image built for \(declared.name.value.displayName), or `framework: \(shipped.rawValue)`")
         }
         checkDeclaredFacts(&context)
     }
@@ -172,53 +213,78 @@ enum BaseImageRule: Rule {
         let traits = environment.traits
 
         if let declared = spec.python, let wanted = DottedVersion(declared.value) {
-            let shipped: Fact<DottedVersion> = entry?.python ?? traits.pythonFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
-            compare(&context, what: "Python", declared: wanted, at: declared.location, shipped: shipped,
-                    alternatives: { $0.python.known?.hasSameMinor(as: wanted) ?? false })
+            let shipped: Fact<DottedVersion> =
+                entry?.python ?? traits.pythonFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+            compare(
+                &context, what: "Python", declared: wanted, at: declared.location, shipped: shipped,
+                alternatives: { $0.python.known?.hasSameMinor(as: wanted) ?? false })
         }
-        if case .version(let text)? = spec.cuda?.value, let wanted = DottedVersion(text), let location = spec.cuda?.location {
-            let shipped: Fact<DottedVersion> = entry?.cuda ?? traits.cudaFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
-            compare(&context, what: "CUDA", declared: wanted, at: location, shipped: shipped,
-                    alternatives: { $0.cuda.known?.starts(with: wanted) ?? false })
+        if case .version(let text)? = spec.cuda?.value, let wanted = DottedVersion(text),
+            let location = spec.cuda?.location
+        {
+            let shipped: Fact<DottedVersion> =
+                entry?.cuda ?? traits.cudaFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
+            compare(
+                &context, what: "CUDA", declared: wanted, at: location, shipped: shipped,
+                alternatives: { $0.cuda.known?.starts(with: wanted) ?? false })
         }
         if let entry, let framework = entry.framework, spec.framework?.name.value == framework,
-           let declared = spec.framework?.version {
+            let declared = spec.framework?.version
+        {
             let wanted = declared.value
             switch entry.frameworkVersion {
             case .known(let shipped) where !Compatibility.matches(shipped, prefix: wanted):
                 let others = matchingImages(context.catalog, like: image) { candidate in
-                    candidate.framework == framework && (candidate.frameworkVersion.known.map { Compatibility.matches($0, prefix: wanted) } ?? false)
+                    candidate.framework == framework
+                        && (candidate.frameworkVersion.known.map { Compatibility.matches($0, prefix: wanted) } ?? false)
                 }
-                context.report(.imageMismatch, "`\(image)` ships \(framework.displayName) \(shipped), not \(wanted)",
-                               at: declared.location, notes: [context.baseNote],
-                               fix: others.isEmpty ? "set `framework.version` to \"\(shipped.release.prefix(2).map(String.init).joined(separator: "."))\"" : "use \(others)")
+                context.report(
+                    .imageMismatch, "`\(image)` ships \(framework.displayName) \(shipped), not \(wanted)",
+                    at: declared.location, notes: [context.baseNote],
+                    fix: others.isEmpty
+                        ? "set `framework.version` to \"\(shipped.release.prefix(2).map(String.init).joined(separator: "."))\""
+                        : "use \(others)")
             case .likely(let shipped) where !Compatibility.matches(shipped, prefix: wanted):
-                context.report(.unverified, "`\(image)` probably ships \(framework.displayName) \(shipped) (unconfirmed), not \(wanted)", at: declared.location)
+                context.report(
+                    .unverified,
+                    "`\(image)` probably ships \(framework.displayName) \(shipped) (unconfirmed), not \(wanted)",
+                    at: declared.location)
             default:
                 break
             }
         }
     }
 
-    static func compare(_ context: inout RuleContext, what: String, declared: DottedVersion, at location: SourceLocation,
-                        shipped: Fact<DottedVersion>, alternatives: (CatalogImage) -> Bool) {
+    static func compare(
+        _ context: inout RuleContext, what: String, declared: DottedVersion, at location: SourceLocation,
+        shipped: Fact<DottedVersion>, alternatives: (CatalogImage) -> Bool
+    ) {
         let image = context.environment.image
         switch shipped {
-        case .known(let value) where !value.starts(with: declared) && !(what == "Python" && value.hasSameMinor(as: declared) && declared.parts.count <= 2):
+        case .known(let value)
+        where !value.starts(with: declared)
+            && !(what == "Python" && value.hasSameMinor(as: declared) && declared.parts.count <= 2):
             let others = matchingImages(context.catalog, like: image, alternatives)
-            context.report(.imageMismatch, "`\(image)` comes with \(what) \(value), not \(declared)", at: location,
-                           notes: [context.baseNote],
-                           fix: others.isEmpty ? "declare \(what) \(value)" : "declare \(what) \(value), or use \(others)")
+            context.report(
+                .imageMismatch, "`\(image)` comes with \(what) \(value), not \(declared)", at: location,
+                notes: [context.baseNote],
+                fix: others.isEmpty ? "declare \(what) \(value)" : "declare \(what) \(value), or use \(others)")
         case .likely(let value) where !value.starts(with: declared):
-            context.report(.unverified, "`\(image)` probably comes with \(what) \(value) (unconfirmed), not \(declared)", at: location)
+            context.report(
+                .unverified, "`\(image)` probably comes with \(what) \(value) (unconfirmed), not \(declared)",
+                at: location)
         default:
             break
         }
     }
 
     /// Up to three newest catalog images of the same repository that satisfy `predicate`.
-    static func matchingImages(_ catalog: Catalog, like image: ImageReference, _ predicate: (CatalogImage) -> Bool) -> String {
-        let candidates = catalog.images.filter { $0.reference.canonicalRepository == image.canonicalRepository && predicate($0) }
+    static func matchingImages(_ catalog: Catalog, like image: ImageReference, _ predicate: (CatalogImage) -> Bool)
+        -> String
+    {
+        let candidates = catalog.images.filter {
+            $0.reference.canonicalRepository == image.canonicalRepository && predicate($0)
+        }
         return candidates.suffix(3).map { "`\($0.reference)`" }.joined(separator: ", ")
     }
 }

@@ -43,18 +43,26 @@ struct CUDAInUse {
         let install = environment.frameworkInstall
         let wheels = install?.bundledCUDA
         if let cuda = environment.cuda.known, wheels == nil || environment.cudaCompilation != nil {
-            uses.append(CUDAInUse(cuda: cuda, origin: .toolkit, location: context.spec.cuda?.location ?? context.spec.base.location,
-                                  name: "CUDA \(cuda)", build: "CUDA \(cuda)"))
+            uses.append(
+                CUDAInUse(
+                    cuda: cuda, origin: .toolkit, location: context.spec.cuda?.location ?? context.spec.base.location,
+                    name: "CUDA \(cuda)", build: "CUDA \(cuda)"))
         }
         if let install, let wheels, let framework = environment.framework {
             let version = environment.frameworkVersion.map { " \($0)" } ?? ""
             let what = install.variant.map { framework == .jax ? "`jax[\($0)]`" : "\($0) " } ?? ""
-            let wheelsName = framework == .jax ? "JAX\(version)'s \(what) wheels"
-                : framework == .tensorflow ? "TensorFlow\(version)'s `and-cuda` wheels"
-                : "\(framework.displayName)\(version)'s \(what)wheels"
-            let location = context.spec.framework?.version?.location ?? context.spec.framework?.name.location ?? context.spec.base.location
-            var use = CUDAInUse(cuda: wheels, origin: .wheels(framework, install), location: location,
-                                name: "CUDA \(wheels), which \(wheelsName) bring,", build: "\(wheelsName) (CUDA \(wheels))")
+            let wheelsName =
+                framework == .jax
+                ? "JAX\(version)'s \(what) wheels"
+                : framework == .tensorflow
+                    ? "TensorFlow\(version)'s `and-cuda` wheels"
+                    : "\(framework.displayName)\(version)'s \(what)wheels"
+            let location =
+                context.spec.framework?.version?.location ?? context.spec.framework?.name.location
+                ?? context.spec.base.location
+            var use = CUDAInUse(
+                cuda: wheels, origin: .wheels(framework, install), location: location,
+                name: "CUDA \(wheels), which \(wheelsName) bring,", build: "\(wheelsName) (CUDA \(wheels))")
             if framework == .pytorch, let variant = install.variant, let prefix = environment.frameworkVersion {
                 let release = context.catalog.pytorch.filter { [matches = Compatibility.matcher(prefix)] release in
                     matches(release.version) && release.cudaWheels.contains { $0.any == variant }

@@ -3,22 +3,29 @@
 enum ClusterRule: Rule {
     static let description = RuleDescription(
         title: "cluster targets",
-        overview: "`gpus: all` for Kubernetes or Slurm, device indices there, a relative volume with `hostpath` storage, a Service name starting with a digit",
+        overview:
+            "`gpus: all` for Kubernetes or Slurm, device indices there, a relative volume with `hostpath` storage, a Service name starting with a digit",
         codes: [.gpuCountNeeded, .gpuIndicesIgnored, .volumeUnsupported, .serviceName],
         triggering: [
-            RuleExample(.gpuCountNeeded, """
+            RuleExample(
+                .gpuCountNeeded,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 gpus: ↓all
                 """, command: .generate(targets: [.docker, .kubernetes])),
-            RuleExample(.gpuIndicesIgnored, """
+            RuleExample(
+                .gpuIndicesIgnored,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 gpus: ↓[2, 3]
                 """, command: .generate(targets: [.slurm])),
-            RuleExample(.volumeUnsupported, """
+            RuleExample(
+                .volumeUnsupported,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -26,14 +33,18 @@ enum ClusterRule: Rule {
                 volumes: [↓"./data:/data"]
                 kubernetes: {storage: hostpath}
                 """, command: .generate(targets: [.kubernetes])),
-            RuleExample(.volumeUnsupported, """
+            RuleExample(
+                .volumeUnsupported,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 gpus: 1
                 volumes: [↓"cache:/cache"]
                 """, command: .generate(targets: [.slurm])),
-            RuleExample(.serviceName, """
+            RuleExample(
+                .serviceName,
+                """
                 mlenv: 1
                 name: ↓3d-vision
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -42,7 +53,8 @@ enum ClusterRule: Rule {
                 """, command: .generate(targets: [.kubernetes])),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: vision-3d
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -50,7 +62,7 @@ enum ClusterRule: Rule {
                 jupyter: true
                 volumes: ["./data:/data", "cache:/cache"]
                 slurm: {runtime: docker}
-                """, command: .generate(targets: Set(Target.allCases))),
+                """, command: .generate(targets: Set(Target.allCases)))
         ])
 
     static func check(_ spec: EnvironmentSpec, targets: Set<Target>) -> [Diagnostic] {
@@ -61,33 +73,48 @@ enum ClusterRule: Rule {
             let names = schedulers.map(\.rawValue).joined(separator: " and ")
             switch spec.gpus.value {
             case .all:
-                diagnostics.append(Diagnostic(
-                    .gpuCountNeeded, Message.gpuCountNeeded(on: names, gpusWritten: spec.keyLocations["gpus"] != nil),
-                    file: file, at: spec.gpus.location, fix: "write the number of GPUs, such as `gpus: 8`, or `gpus: none`"))
+                diagnostics.append(
+                    Diagnostic(
+                        .gpuCountNeeded,
+                        Message.gpuCountNeeded(on: names, gpusWritten: spec.keyLocations["gpus"] != nil),
+                        file: file, at: spec.gpus.location,
+                        fix: "write the number of GPUs, such as `gpus: 8`, or `gpus: none`"))
             case .devices(let devices):
-                diagnostics.append(Diagnostic(
-                    .gpuIndicesIgnored, Message.gpuIndicesIgnored(scheduler: first, on: names, devices: devices),
-                    file: file, at: spec.gpus.location, fix: "write `gpus: \(devices.count)` if any GPUs will do"))
+                diagnostics.append(
+                    Diagnostic(
+                        .gpuIndicesIgnored, Message.gpuIndicesIgnored(scheduler: first, on: names, devices: devices),
+                        file: file, at: spec.gpus.location, fix: "write `gpus: \(devices.count)` if any GPUs will do"))
             default:
                 break
             }
         }
-        if targets.contains(.kubernetes), spec.command == nil, spec.jupyter != nil, spec.name.value.first?.isASCIIDigit == true {
-            diagnostics.append(Diagnostic(
-                .serviceName, Message.serviceName(spec.name.value),
-                file: file, at: spec.name.location, fix: "start the name with a letter"))
+        if targets.contains(.kubernetes), spec.command == nil, spec.jupyter != nil,
+            spec.name.value.first?.isASCIIDigit == true
+        {
+            diagnostics.append(
+                Diagnostic(
+                    .serviceName, Message.serviceName(spec.name.value),
+                    file: file, at: spec.name.location, fix: "start the name with a letter"))
         }
         for volume in spec.volumes {
             let mount = volume.value
-            if targets.contains(.kubernetes), spec.kubernetes.storage == .hostpath, case .relativePath(let path) = mount.source {
-                diagnostics.append(Diagnostic(
-                    .volumeUnsupported, Message.relativeVolumeOnHostPath(path),
-                    file: file, at: volume.location, fix: "use an absolute path that every node has, or `kubernetes.storage: pvc`"))
+            if targets.contains(.kubernetes), spec.kubernetes.storage == .hostpath,
+                case .relativePath(let path) = mount.source
+            {
+                diagnostics.append(
+                    Diagnostic(
+                        .volumeUnsupported, Message.relativeVolumeOnHostPath(path),
+                        file: file, at: volume.location,
+                        fix: "use an absolute path that every node has, or `kubernetes.storage: pvc`"))
             }
-            if targets.contains(.slurm), [.pyxis, .apptainer].contains(spec.slurm.runtime), case .named(let name) = mount.source {
-                diagnostics.append(Diagnostic(
-                    .volumeUnsupported, Message.namedVolume(name, runtime: spec.slurm.runtime.rawValue),
-                    file: file, at: volume.location, fix: "mount a folder instead, such as `/scratch/\(name):\(mount.target)`"))
+            if targets.contains(.slurm), [.pyxis, .apptainer].contains(spec.slurm.runtime),
+                case .named(let name) = mount.source
+            {
+                diagnostics.append(
+                    Diagnostic(
+                        .volumeUnsupported, Message.namedVolume(name, runtime: spec.slurm.runtime.rawValue),
+                        file: file, at: volume.location,
+                        fix: "mount a folder instead, such as `/scratch/\(name):\(mount.target)`"))
             }
         }
         return diagnostics
@@ -105,7 +132,8 @@ extension ClusterRule {
         static func gpuIndicesIgnored(scheduler: Target, on targets: String, devices: [Int]) -> String {
             let who = scheduler == .kubernetes ? "Kubernetes" : "Slurm"
             let list = devices.map(String.init).joined(separator: ",")
-            return "\(who) chooses the devices itself: the \(targets) files ask for \(devices.count) GPU\(devices.count == 1 ? "" : "s"), not for GPUs \(list)"
+            return
+                "\(who) chooses the devices itself: the \(targets) files ask for \(devices.count) GPU\(devices.count == 1 ? "" : "s"), not for GPUs \(list)"
         }
 
         static func serviceName(_ name: String) -> String {
@@ -132,7 +160,8 @@ extension DiagnosticCode {
             `gpus: 8`. Leaving out `gpus:` means `all` unless `cuda: none`.
             """)
     static let gpuIndicesIgnored = DiagnosticCode(
-        "W402", .warning, name: "gpu-indices-ignored", summary: "A cluster target gets a GPU count; the device indices are not honoured.",
+        "W402", .warning, name: "gpu-indices-ignored",
+        summary: "A cluster target gets a GPU count; the device indices are not honoured.",
         explanation: """
             `gpus: [0, 1]` pins devices on one host. Kubernetes and Slurm choose the devices \
             themselves, so the generated manifests ask for as many GPUs as the list names. \
@@ -146,7 +175,8 @@ extension DiagnosticCode {
             start with a digit. Rename the spec, e.g. `3d-vision` to `vision-3d`.
             """)
     static let volumeUnsupported = DiagnosticCode(
-        "E403", .error, name: "volume-unsupported", summary: "A volume cannot be mounted the way the target runs containers.",
+        "E403", .error, name: "volume-unsupported",
+        summary: "A volume cannot be mounted the way the target runs containers.",
         explanation: """
             A path relative to the spec's folder exists on the machine where the spec is; a \
             Kubernetes node with `kubernetes.storage: hostpath` does not have it. An engine's \

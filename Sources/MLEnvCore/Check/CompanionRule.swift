@@ -1,6 +1,7 @@
 extension DiagnosticCode {
     static let companionMismatch = DiagnosticCode(
-        "E209", .error, name: "companion-mismatch", summary: "A companion package does not fit the framework release beside it.",
+        "E209", .error, name: "companion-mismatch",
+        summary: "A companion package does not fit the framework release beside it.",
         explanation: """
             torchvision and torchaudio are built against one torch release each (torchvision \
             0.16 needs torch 2.1), and jax against a range of jaxlib; their wheels say so in \
@@ -20,7 +21,9 @@ enum CompanionRule: Rule {
         overview: "`torchvision==0.16.1` next to PyTorch 2.2, `jaxlib==0.4.20` next to jax 0.4.30",
         codes: [.companionMismatch],
         triggering: [
-            RuleExample(.companionMismatch, """
+            RuleExample(
+                .companionMismatch,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.1.1-runtime-ubuntu22.04
@@ -29,7 +32,9 @@ enum CompanionRule: Rule {
                 packages:
                   pip: [↓"torchvision==0.16.1"]
                 """),
-            RuleExample(.companionMismatch, """
+            RuleExample(
+                .companionMismatch,
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11-slim
@@ -39,7 +44,8 @@ enum CompanionRule: Rule {
                 """),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.1.1-runtime-ubuntu22.04
@@ -48,7 +54,8 @@ enum CompanionRule: Rule {
                 packages:
                   pip: ["torchvision==0.17.1", "torchaudio==2.2.1", torchvision]
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11-slim
@@ -68,16 +75,21 @@ enum CompanionRule: Rule {
     static func check(_ context: inout RuleContext) {
         let pip = context.environment.spec.pip
         for pair in pairs {
-            guard let entry = pip.first(where: { $0.value.normalizedName == pair.reportAt && pin($0.value) != nil })
-                ?? pip.first(where: { $0.value.normalizedName == pair.package && pin($0.value) != nil }) else { continue }
+            guard
+                let entry = pip.first(where: { $0.value.normalizedName == pair.reportAt && pin($0.value) != nil })
+                    ?? pip.first(where: { $0.value.normalizedName == pair.package && pin($0.value) != nil })
+            else { continue }
             check(pair.package, pair.partner, at: entry, context: &context)
         }
     }
 
-    private static func check(_ package: String, _ partner: String, at entry: Located<PipRequirement>, context: inout RuleContext) {
+    private static func check(
+        _ package: String, _ partner: String, at entry: Located<PipRequirement>, context: inout RuleContext
+    ) {
         let catalog = context.catalog
         guard let packages = candidates(package, context.environment, catalog), !packages.isEmpty,
-              let partners = candidates(partner, context.environment, catalog), !partners.isEmpty else { return }
+            let partners = candidates(partner, context.environment, catalog), !partners.isEmpty
+        else { return }
         let entries = catalog.companions.filter { $0.package == package && $0.partner == partner }
         var requirements: [SpecifierSet] = []
         for version in packages {
@@ -87,14 +99,16 @@ enum CompanionRule: Rule {
         }
         let fits = requirements.contains { requirement in partners.contains { requirement.contains($0) } }
         guard !fits else { return }
-        let packageText = describe(packages), partnerText = describe(partners)
+        let packageText = describe(packages)
+        let partnerText = describe(partners)
         let wants = requirements.map { "`\(partner)\($0)`" }.joined(separator: " or ")
         let message = "\(package) \(packageText) requires \(wants), not \(partner) \(partnerText)"
         let fitting = entries.filter { candidate in partners.contains { candidate.requires.contains($0) } }
             .map(\.version).max()
         let fix: String
         if requirementNamesPackage(entry.value, package), let fitting {
-            fix = "pin \(package)==\(fitting.description)\(entries.first?.isLine == true ? ".*" : ""), which fits \(partner) \(partnerText), or leave it unpinned"
+            fix =
+                "pin \(package)==\(fitting.description)\(entries.first?.isLine == true ? ".*" : ""), which fits \(partner) \(partnerText), or leave it unpinned"
         } else {
             fix = "pin \(partner) to what \(package) \(packageText) requires (\(wants)), or leave it unpinned"
         }
@@ -109,11 +123,14 @@ enum CompanionRule: Rule {
     /// `packages.pip`, or the framework mlenv installs (the catalog's releases of the spec's
     /// version). nil when unknown.
     static func candidates(_ name: String, _ environment: ResolvedEnvironment, _ catalog: Catalog) -> [PEP440Version]? {
-        if let requirement = environment.spec.pip.first(where: { $0.value.normalizedName == name && pin($0.value) != nil }) {
+        if let requirement = environment.spec.pip.first(where: {
+            $0.value.normalizedName == name && pin($0.value) != nil
+        }) {
             return pin(requirement.value).map { [$0] }
         }
         guard let framework = environment.framework, !environment.imageShipsFramework,
-              let prefix = environment.frameworkVersion, framework.pipDistributions.first == name else { return nil }
+            let prefix = environment.frameworkVersion, framework.pipDistributions.first == name
+        else { return nil }
         let releases = Compatibility.releases(framework, prefix, in: catalog).filter { !$0.isPrerelease }
         return releases.isEmpty ? nil : releases
     }
@@ -121,12 +138,15 @@ enum CompanionRule: Rule {
     /// The version a requirement pins with `==` (`==0.16.1`, or `==0.16.*` as 0.16); nil otherwise.
     static func pin(_ requirement: PipRequirement) -> PEP440Version? {
         guard requirement.marker == nil, requirement.url == nil, requirement.specifiers.specifiers.count == 1,
-              let specifier = requirement.specifiers.specifiers.first, specifier.op == .equal else { return nil }
+            let specifier = requirement.specifiers.specifiers.first, specifier.op == .equal
+        else { return nil }
         return specifier.version
     }
 
     static func describe(_ versions: [PEP440Version]) -> String {
-        guard versions.count > 1, let low = versions.min(), let high = versions.max() else { return versions.first?.description ?? "?" }
+        guard versions.count > 1, let low = versions.min(), let high = versions.max() else {
+            return versions.first?.description ?? "?"
+        }
         return "\(low)-\(high)"
     }
 }

@@ -16,8 +16,10 @@ enum Compatibility {
         case unknown
     }
 
-    static func driver(_ driver: DottedVersion, runs toolkit: DottedVersion, catalog: Catalog,
-                       image: CatalogImage?, gpu: GPUModel?) -> DriverVerdict {
+    static func driver(
+        _ driver: DottedVersion, runs toolkit: DottedVersion, catalog: Catalog,
+        image: CatalogImage?, gpu: GPUModel?
+    ) -> DriverVerdict {
         guard let entry = catalog.toolkit(toolkit) else { return .unknown }
         // A branch-only entry (13.3: "R610") still gives a floor: the branch number.
         let minimum = entry.minimumDriver.known ?? entry.branch.flatMap { DottedVersion(String($0.dropFirst())) }
@@ -28,7 +30,9 @@ enum Compatibility {
         }
         if let image, gpu.map(isDataCenter) ?? false {
             let branch = String(driver.major)
-            if let match = image.forwardCompatibleDrivers.first(where: { $0.hasPrefix(branch) || $0.contains("R\(branch)") }) {
+            if let match = image.forwardCompatibleDrivers.first(where: {
+                $0.hasPrefix(branch) || $0.contains("R\(branch)")
+            }) {
                 return .forwardCompatible(branch: match)
             }
         }
@@ -38,7 +42,9 @@ enum Compatibility {
     /// Data-center GPUs are the ones CUDA forward compatibility supports.
     static func isDataCenter(_ gpu: GPUModel) -> Bool {
         let key = gpu.key
-        return !(key.hasPrefix("RTX") || key.hasPrefix("GTX") || gpu.name.contains("GeForce") || gpu.name.contains("Jetson"))
+        return
+            !(key.hasPrefix("RTX") || key.hasPrefix("GTX") || gpu.name.contains("GeForce")
+            || gpu.name.contains("Jetson"))
     }
 
     /// `cu121` for CUDA 12.1.

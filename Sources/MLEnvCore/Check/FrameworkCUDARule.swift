@@ -1,6 +1,7 @@
 extension DiagnosticCode {
     static let frameworkCUDA = DiagnosticCode(
-        "E202", .error, name: "framework-cuda", summary: "No build of the framework works with the CUDA toolkit it meets in the image.",
+        "E202", .error, name: "framework-cuda",
+        summary: "No build of the framework works with the CUDA toolkit it meets in the image.",
         explanation: """
             Framework wheels from pip bring their own CUDA (PyTorch's cu126 wheels CUDA 12.6, \
             `tensorflow[and-cuda]` and `jax[cuda12]` CUDA's pip wheels), so the image's toolkit \
@@ -11,7 +12,8 @@ extension DiagnosticCode {
             CUDA major a build of the release has, or a release built for your CUDA.
             """)
     static let frameworkCUDAMinor = DiagnosticCode(
-        "W202", .warning, name: "framework-cuda-minor", summary: "The framework was built for another CUDA minor version than the image's toolkit.",
+        "W202", .warning, name: "framework-cuda-minor",
+        summary: "The framework was built for another CUDA minor version than the image's toolkit.",
         explanation: """
             TensorFlow before 2.14 uses the image's CUDA, and its tested configuration names one \
             CUDA version; CUDA code compiled in the image against PyTorch is built with the \
@@ -20,7 +22,8 @@ extension DiagnosticCode {
             run, but the combination was not tested.
             """)
     static let frameworkCUDAWheels = DiagnosticCode(
-        "N202", .note, name: "framework-cuda-wheels", summary: "The framework's wheels bring another CUDA than the spec's, and which one mlenv chose.",
+        "N202", .note, name: "framework-cuda-wheels",
+        summary: "The framework's wheels bring another CUDA than the spec's, and which one mlenv chose.",
         explanation: """
             PyTorch publishes wheels for a few CUDA versions per release (2.7: cu118, cu126, \
             cu128), JAX for CUDA majors, and TensorFlow's `and-cuda` extra pins the CUDA it was \
@@ -43,7 +46,9 @@ enum FrameworkCUDARule: Rule {
             """,
         codes: [.frameworkCUDA, .frameworkCUDAMinor, .frameworkCUDAWheels],
         triggering: [
-            RuleExample(.frameworkCUDA, """
+            RuleExample(
+                .frameworkCUDA,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:13.0.0-devel-ubuntu24.04
@@ -52,14 +57,18 @@ enum FrameworkCUDARule: Rule {
                 cuda: ↓"13.0"
                 env: {TORCH_CUDA_ARCH_LIST: "8.0;9.0"}
                 """),
-            RuleExample(.frameworkCUDA, """
+            RuleExample(
+                .frameworkCUDA,
+                """
                 mlenv: 1
                 name: team
                 base: ↓nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04
                 framework: {name: tensorflow, version: "2.13"}
                 python: "3.10"
                 """),
-            RuleExample(.frameworkCUDAMinor, """
+            RuleExample(
+                .frameworkCUDAMinor,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04
@@ -67,7 +76,9 @@ enum FrameworkCUDARule: Rule {
                 python: "3.10"
                 cuda: ↓"11.7"
                 """),
-            RuleExample(.frameworkCUDAMinor, """
+            RuleExample(
+                .frameworkCUDAMinor,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.4.1-devel-ubuntu22.04
@@ -76,14 +87,18 @@ enum FrameworkCUDARule: Rule {
                 cuda: ↓"12.4"
                 setup: ["pip install --no-build-isolation flash-attn==2.7.4.post1"]
                 """),
-            RuleExample(.frameworkCUDAWheels, """
+            RuleExample(
+                .frameworkCUDAWheels,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.4.1-base-ubuntu22.04
                 framework: {name: pytorch, version: ↓"2.7"}
                 python: "3.11"
                 """),
-            RuleExample(.frameworkCUDAWheels, """
+            RuleExample(
+                .frameworkCUDAWheels,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.4.1-runtime-ubuntu22.04
@@ -92,7 +107,8 @@ enum FrameworkCUDARule: Rule {
                 """),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.1.1-runtime-ubuntu22.04
@@ -101,7 +117,8 @@ enum FrameworkCUDARule: Rule {
                 cuda: "12.1"
                 """),
             // An extension compiled with CUDA 11.8: mlenv installs PyTorch 2.7's cu118 wheels.
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:11.8.0-devel-ubuntu22.04
@@ -114,56 +131,80 @@ enum FrameworkCUDARule: Rule {
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
         guard !environment.imageShipsFramework, !environment.cpuOnly, let framework = environment.framework,
-              let prefix = environment.frameworkVersion else { return }
+            let prefix = environment.frameworkVersion
+        else { return }
         let declared = context.spec.cuda?.location ?? context.spec.base.location
         var notes: [DiagnosticNote] = []
         if let location = context.spec.framework?.version?.location {
-            notes.append(DiagnosticNote("\(framework.displayName) \(prefix) is asked for here", file: context.file, at: location))
+            notes.append(
+                DiagnosticNote("\(framework.displayName) \(prefix) is asked for here", file: context.file, at: location)
+            )
         }
         if let install = environment.frameworkInstall, let bundled = install.bundledCUDA {
-            if framework == .pytorch, let compilation = environment.cudaCompilation, let toolkit = environment.imageCUDA.known,
-               bundled.parts.count >= 2 {
-                let evidence = DiagnosticNote("CUDA code is compiled in the image: \(compilation.evidence)", file: context.file,
-                                              at: compilation.location)
+            if framework == .pytorch, let compilation = environment.cudaCompilation,
+                let toolkit = environment.imageCUDA.known,
+                bundled.parts.count >= 2
+            {
+                let evidence = DiagnosticNote(
+                    "CUDA code is compiled in the image: \(compilation.evidence)", file: context.file,
+                    at: compilation.location)
                 if toolkit.major != bundled.major {
-                    context.report(.frameworkCUDA, Message.extensionMajor(prefix: prefix, toolkit: toolkit, built: bundled),
-                                   at: declared, notes: [evidence] + notes,
-                                   fix: fixForMajor(toolkit.major, prefix: prefix, built: bundled, catalog: context.catalog))
+                    context.report(
+                        .frameworkCUDA, Message.extensionMajor(prefix: prefix, toolkit: toolkit, built: bundled),
+                        at: declared, notes: [evidence] + notes,
+                        fix: fixForMajor(toolkit.major, prefix: prefix, built: bundled, catalog: context.catalog))
                     return
                 }
                 if toolkit.minor != bundled.minor {
-                    context.report(.frameworkCUDAMinor, Message.extensionMinor(prefix: prefix, toolkit: toolkit, built: bundled),
-                                   at: declared, notes: [evidence] + notes, fix: "use a CUDA \(bundled) base image")
+                    context.report(
+                        .frameworkCUDAMinor, Message.extensionMinor(prefix: prefix, toolkit: toolkit, built: bundled),
+                        at: declared, notes: [evidence] + notes, fix: "use a CUDA \(bundled) base image")
                     return
                 }
             }
             if let choice = install.choice {
-                let location = context.spec.framework?.version?.location ?? context.spec.framework?.name.location ?? context.spec.base.location
-                context.report(.frameworkCUDAWheels, Message.wheels(context, framework: framework, prefix: prefix, install: install,
-                                                                    bundled: bundled, choice: choice), at: location)
+                let location =
+                    context.spec.framework?.version?.location ?? context.spec.framework?.name.location
+                    ?? context.spec.base.location
+                context.report(
+                    .frameworkCUDAWheels,
+                    Message.wheels(
+                        context, framework: framework, prefix: prefix, install: install,
+                        bundled: bundled, choice: choice), at: location)
             }
             return
         }
         // TensorFlow before 2.14 loads the image's CUDA libraries.
         guard framework == .tensorflow, let cuda = environment.cuda.known else { return }
-        let builds = context.catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in $0.package == "tensorflow" && matches($0.version) }
-            .compactMap(\.cuda.known)
+        let builds = context.catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in
+            $0.package == "tensorflow" && matches($0.version)
+        }
+        .compactMap(\.cuda.known)
         guard let built = builds.max() else { return }
         if builds.contains(where: { $0.major == cuda.major && $0.minor == cuda.minor }) { return }
         if !builds.contains(where: { $0.major == cuda.major }) {
-            context.report(.frameworkCUDA, "TensorFlow \(prefix) was built for CUDA \(built), not CUDA \(cuda.major); before 2.14 it loads the image's CUDA libraries",
-                           at: declared, notes: notes, fix: "use CUDA \(built), or TensorFlow 2.14 or newer, whose `and-cuda` extra brings its CUDA along")
+            context.report(
+                .frameworkCUDA,
+                "TensorFlow \(prefix) was built for CUDA \(built), not CUDA \(cuda.major); before 2.14 it loads the image's CUDA libraries",
+                at: declared, notes: notes,
+                fix: "use CUDA \(built), or TensorFlow 2.14 or newer, whose `and-cuda` extra brings its CUDA along")
         } else {
-            context.report(.frameworkCUDAMinor, "TensorFlow \(prefix) was built and tested with CUDA \(built); the spec says \(cuda)",
-                           at: declared, notes: notes, fix: "use CUDA \(built)")
+            context.report(
+                .frameworkCUDAMinor,
+                "TensorFlow \(prefix) was built and tested with CUDA \(built); the spec says \(cuda)",
+                at: declared, notes: notes, fix: "use CUDA \(built)")
         }
     }
 
     /// The releases that do have wheels for the toolkit's CUDA major.
     static func fixForMajor(_ major: Int, prefix: String, built: DottedVersion, catalog: Catalog) -> String {
         let wanted = PEP440Version(prefix)
-        let releases = catalog.pytorch.filter { release in release.cudaWheels.contains { $0.known.flatMap { DottedVersion(Compatibility.cudaOfVariant($0)) }?.major == major } }
-            .map(\.version)
+        let releases = catalog.pytorch.filter { release in
+            release.cudaWheels.contains {
+                $0.known.flatMap { DottedVersion(Compatibility.cudaOfVariant($0)) }?.major == major
+            }
+        }
+        .map(\.version)
         var fix = "use a CUDA \(built.major).x base image (PyTorch \(prefix) is built for CUDA \(built))"
         let minor = { (version: PEP440Version) in version.release.prefix(2).map(String.init).joined(separator: ".") }
         if let wanted, let newer = releases.filter({ $0 > wanted }).min() {
@@ -188,34 +229,49 @@ extension FrameworkCUDARule {
                 + "(PyTorch's extension builder warns of the minor-version mismatch; it usually works)"
         }
 
-        static func wheels(_ context: RuleContext, framework: FrameworkName, prefix: String, install: FrameworkInstall,
-                           bundled: DottedVersion, choice: WheelChoice) -> String {
+        static func wheels(
+            _ context: RuleContext, framework: FrameworkName, prefix: String, install: FrameworkInstall,
+            bundled: DottedVersion, choice: WheelChoice
+        ) -> String {
             let environment = context.environment
-            let theirs = environment.cuda.known.map { cuda in
-                (context.spec.cuda == nil ? "the image's CUDA \(cuda)" : "the spec's CUDA \(cuda)") + " matters only to CUDA code compiled in the image"
-            } ?? "no CUDA toolkit is needed in the image unless CUDA code is compiled there"
-            let host = context.host.map { host in
-                "\(host.name.value) (" + [host.driver.map { "driver \($0.value)" }, host.gpuModel.map(\.value)].compactMap { $0 }.joined(separator: ", ") + ")"
-            } ?? "the host"
+            let theirs =
+                environment.cuda.known.map { cuda in
+                    (context.spec.cuda == nil ? "the image's CUDA \(cuda)" : "the spec's CUDA \(cuda)")
+                        + " matters only to CUDA code compiled in the image"
+                } ?? "no CUDA toolkit is needed in the image unless CUDA code is compiled there"
+            let host =
+                context.host.map { host in
+                    "\(host.name.value) ("
+                        + [host.driver.map { "driver \($0.value)" }, host.gpuModel.map(\.value)].compactMap { $0 }
+                        .joined(separator: ", ") + ")"
+                } ?? "the host"
             let variant = install.variant ?? ""
             switch framework {
             case .tensorflow:
                 return "TensorFlow \(prefix)'s `and-cuda` extra brings CUDA \(bundled) along as pip wheels; \(theirs)"
             case .jax:
                 let asked = environment.cuda.known.map { "CUDA \($0.major)" } ?? "the spec's CUDA"
-                let why = choice.requested.map { "\(host) does not run JAX \(prefix)'s `jax[\($0)]` wheels" }
+                let why =
+                    choice.requested.map { "\(host) does not run JAX \(prefix)'s `jax[\($0)]` wheels" }
                     ?? "JAX \(prefix) has no wheels for \(asked) (it has \(choice.offered.map { "`jax[\($0)]`" }.joined(separator: ", ")))"
                 return "\(why); mlenv installs `jax[\(variant)]`, which brings CUDA \(bundled) along; \(theirs)"
             default:
                 let offered = choice.offered.joined(separator: ", ")
                 var why: String
                 if let requested = choice.requested {
-                    why = (environment.cuda.known == nil ? "PyPI's PyTorch \(prefix) wheel (\(requested))" : "PyTorch \(prefix)'s \(requested) wheel")
+                    why =
+                        (environment.cuda.known == nil
+                            ? "PyPI's PyTorch \(prefix) wheel (\(requested))"
+                            : "PyTorch \(prefix)'s \(requested) wheel")
                         + " does not run on \(host)"
                 } else {
-                    why = "PyTorch \(prefix) has no wheel for CUDA \(environment.cuda.known.map { "\($0.prefix(2))" } ?? "?") (it has \(offered))"
+                    why =
+                        "PyTorch \(prefix) has no wheel for CUDA \(environment.cuda.known.map { "\($0.prefix(2))" } ?? "?") (it has \(offered))"
                 }
-                why += "; mlenv installs the \(variant) wheel" + (choice.forHost ? ", the nearest that runs " + (choice.requested == nil ? "on \(host)" : "there") : "")
+                why +=
+                    "; mlenv installs the \(variant) wheel"
+                    + (choice.forHost
+                        ? ", the nearest that runs " + (choice.requested == nil ? "on \(host)" : "there") : "")
                 return why + ", which brings CUDA \(bundled) along; \(theirs)"
             }
         }

@@ -16,37 +16,44 @@ enum FrameworkPythonRule: Rule {
         overview: "TensorFlow 2.15 supports Python 3.9-3.11, not 3.12",
         codes: [.frameworkPython],
         triggering: [
-            RuleExample(.frameworkPython, """
+            RuleExample(
+                .frameworkPython,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.2.2-runtime-ubuntu22.04
                 framework: {name: tensorflow, version: "2.15"}
                 python: ↓"3.12"
                 cuda: "12.2"
-                """),
+                """)
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.2.2-runtime-ubuntu22.04
                 framework: {name: tensorflow, version: "2.15"}
                 python: "3.11"
                 cuda: "12.2"
-                """),
+                """)
         ])
 
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
         guard let framework = environment.framework, let prefix = environment.frameworkVersion,
-              let python = environment.python.known.map(Compatibility.minor) else { return }
+            let python = environment.python.known.map(Compatibility.minor)
+        else { return }
         let location = context.spec.python?.location ?? context.spec.base.location
         // NGC images pair their own build with their own Python: `BaseImageRule` compares those.
         guard !environment.imageShipsFramework else { return }
         let ranges = pythonRanges(framework, prefix, catalog: context.catalog)
         guard !ranges.isEmpty else {
             if let location = context.spec.framework?.version?.location {
-                context.report(.unverified, "mlenv's catalog has no \(framework.displayName) \(prefix) release, so its Python support is not checked", at: location)
+                context.report(
+                    .unverified,
+                    "mlenv's catalog has no \(framework.displayName) \(prefix) release, so its Python support is not checked",
+                    at: location)
             }
             return
         }
@@ -57,11 +64,16 @@ enum FrameworkPythonRule: Rule {
         let described = describe(ranges)
         var notes: [DiagnosticNote] = []
         if let location = context.spec.framework?.version?.location {
-            notes.append(DiagnosticNote("\(framework.displayName) \(prefix) is asked for here", file: context.file, at: location))
+            notes.append(
+                DiagnosticNote("\(framework.displayName) \(prefix) is asked for here", file: context.file, at: location)
+            )
         }
-        context.report(.frameworkPython, "\(framework.displayName) \(prefix) supports Python \(described), not \(python)",
-                       at: location, notes: notes,
-                       fix: suggestion(framework, python: python, near: prefix, catalog: context.catalog).map { "use Python \(described), or \($0)" } ?? "use Python \(described)")
+        context.report(
+            .frameworkPython, "\(framework.displayName) \(prefix) supports Python \(described), not \(python)",
+            at: location, notes: notes,
+            fix: suggestion(framework, python: python, near: prefix, catalog: context.catalog).map {
+                "use Python \(described), or \($0)"
+            } ?? "use Python \(described)")
     }
 
     struct PythonRange {
@@ -77,9 +89,11 @@ enum FrameworkPythonRule: Rule {
                 .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
                 .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
         case .tensorflow:
-            return catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in $0.package == "tensorflow" && matches($0.version) }
-                .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
-                .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
+            return catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in
+                $0.package == "tensorflow" && matches($0.version)
+            }
+            .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
+            .map { PythonRange(minimum: $0.pythonMinimum.known, maximum: $0.pythonMaximum.known) }
         case .jax:
             return catalog.jax.filter { [matches = Compatibility.matcher(prefix)] in matches($0.version) }
                 .filter { $0.pythonMinimum.known != nil || $0.pythonMaximum.known != nil }
@@ -93,9 +107,9 @@ enum FrameworkPythonRule: Rule {
         let low = ranges.compactMap(\.minimum).min()
         let high = ranges.compactMap(\.maximum).max()
         switch (low, high) {
-        case let (low?, high?): return "\(low)-\(high)"
-        case let (low?, nil): return "\(low) and newer"
-        case let (nil, high?): return "up to \(high)"
+        case (let low?, let high?): return "\(low)-\(high)"
+        case (let low?, nil): return "\(low) and newer"
+        case (nil, let high?): return "up to \(high)"
         default: return "(unknown)"
         }
     }
@@ -104,10 +118,16 @@ enum FrameworkPythonRule: Rule {
     /// The release line nearest the one the spec asks for (`2.1` -> `2.2` before `2.7`) whose
     /// known Python range includes `python`; the newer of two equally near. Only known ranges
     /// count: a likely one never becomes advice.
-    static func suggestion(_ framework: FrameworkName, python: DottedVersion, near prefix: String? = nil,
-                           catalog: Catalog) -> String? {
-        let lines = Set(Compatibility.releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.map { Array($0.release.prefix(2)) })
-            .sorted { $0.lexicographicallyPrecedes($1) }
+    static func suggestion(
+        _ framework: FrameworkName, python: DottedVersion, near prefix: String? = nil,
+        catalog: Catalog
+    ) -> String? {
+        let lines = Set(
+            Compatibility.releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.map {
+                Array($0.release.prefix(2))
+            }
+        )
+        .sorted { $0.lexicographicallyPrecedes($1) }
         let fitting = lines.filter { line in
             let prefix = line.map(String.init).joined(separator: ".")
             return pythonRanges(framework, prefix, catalog: catalog)
@@ -125,6 +145,8 @@ enum FrameworkPythonRule: Rule {
             let (da, db) = (position(a), position(b))
             return da != db ? da < db : b.lexicographicallyPrecedes(a)
         }
-        return best.map { "\(framework.displayName) \($0.map(String.init).joined(separator: ".")), which supports Python \(python)" }
+        return best.map {
+            "\(framework.displayName) \($0.map(String.init).joined(separator: ".")), which supports Python \(python)"
+        }
     }
 }

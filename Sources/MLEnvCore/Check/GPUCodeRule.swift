@@ -12,7 +12,8 @@ extension DiagnosticCode {
             framework build that lists the GPU's architecture, or a toolkit that supports it.
             """)
     static let gpuCodeJIT = DiagnosticCode(
-        "W207", .warning, name: "gpu-code-jit", summary: "The host's GPUs get only PTX: the driver compiles it on first use, if the build has it.",
+        "W207", .warning, name: "gpu-code-jit",
+        summary: "The host's GPUs get only PTX: the driver compiles it on first use, if the build has it.",
         explanation: """
             The build has no cubin for the GPU's architecture, only PTX of an older one (or, when \
             its toolkit predates the GPU, at best PTX). The driver compiles PTX on the first run, \
@@ -22,7 +23,8 @@ extension DiagnosticCode {
             a build with native code for the GPU.
             """)
     static let cudaCompiler = DiagnosticCode(
-        "E208", .error, name: "cuda-compiler", summary: "The image's nvcc cannot compile the CUDA code the spec builds.",
+        "E208", .error, name: "cuda-compiler",
+        summary: "The image's nvcc cannot compile the CUDA code the spec builds.",
         explanation: """
             CUDA code compiled in the image is built by the base image's toolkit: `nvidia/cuda` \
             `-base` and `-runtime` images have no nvcc (only `-devel` ones do), and each toolkit \
@@ -45,21 +47,27 @@ enum GPUCodeRule: Rule {
             """,
         codes: [.gpuUnsupported, .gpuCodeJIT, .cudaCompiler],
         triggering: [
-            RuleExample(.gpuUnsupported, """
+            RuleExample(
+                .gpuUnsupported,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.4.1-runtime-ubuntu22.04
                 framework: {name: pytorch, version: ↓"2.5"}
                 python: "3.11"
                 """, with: [.host(host(driver: "570.124.06", gpu: "GeForce RTX 5090"))]),
-            RuleExample(.gpuUnsupported, """
+            RuleExample(
+                .gpuUnsupported,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:13.0.0-runtime-ubuntu24.04
                 python: "3.12"
                 cuda: ↓"13.0"
                 """, with: [.host(host(driver: "580.65.06", gpu: "Tesla V100-SXM2-32GB"))]),
-            RuleExample(.gpuUnsupported, """
+            RuleExample(
+                .gpuUnsupported,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.6.3-devel-ubuntu22.04
@@ -67,14 +75,18 @@ enum GPUCodeRule: Rule {
                 python: "3.11"
                 env: {TORCH_CUDA_ARCH_LIST: ↓"8.0;8.6"}
                 """, with: [.host(host(driver: "560.35.05", gpu: "H100-SXM5-80GB"))]),
-            RuleExample(.gpuCodeJIT, """
+            RuleExample(
+                .gpuCodeJIT,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:11.7.1-runtime-ubuntu22.04
                 python: "3.10"
                 cuda: ↓"11.7"
                 """, with: [.host(host(driver: "550.54.14", gpu: "H100-SXM5-80GB"))]),
-            RuleExample(.cudaCompiler, """
+            RuleExample(
+                .cudaCompiler,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.4.1-devel-ubuntu22.04
@@ -82,7 +94,9 @@ enum GPUCodeRule: Rule {
                 python: "3.11"
                 env: {TORCH_CUDA_ARCH_LIST: ↓"8.0;9.0;12.0"}
                 """),
-            RuleExample(.cudaCompiler, """
+            RuleExample(
+                .cudaCompiler,
+                """
                 mlenv: 1
                 name: team
                 base: ↓nvidia/cuda:12.4.1-runtime-ubuntu22.04
@@ -93,14 +107,16 @@ enum GPUCodeRule: Rule {
         ],
         passing: [
             // PyPI's PyTorch 2.7 wheel (cu126) stops at sm_90: mlenv installs the cu128 one, with sm_120.
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11-slim
                 framework: {name: pytorch, version: "2.7"}
                 """, with: [.host(host(driver: "570.124.06", gpu: "GeForce RTX 5090"))]),
             // sm_80 cubins run on an A10 (sm_86).
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.6.3-devel-ubuntu22.04
@@ -120,62 +136,88 @@ enum GPUCodeRule: Rule {
         guard !environment.cpuOnly else { return }
         if let compilation = environment.cudaCompilation { checkCompiler(compilation, &context) }
         guard let host = context.host, context.spec.gpus.value != GPURequest.none, let gpu = context.hostGPU,
-              let model = host.gpuModel, let capability = gpu.computeCapability.known else { return }
+            let model = host.gpuModel, let capability = gpu.computeCapability.known
+        else { return }
         let sm = Compatibility.sm(capability)
-        let gpuNote = context.hostNote("\(host.name.value) has \(model.value) (\(gpu.architecture), compute capability \(gpu.computeCapability.text))",
-                                       at: model.location).map { [$0] } ?? []
+        let gpuNote =
+            context.hostNote(
+                "\(host.name.value) has \(model.value) (\(gpu.architecture), compute capability \(gpu.computeCapability.text))",
+                at: model.location
+            ).map { [$0] } ?? []
         for use in CUDAInUse.of(context) {
             // NGC's forward-compatibility libraries bring a newer driver stack, which can JIT.
             let driverFits = context.hostDriver.map { driver in
-                Compatibility.driver(driver, runs: use.release, catalog: context.catalog,
-                                     image: use.origin.isToolkit ? environment.catalogImage : nil, gpu: gpu)
+                Compatibility.driver(
+                    driver, runs: use.release, catalog: context.catalog,
+                    image: use.origin.isToolkit ? environment.catalogImage : nil, gpu: gpu)
             }
             let jitImpossible: Bool = {
                 if case .minorVersionCompatible? = driverFits { return true }
                 return false
             }()
             if case .toolkit = use.origin, let list = environment.cudaCompilation?.architectures {
-                let verdict = Compatibility.kernels(cubins: .known(list.cubins), ptx: .known(list.ptx), exact: list.exact, on: sm)
-                report(verdict, what: "the CUDA code compiled in the image (TORCH_CUDA_ARCH_LIST \"\(list.text)\")", model: model.value, sm: sm,
-                       jitImpossible: jitImpossible, at: list.location, notes: gpuNote, fix: "add \(capability.major).\(capability.minor) to TORCH_CUDA_ARCH_LIST",
-                       &context)
+                let verdict = Compatibility.kernels(
+                    cubins: .known(list.cubins), ptx: .known(list.ptx), exact: list.exact, on: sm)
+                report(
+                    verdict, what: "the CUDA code compiled in the image (TORCH_CUDA_ARCH_LIST \"\(list.text)\")",
+                    model: model.value, sm: sm,
+                    jitImpossible: jitImpossible, at: list.location, notes: gpuNote,
+                    fix: "add \(capability.major).\(capability.minor) to TORCH_CUDA_ARCH_LIST",
+                    &context)
                 continue
             }
             // A confirmed architecture list decides; else what the toolkit that built the code can
             // reach bounds it. A likely list reports nothing: only confirmed facts do.
             let verdict = use.kernels(on: gpu)
-            let fix = use.origin.isPyTorchWheels ? wheelFix(sm: sm, prefix: environment.frameworkVersion, catalog: context.catalog) : nil
+            let fix =
+                use.origin.isPyTorchWheels
+                ? wheelFix(sm: sm, prefix: environment.frameworkVersion, catalog: context.catalog) : nil
             if case .known = verdict {
-                report(verdict, what: use.build, model: model.value, sm: sm, jitImpossible: jitImpossible, at: use.location, notes: gpuNote,
-                       fix: fix, &context)
+                report(
+                    verdict, what: use.build, model: model.value, sm: sm, jitImpossible: jitImpossible,
+                    at: use.location, notes: gpuNote,
+                    fix: fix, &context)
                 continue
             }
-            let reach = use.cuda.parts.count >= 2 ? Compatibility.toolkit(use.cuda, reaches: gpu, catalog: context.catalog) : .unknown
+            let reach =
+                use.cuda.parts.count >= 2
+                ? Compatibility.toolkit(use.cuda, reaches: gpu, catalog: context.catalog) : .unknown
             switch reach {
             case .native, .unknown:
                 break
             case .ptxOnly(_, let first):
-                context.report(.gpuCodeJIT, Message.ptxOnly(use.build, toolkit: use.cuda, model: model.value, sm: sm, first: first),
-                               at: use.location, notes: gpuNote, fix: fix ?? first.map { "use CUDA \($0) or newer" })
+                context.report(
+                    .gpuCodeJIT,
+                    Message.ptxOnly(use.build, toolkit: use.cuda, model: model.value, sm: sm, first: first),
+                    at: use.location, notes: gpuNote, fix: fix ?? first.map { "use CUDA \($0) or newer" })
             case .dropped(_, let last):
-                context.report(.gpuUnsupported, Message.dropped(use.build, toolkit: use.cuda, architecture: gpu.architecture, model: model.value,
-                                                                sm: sm, last: last),
-                               at: use.location, notes: gpuNote, fix: fix ?? last.map { "use CUDA \($0) or older" })
+                context.report(
+                    .gpuUnsupported,
+                    Message.dropped(
+                        use.build, toolkit: use.cuda, architecture: gpu.architecture, model: model.value,
+                        sm: sm, last: last),
+                    at: use.location, notes: gpuNote, fix: fix ?? last.map { "use CUDA \($0) or older" })
             }
         }
     }
 
     /// A build's verdict on the host's GPU, when the facts behind it are confirmed.
-    static func report(_ verdict: Fact<Compatibility.KernelVerdict>, what: String, model: String, sm: Int, jitImpossible: Bool,
-                       at location: SourceLocation, notes: [DiagnosticNote], fix: String?, _ context: inout RuleContext) {
+    static func report(
+        _ verdict: Fact<Compatibility.KernelVerdict>, what: String, model: String, sm: Int, jitImpossible: Bool,
+        at location: SourceLocation, notes: [DiagnosticNote], fix: String?, _ context: inout RuleContext
+    ) {
         switch verdict {
         case .known(.none):
-            context.report(.gpuUnsupported, Message.noKernel(what, model: model, sm: sm), at: location, notes: notes, fix: fix)
+            context.report(
+                .gpuUnsupported, Message.noKernel(what, model: model, sm: sm), at: location, notes: notes, fix: fix)
         case .known(.jit(let ptx)) where jitImpossible:
-            context.report(.gpuUnsupported, Message.jitImpossible(what, model: model, sm: sm, ptx: ptx), at: location, notes: notes,
-                           fix: "upgrade the host's driver, or use a build with native code for sm_\(sm)")
+            context.report(
+                .gpuUnsupported, Message.jitImpossible(what, model: model, sm: sm, ptx: ptx), at: location,
+                notes: notes,
+                fix: "upgrade the host's driver, or use a build with native code for sm_\(sm)")
         case .known(.jit(let ptx)):
-            context.report(.gpuCodeJIT, Message.jit(what, model: model, sm: sm, ptx: ptx), at: location, notes: notes, fix: fix)
+            context.report(
+                .gpuCodeJIT, Message.jit(what, model: model, sm: sm, ptx: ptx), at: location, notes: notes, fix: fix)
         case .known(.native), .likely, .unknown:
             break
         }
@@ -186,14 +228,19 @@ enum GPUCodeRule: Rule {
     static func wheelFix(sm: Int, prefix: String?, catalog: Catalog) -> String? {
         let fitting = catalog.pytorch.flatMap { release in
             release.wheelCode.filter { wheel in
-                if case .known(.native) = Compatibility.kernels(cubins: wheel.cubins, ptx: .known([]), on: sm) { return true }
+                if case .known(.native) = Compatibility.kernels(cubins: wheel.cubins, ptx: .known([]), on: sm) {
+                    return true
+                }
                 return false
             }.map { (release.version, $0.variant) }
         }
         let minor = { (version: PEP440Version) in version.release.prefix(2).map(String.init).joined(separator: ".") }
         let current = prefix.flatMap(PEP440Version.init)
-        if let prefix, let same = fitting.filter({ Compatibility.matches($0.0, prefix: prefix) }).max(by: { $0.0 < $1.0 }) {
-            return "use PyTorch \(prefix)'s \(same.1) wheels, which carry code for sm_\(sm) (the spec's CUDA or the host's driver ruled them out)"
+        if let prefix,
+            let same = fitting.filter({ Compatibility.matches($0.0, prefix: prefix) }).max(by: { $0.0 < $1.0 })
+        {
+            return
+                "use PyTorch \(prefix)'s \(same.1) wheels, which carry code for sm_\(sm) (the spec's CUDA or the host's driver ruled them out)"
         }
         if let newer = fitting.filter({ entry in current.map { entry.0 > $0 } ?? true }).min(by: { $0.0 < $1.0 }) {
             return "use PyTorch \(minor(newer.0)) or newer, whose \(newer.1) wheels carry code for sm_\(sm)"
@@ -207,26 +254,36 @@ enum GPUCodeRule: Rule {
     /// What the image's nvcc can compile: is there one, and does it know every architecture asked for?
     static func checkCompiler(_ compilation: CUDACompilation, _ context: inout RuleContext) {
         let environment = context.environment
-        let evidence = DiagnosticNote("CUDA code is compiled in the image: \(compilation.evidence)", file: context.file, at: compilation.location)
+        let evidence = DiagnosticNote(
+            "CUDA code is compiled in the image: \(compilation.evidence)", file: context.file, at: compilation.location)
         // nvcc from apt or pip on top of the image.
-        let installsNVCC = context.spec.apt.contains { package in
-            ["cuda-nvcc", "cuda-toolkit", "nvidia-cuda-toolkit"].contains { package.value.name.hasPrefix($0) }
-        } || context.spec.pip.contains { $0.value.normalizedName.hasPrefix("nvidia-cuda-nvcc") }
+        let installsNVCC =
+            context.spec.apt.contains { package in
+                ["cuda-nvcc", "cuda-toolkit", "nvidia-cuda-toolkit"].contains { package.value.name.hasPrefix($0) }
+            } || context.spec.pip.contains { $0.value.normalizedName.hasPrefix("nvidia-cuda-nvcc") }
         if let flavor = environment.traits.cudaFlavor, flavor != "devel", !installsNVCC {
             let devel = "`" + environment.image.description.replacing("-\(flavor)-", with: "-devel-") + "`"
-            context.report(.cudaCompiler, "`\(environment.image)` has no nvcc: `nvidia/cuda` \(flavor) images carry no compiler, only -devel ones do",
-                           at: context.spec.base.location, notes: [evidence], fix: "use \(devel)")
+            context.report(
+                .cudaCompiler,
+                "`\(environment.image)` has no nvcc: `nvidia/cuda` \(flavor) images carry no compiler, only -devel ones do",
+                at: context.spec.base.location, notes: [evidence], fix: "use \(devel)")
             return
         }
         guard let list = compilation.architectures, let toolkit = environment.imageCUDA.known,
-              let entry = context.catalog.toolkit(toolkit) else { return }
+            let entry = context.catalog.toolkit(toolkit)
+        else { return }
         if let maximum = entry.maximumSM.known, let beyond = list.all.filter({ $0 > maximum }).first {
             let first = context.catalog.toolkits.filter { ($0.maximumSM.known ?? 0) >= beyond }.map(\.version).min()
-            context.report(.cudaCompiler, Message.beyondCompiler(toolkit: toolkit, sm: beyond, maximum: maximum),
-                           at: list.location, notes: [evidence], fix: first.map { "use a CUDA \($0.prefix(2)) or newer -devel image, or drop \(beyond / 10).\(beyond % 10)" })
+            context.report(
+                .cudaCompiler, Message.beyondCompiler(toolkit: toolkit, sm: beyond, maximum: maximum),
+                at: list.location, notes: [evidence],
+                fix: first.map {
+                    "use a CUDA \($0.prefix(2)) or newer -devel image, or drop \(beyond / 10).\(beyond % 10)"
+                })
         } else if let minimum = entry.minimumSM.known, let below = list.all.filter({ $0 < minimum }).first {
-            context.report(.cudaCompiler, Message.belowCompiler(toolkit: toolkit, sm: below, minimum: minimum),
-                           at: list.location, notes: [evidence], fix: "drop \(below / 10).\(below % 10), or use an older CUDA")
+            context.report(
+                .cudaCompiler, Message.belowCompiler(toolkit: toolkit, sm: below, minimum: minimum),
+                at: list.location, notes: [evidence], fix: "drop \(below / 10).\(below % 10), or use an older CUDA")
         }
     }
 }
@@ -249,13 +306,17 @@ extension GPUCodeRule {
                 + "minor-version compatibility cannot compile PTX"
         }
 
-        static func ptxOnly(_ what: String, toolkit: DottedVersion, model: String, sm: Int, first: DottedVersion?) -> String {
+        static func ptxOnly(_ what: String, toolkit: DottedVersion, model: String, sm: Int, first: DottedVersion?)
+            -> String
+        {
             "no native code for \(model) (sm_\(sm)) in \(what): CUDA \(toolkit) predates it"
                 + (first.map { " (the first toolkit with it is CUDA \($0))" } ?? "")
                 + "; it runs there only as PTX the driver compiles on first use (minutes, kept in its JIT cache), and not at all without PTX"
         }
 
-        static func dropped(_ what: String, toolkit: DottedVersion, architecture: String, model: String, sm: Int, last: DottedVersion?) -> String {
+        static func dropped(
+            _ what: String, toolkit: DottedVersion, architecture: String, model: String, sm: Int, last: DottedVersion?
+        ) -> String {
             "CUDA \(toolkit) no longer supports \(architecture) GPUs such as \(model) (sm_\(sm))"
                 + (last.map { "; the last toolkit for them is CUDA \($0)" } ?? "")
                 + (what.hasPrefix("CUDA ") ? "" : ": nothing in \(what) runs on them")

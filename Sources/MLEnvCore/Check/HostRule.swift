@@ -9,7 +9,8 @@ extension DiagnosticCode {
             calls fail at start-up. Upgrade the driver or pick an older CUDA / image.
             """)
     static let driverCompatibility = DiagnosticCode(
-        "W206", .warning, name: "driver-compatibility", summary: "The host's driver runs the CUDA only through a compatibility mode.",
+        "W206", .warning, name: "driver-compatibility",
+        summary: "The host's driver runs the CUDA only through a compatibility mode.",
         explanation: """
             The driver is below the toolkit's own minimum but inside CUDA minor-version \
             compatibility or NGC forward compatibility. Most programs work; PTX JIT compilation \
@@ -30,7 +31,9 @@ enum HostRule: Rule {
         triggering: [
             RuleExample(.driverTooOld, cuda12, with: [.host(host(driver: "470.57.02", gpu: "A100-SXM4-80GB"))]),
             RuleExample(.driverCompatibility, cuda12, with: [.host(host(driver: "530.30.02", gpu: "A100-SXM4-80GB"))]),
-            RuleExample(.driverTooOld, """
+            RuleExample(
+                .driverTooOld,
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.4.1-base-ubuntu22.04
@@ -39,7 +42,8 @@ enum HostRule: Rule {
                 """, with: [.host(host(driver: "470.57.02", gpu: "A100-SXM4-80GB"))]),
         ],
         passing: [
-            RuleExample(cuda12.replacing("↓", with: ""), with: [.host(host(driver: "535.129.03", gpu: "A100-SXM4-80GB"))]),
+            RuleExample(
+                cuda12.replacing("↓", with: ""), with: [.host(host(driver: "535.129.03", gpu: "A100-SXM4-80GB"))])
         ])
 
     /// A spec on CUDA 12.2.2, the version its examples' hosts are judged against.
@@ -57,7 +61,8 @@ enum HostRule: Rule {
     }
 
     static func check(_ context: inout RuleContext) {
-        guard let host = context.host, context.spec.gpus.value != GPURequest.none, let driver = context.hostDriver else { return }
+        guard let host = context.host, context.spec.gpus.value != GPURequest.none, let driver = context.hostDriver
+        else { return }
         let gpu = context.hostGPU
         let hostDriverNote = context.hostNote("the host's driver is \(driver)", at: host.driver?.location)
         for use in CUDAInUse.of(context) {
@@ -70,17 +75,26 @@ enum HostRule: Rule {
                 // Wheels with native code for the GPU need no PTX JIT, the one thing minor-version
                 // compatibility cannot do (GPUCodeRule reports wheels that need it).
                 if !use.origin.isToolkit, let gpu, case .native? = use.kernels(on: gpu).any { continue }
-                context.report(.driverCompatibility, Message.minorVersionCompatible(use.name, minimum: minimum, host: host.name.value, driver: driver),
-                               at: use.location, notes: [hostDriverNote].compactMap { $0 })
+                context.report(
+                    .driverCompatibility,
+                    Message.minorVersionCompatible(use.name, minimum: minimum, host: host.name.value, driver: driver),
+                    at: use.location, notes: [hostDriverNote].compactMap { $0 })
             case .forwardCompatible(let branch):
-                context.report(.driverCompatibility, Message.forwardCompatible(use.name, host: host.name.value, driver: driver,
-                                                                               image: context.environment.image, branch: branch),
-                               at: use.location, notes: [hostDriverNote].compactMap { $0 })
+                context.report(
+                    .driverCompatibility,
+                    Message.forwardCompatible(
+                        use.name, host: host.name.value, driver: driver,
+                        image: context.environment.image, branch: branch),
+                    at: use.location, notes: [hostDriverNote].compactMap { $0 })
             case .tooOld(let required):
-                context.report(.driverTooOld, Message.driverTooOld(use.name, required: required, host: host.name.value, driver: driver),
-                               at: use.location, notes: [hostDriverNote].compactMap { $0 },
-                               fix: use.origin.isToolkit ? "upgrade the host's driver, or use a CUDA version its driver supports"
-                                   : "upgrade the host's driver, or use a framework release with wheels for a CUDA its driver supports")
+                context.report(
+                    .driverTooOld,
+                    Message.driverTooOld(use.name, required: required, host: host.name.value, driver: driver),
+                    at: use.location, notes: [hostDriverNote].compactMap { $0 },
+                    fix: use.origin.isToolkit
+                        ? "upgrade the host's driver, or use a CUDA version its driver supports"
+                        : "upgrade the host's driver, or use a framework release with wheels for a CUDA its driver supports"
+                )
             }
         }
     }
@@ -89,15 +103,20 @@ enum HostRule: Rule {
 extension HostRule {
     /// The rule's messages, worded in one place.
     enum Message {
-        static func minorVersionCompatible(_ cuda: String, minimum: DottedVersion, host: String, driver: DottedVersion) -> String {
+        static func minorVersionCompatible(_ cuda: String, minimum: DottedVersion, host: String, driver: DottedVersion)
+            -> String
+        {
             "\(cuda) wants driver \(minimum) or newer; \(host)'s \(driver) runs it only through minor-version compatibility (no PTX JIT)"
         }
 
-        static func forwardCompatible(_ cuda: String, host: String, driver: DottedVersion, image: ImageReference, branch: String) -> String {
+        static func forwardCompatible(
+            _ cuda: String, host: String, driver: DottedVersion, image: ImageReference, branch: String
+        ) -> String {
             "\(host)'s driver \(driver) is older than \(cuda) needs; `\(image)` supports it through forward compatibility (\(branch))"
         }
 
-        static func driverTooOld(_ cuda: String, required: DottedVersion, host: String, driver: DottedVersion) -> String {
+        static func driverTooOld(_ cuda: String, required: DottedVersion, host: String, driver: DottedVersion) -> String
+        {
             "\(cuda) needs NVIDIA driver \(required) or newer; \(host) has \(driver)"
         }
     }

@@ -1,6 +1,7 @@
 extension DiagnosticCode {
     static let unpinnedBase = DiagnosticCode(
-        "W301", .warning, name: "unpinned-base", summary: "The base image has no tag, or a tag that moves (`latest`, `latest-gpu`, `nightly`).",
+        "W301", .warning, name: "unpinned-base",
+        summary: "The base image has no tag, or a tag that moves (`latest`, `latest-gpu`, `nightly`).",
         explanation: """
             A tag that names a channel rather than a release (`latest`, which Docker reads when \
             there is no tag; `latest-gpu`, `nightly`, `nightly-gpu`, `edge`, `main`, `master`, \
@@ -30,7 +31,8 @@ extension DiagnosticCode {
             127.0.0.1 and use the `ssh -L` line that `run.sh url` prints.
             """)
     static let secretInImage = DiagnosticCode(
-        "W305", .warning, name: "secret-in-image", summary: "An `env:` value looks like a secret, and would be baked into the image.",
+        "W305", .warning, name: "secret-in-image",
+        summary: "An `env:` value looks like a secret, and would be baked into the image.",
         explanation: """
             `env:` values become part of the image: anyone who can pull or inspect it can read \
             them. List the variable's name under `secrets:` instead; run.sh and compose.yaml \
@@ -52,27 +54,37 @@ enum HygieneRule: Rule {
         overview: "a `latest` or `nightly` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value",
         codes: [.unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage],
         triggering: [
-            RuleExample(.unpinnedBase, """
+            RuleExample(
+                .unpinnedBase,
+                """
                 mlenv: 1
                 name: team
                 base: ↓python
                 """),
-            RuleExample(.unpinnedBase, """
+            RuleExample(
+                .unpinnedBase,
+                """
                 mlenv: 1
                 name: team
                 base: ↓nvcr.io/nvidia/pytorch:latest
                 """),
-            RuleExample(.unpinnedBase, """
+            RuleExample(
+                .unpinnedBase,
+                """
                 mlenv: 1
                 name: team
                 base: ↓tensorflow/tensorflow:latest-gpu
                 """),
-            RuleExample(.unpinnedBase, """
+            RuleExample(
+                .unpinnedBase,
+                """
                 mlenv: 1
                 name: team
                 base: ↓pytorch/pytorch:nightly
                 """),
-            RuleExample(.unpinnedPip, """
+            RuleExample(
+                .unpinnedPip,
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11-slim
@@ -81,26 +93,34 @@ enum HygieneRule: Rule {
                 packages:
                   pip: [↓transformers, "numpy==1.26.4"]
                 """),
-            RuleExample(.unpinnedApt, """
+            RuleExample(
+                .unpinnedApt,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   apt: ["curl=7.81.0-1ubuntu1.15", ↓git, htop]
                 """),
-            RuleExample(.jupyterExposed, """
+            RuleExample(
+                .jupyterExposed,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 jupyter: {bind: ↓0.0.0.0}
                 """),
-            RuleExample(.secretInImage, """
+            RuleExample(
+                .secretInImage,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 env: {↓HF_TOKEN: hf_abcdef, TOKENIZERS_PARALLELISM: "false", ↓PASSPHRASE: changeme}
                 """),
-            RuleExample(.secretInImage, """
+            RuleExample(
+                .secretInImage,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -111,7 +131,8 @@ enum HygieneRule: Rule {
                 """),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -122,18 +143,21 @@ enum HygieneRule: Rule {
                   pip: ["transformers==4.35.2"]
                   apt: ["git=1:2.34.1-1ubuntu1.10"]
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvidia/cuda:12.4.1-devel-ubuntu22.04
                 python: "3.10"
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: "rocm/pytorch:latest@sha256:\(String(repeating: "0f", count: 32))"
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -151,32 +175,44 @@ enum HygieneRule: Rule {
     static func check(_ context: inout RuleContext) {
         let spec = context.spec
         if case .image(let image) = spec.base.value, image.digest == nil, image.tag.map(isMovingTag) ?? true {
-            context.report(.unpinnedBase, Message.unpinnedBase(image), at: spec.base.location,
-                           fix: "name a release tag or a digest")
+            context.report(
+                .unpinnedBase, Message.unpinnedBase(image), at: spec.base.location,
+                fix: "name a release tag or a digest")
         }
-        if !context.environment.imageShipsFramework, let framework = spec.framework, framework.name.value != .none, framework.version == nil {
-            context.report(.unpinnedPip, Message.unversionedFramework(framework.name.value),
-                           at: framework.name.location, fix: "add `version:`, e.g. `framework: {name: \(framework.name.value.rawValue), version: \"2.1\"}`")
+        if !context.environment.imageShipsFramework, let framework = spec.framework, framework.name.value != .none,
+            framework.version == nil
+        {
+            context.report(
+                .unpinnedPip, Message.unversionedFramework(framework.name.value),
+                at: framework.name.location,
+                fix: "add `version:`, e.g. `framework: {name: \(framework.name.value.rawValue), version: \"2.1\"}`")
         }
         // pip merges the entries of one project: `black` beside `black[jupyter]==24.1.0` is pinned.
         let pinnedProjects = Set(spec.pip.filter(\.value.isPinned).map(\.value.projectKey))
         for requirement in spec.pip where !pinnedProjects.contains(requirement.value.projectKey) {
-            context.report(.unpinnedPip, "`\(requirement.value.text)` is not pinned to one version", at: requirement.location,
-                           fix: "pin it with ==")
+            context.report(
+                .unpinnedPip, "`\(requirement.value.text)` is not pinned to one version", at: requirement.location,
+                fix: "pin it with ==")
         }
         let unpinned = spec.apt.filter { $0.value.version == nil }
         if let first = unpinned.first {
-            context.report(.unpinnedApt, Message.unpinnedApt(unpinned.map(\.value.name)), at: first.location,
-                           fix: "pin with name=version where exact reproduction matters")
+            context.report(
+                .unpinnedApt, Message.unpinnedApt(unpinned.map(\.value.name)), at: first.location,
+                fix: "pin with name=version where exact reproduction matters")
         }
         if let jupyter = spec.jupyter, ["0.0.0.0", "::"].contains(jupyter.bind.value) {
-            context.report(.jupyterExposed, Message.jupyterExposed(bind: jupyter.bind.value), at: jupyter.bind.location,
-                           fix: "remove `bind` (127.0.0.1) and reach Jupyter through the ssh line `run.sh url` prints")
+            context.report(
+                .jupyterExposed, Message.jupyterExposed(bind: jupyter.bind.value), at: jupyter.bind.location,
+                fix: "remove `bind` (127.0.0.1) and reach Jupyter through the ssh line `run.sh url` prints")
         }
         for variable in spec.env {
-            guard let evidence = SecretEvidence.of(name: variable.name.value, value: variable.value.value) else { continue }
-            context.report(.secretInImage, Message.secretInImage(variable.name.value, evidence),
-                           at: variable.name.location, fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
+            guard let evidence = SecretEvidence.of(name: variable.name.value, value: variable.value.value) else {
+                continue
+            }
+            context.report(
+                .secretInImage, Message.secretInImage(variable.name.value, evidence),
+                at: variable.name.location,
+                fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
         }
     }
 
@@ -184,7 +220,8 @@ enum HygieneRule: Rule {
     /// releases (Alpine's `edge`, Ubuntu's `rolling` and `devel`, Debian's `stable`, `testing`,
     /// `unstable`, `sid`), Node's `lts` and `current`, branch builds and nightlies.
     static let channelTags: Set<String> = [
-        "latest", "nightly", "edge", "main", "master", "dev", "devel", "develop", "rolling", "stable", "unstable", "testing",
+        "latest", "nightly", "edge", "main", "master", "dev", "devel", "develop", "rolling", "stable", "unstable",
+        "testing",
         "sid", "lts", "current", "canary",
     ]
 
@@ -198,7 +235,8 @@ enum HygieneRule: Rule {
         for channel in ["latest", "nightly"] {
             let bytes = Array(lower.utf8)
             guard bytes.count > channel.utf8.count + 1, bytes.starts(with: channel.utf8),
-                  ASCII.isOne(of: "-_.", bytes[channel.utf8.count]) else { continue }
+                ASCII.isOne(of: "-_.", bytes[channel.utf8.count])
+            else { continue }
             var run = 0
             for byte in bytes.dropFirst(channel.utf8.count) {
                 run = ASCII.isDigit(byte) ? run + 1 : 0

@@ -1,6 +1,7 @@
 extension DiagnosticCode {
     static let frameworkReinstalled = DiagnosticCode(
-        "E130", .error, name: "framework-reinstalled", summary: "`packages.pip` would replace the framework build that the base image ships.",
+        "E130", .error, name: "framework-reinstalled",
+        summary: "`packages.pip` would replace the framework build that the base image ships.",
         explanation: """
             NVIDIA's NGC images contain their own builds of PyTorch and TensorFlow, compiled \
             against the image's CUDA, cuDNN and NCCL. A pip requirement that the image's build \
@@ -20,14 +21,16 @@ extension DiagnosticCode {
             intersecting their versions; entries under different environment markers never meet.
             """)
     static let secondFramework = DiagnosticCode(
-        "W204", .warning, name: "second-framework", summary: "`packages.pip` installs a second deep-learning framework.",
+        "W204", .warning, name: "second-framework",
+        summary: "`packages.pip` installs a second deep-learning framework.",
         explanation: """
             Installing TensorFlow on an image built around PyTorch (or the reverse) brings a \
             second set of CUDA libraries that may not match the image's. Prefer one framework \
             per environment, or a plain `nvidia/cuda` base.
             """)
     static let redundantFramework = DiagnosticCode(
-        "W205", .warning, name: "redundant-framework", summary: "`packages.pip` names the framework that the base image already ships.",
+        "W205", .warning, name: "redundant-framework",
+        summary: "`packages.pip` names the framework that the base image already ships.",
         explanation: """
             The entry is satisfied by the image's own build, so pip does nothing now; but a \
             later edit of the pin would replace NVIDIA's build. Remove the entry and pin the \
@@ -40,10 +43,13 @@ extension DiagnosticCode {
 enum PipRule: Rule {
     static let description = RuleDescription(
         title: "pip requirements",
-        overview: "`numpy<2,>=2.0`; `numpy==1.26.4` beside `numpy==2.0.0`; `torch==2.3.0` on an image with torch 2.1.0a0; TensorFlow on a PyTorch image",
+        overview:
+            "`numpy<2,>=2.0`; `numpy==1.26.4` beside `numpy==2.0.0`; `torch==2.3.0` on an image with torch 2.1.0a0; TensorFlow on a PyTorch image",
         codes: [.pipConflict, .secondFramework, .redundantFramework, .frameworkReinstalled],
         triggering: [
-            RuleExample(.pipConflict, """
+            RuleExample(
+                .pipConflict,
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11-slim
@@ -52,7 +58,9 @@ enum PipRule: Rule {
                 packages:
                   pip: [↓"numpy<2,>=2.0", ↓"torch==2.3.0"]
                 """),
-            RuleExample(.pipConflict, """
+            RuleExample(
+                .pipConflict,
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11-slim
@@ -60,21 +68,27 @@ enum PipRule: Rule {
                 packages:
                   pip: ["numpy==1.26.4", ↓"numpy==2.0.0", "black==24.1.0", ↓"black[jupyter]==23.12.1", "x>=2", ↓"X<1"]
                 """),
-            RuleExample(.secondFramework, """
+            RuleExample(
+                .secondFramework,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   pip: [↓"tensorflow==2.15.0"]
                 """),
-            RuleExample(.redundantFramework, """
+            RuleExample(
+                .redundantFramework,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   pip: [↓"torch>=2.0"]
                 """),
-            RuleExample(.frameworkReinstalled, """
+            RuleExample(
+                .frameworkReinstalled,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -83,7 +97,8 @@ enum PipRule: Rule {
                 """),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11-slim
@@ -92,7 +107,8 @@ enum PipRule: Rule {
                 packages:
                   pip: ["numpy<2", "torch==2.1.2", "transformers==4.35.2"]
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11-slim
@@ -111,16 +127,23 @@ enum PipRule: Rule {
         for located in context.spec.pip {
             let requirement = located.value
             if !requirement.specifiers.isSatisfiable {
-                context.report(.pipConflict, "no version satisfies `\(requirement.text)`: its specifiers exclude each other", at: located.location)
+                context.report(
+                    .pipConflict, "no version satisfies `\(requirement.text)`: its specifiers exclude each other",
+                    at: located.location)
                 continue
             }
-            guard let owner = frameworks.first(where: { $0.pipDistributions.contains(requirement.normalizedName) }) else { continue }
+            guard let owner = frameworks.first(where: { $0.pipDistributions.contains(requirement.normalizedName) })
+            else { continue }
             if let shipped, owner == shipped {
                 checkShipped(&context, located, framework: shipped)
             } else if let shipped {
-                context.report(.secondFramework, "`\(requirement.text)` installs \(owner.displayName) on an image built around \(shipped.displayName)",
-                               at: located.location, notes: [context.baseNote])
-            } else if owner == environment.framework, let prefix = environment.frameworkVersion, owner.pipDistributions.first == requirement.normalizedName {
+                context.report(
+                    .secondFramework,
+                    "`\(requirement.text)` installs \(owner.displayName) on an image built around \(shipped.displayName)",
+                    at: located.location, notes: [context.baseNote])
+            } else if owner == environment.framework, let prefix = environment.frameworkVersion,
+                owner.pipDistributions.first == requirement.normalizedName
+            {
                 checkAgainstFramework(&context, located, framework: owner, prefix: prefix)
             }
         }
@@ -137,9 +160,12 @@ enum PipRule: Rule {
             let key = requirement.projectKey
             let earlier = agreed[key] ?? []
             var contradicted: [Located<PipRequirement>] = []
-            if let url = requirement.url, let other = earlier.first(where: { $0.value.url.map { $0 != url } ?? false }) {
+            if let url = requirement.url, let other = earlier.first(where: { $0.value.url.map { $0 != url } ?? false })
+            {
                 contradicted = [other]
-            } else if !SpecifierSet(earlier.flatMap(\.value.specifiers.specifiers) + requirement.specifiers.specifiers).isSatisfiable {
+            } else if !SpecifierSet(earlier.flatMap(\.value.specifiers.specifiers) + requirement.specifiers.specifiers)
+                .isSatisfiable
+            {
                 let pairwise = earlier.first { !$0.value.specifiers.intersection(requirement.specifiers).isSatisfiable }
                 contradicted = pairwise.map { [$0] } ?? earlier
             }
@@ -148,44 +174,63 @@ enum PipRule: Rule {
                 continue
             }
             let others = contradicted.map { "`\($0.value.text)`" }.joined(separator: " and ")
-            let why = requirement.url != nil && first.value.url != nil ? "they name different URLs"
+            let why =
+                requirement.url != nil && first.value.url != nil
+                ? "they name different URLs"
                 : contradicted.count > 1 ? "no version satisfies them all" : "no version satisfies both"
-            context.report(.pipConflict, "`\(requirement.text)` contradicts \(others): \(why)", at: located.location,
-                           notes: contradicted.map { DiagnosticNote("`\($0.value.text)` is listed here", file: context.file, at: $0.location) },
-                           fix: "keep one version of \(requirement.normalizedName)")
+            context.report(
+                .pipConflict, "`\(requirement.text)` contradicts \(others): \(why)", at: located.location,
+                notes: contradicted.map {
+                    DiagnosticNote("`\($0.value.text)` is listed here", file: context.file, at: $0.location)
+                },
+                fix: "keep one version of \(requirement.normalizedName)")
         }
     }
 
     /// A pip entry for the framework the image ships: redundant when the image's build
     /// satisfies it, an error when pip would replace the build.
-    static func checkShipped(_ context: inout RuleContext, _ located: Located<PipRequirement>, framework: FrameworkName) {
+    static func checkShipped(_ context: inout RuleContext, _ located: Located<PipRequirement>, framework: FrameworkName)
+    {
         let requirement = located.value
         let image = context.environment.image
         let version = context.environment.catalogImage?.frameworkVersion.known
-        if let version, requirement.url == nil, requirement.specifiers.contains(version) || requirement.specifiers.specifiers.isEmpty {
-            context.report(.redundantFramework, "`\(image)` already ships \(framework.displayName) \(version), which satisfies `\(requirement.text)`",
-                           at: located.location, notes: [context.baseNote], fix: "remove `\(requirement.text)` from packages.pip")
+        if let version, requirement.url == nil,
+            requirement.specifiers.contains(version) || requirement.specifiers.specifiers.isEmpty
+        {
+            context.report(
+                .redundantFramework,
+                "`\(image)` already ships \(framework.displayName) \(version), which satisfies `\(requirement.text)`",
+                at: located.location, notes: [context.baseNote], fix: "remove `\(requirement.text)` from packages.pip")
             return
         }
         let what = version.map { "\(framework.displayName) \($0)" } ?? "its own \(framework.displayName) build"
-        context.report(.frameworkReinstalled, "`\(requirement.text)` would replace \(what) that `\(image)` ships",
-                       at: located.location, notes: [context.baseNote], fix: "remove `\(requirement.text)` from packages.pip")
+        context.report(
+            .frameworkReinstalled, "`\(requirement.text)` would replace \(what) that `\(image)` ships",
+            at: located.location, notes: [context.baseNote], fix: "remove `\(requirement.text)` from packages.pip")
     }
 
     /// `torch==2.3.0` in pip while `framework.version` says 2.1.
-    static func checkAgainstFramework(_ context: inout RuleContext, _ located: Located<PipRequirement>, framework: FrameworkName, prefix: String) {
+    static func checkAgainstFramework(
+        _ context: inout RuleContext, _ located: Located<PipRequirement>, framework: FrameworkName, prefix: String
+    ) {
         guard let wanted = PEP440Version(prefix) else { return }
         let release = wanted.release
         var upper = release
         upper[upper.count - 1] += 1
-        let range = SpecifierSet([VersionSpecifier(op: ">=", version: prefix)!,
-                                  VersionSpecifier(op: "<", version: upper.map(String.init).joined(separator: "."))!])
+        let range = SpecifierSet([
+            VersionSpecifier(op: ">=", version: prefix)!,
+            VersionSpecifier(op: "<", version: upper.map(String.init).joined(separator: "."))!,
+        ])
         guard !located.value.specifiers.intersection(range).isSatisfiable else { return }
         var notes: [DiagnosticNote] = []
         if let location = context.spec.framework?.version?.location {
-            notes.append(DiagnosticNote("`framework.version` asks for \(prefix) here", file: context.file, at: location))
+            notes.append(
+                DiagnosticNote("`framework.version` asks for \(prefix) here", file: context.file, at: location))
         }
-        context.report(.pipConflict, "`\(located.value.text)` contradicts \(framework.displayName) \(prefix) from `framework.version`",
-                       at: located.location, notes: notes, fix: "remove the pip entry; mlenv installs \(framework.displayName) \(prefix) itself")
+        context.report(
+            .pipConflict,
+            "`\(located.value.text)` contradicts \(framework.displayName) \(prefix) from `framework.version`",
+            at: located.location, notes: notes,
+            fix: "remove the pip entry; mlenv installs \(framework.displayName) \(prefix) itself")
     }
 }

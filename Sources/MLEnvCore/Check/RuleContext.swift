@@ -15,8 +15,10 @@ struct RuleContext {
     var spec: EnvironmentSpec { environment.spec }
     var file: String { spec.file }
 
-    mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation,
-                         notes: [DiagnosticNote] = [], fix: String? = nil) {
+    mutating func report(
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation,
+        notes: [DiagnosticNote] = [], fix: String? = nil
+    ) {
         diagnostics.append(Diagnostic(code, message, file: file, at: location, notes: notes, fix: fix))
     }
 
@@ -32,7 +34,9 @@ struct RuleContext {
     }
 
     /// Where the spec's base is written.
-    var baseNote: DiagnosticNote { DiagnosticNote("the base image is declared here", file: file, at: spec.base.location) }
+    var baseNote: DiagnosticNote {
+        DiagnosticNote("the base image is declared here", file: file, at: spec.base.location)
+    }
 
     /// The host's GPU model, when the host names one the catalog knows.
     var hostGPU: GPUModel? { host?.gpuModel.flatMap { catalog.gpu(named: $0.value) } }

@@ -27,12 +27,15 @@ struct RuleExample: Sendable {
         let role: Role
 
         /// The file's text without markers: what the command reads.
-        var contents: String { String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != RuleExample.marker })) }
+        var contents: String {
+            String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != RuleExample.marker }))
+        }
 
         /// Where the markers are in `contents`, 1-based, columns in Unicode scalars.
         var markers: [SourceLocation] {
             var found: [SourceLocation] = []
-            var line = 1, column = 1
+            var line = 1
+            var column = 1
             for scalar in text.unicodeScalars {
                 if scalar == RuleExample.marker {
                     found.append(SourceLocation(line: line, column: column))
@@ -81,18 +84,27 @@ struct RuleExample: Sendable {
     let sourceLine: UInt
 
     /// An example that must report `code` at every `↓` in `spec` and its other files, and nowhere else.
-    init(_ code: DiagnosticCode, _ spec: String, with others: [File] = [], command: Command = .check,
-         sourceFile: StaticString = #filePath, sourceLine: UInt = #line) {
-        self.init(code: code, spec: spec, others: others, command: command, sourceFile: sourceFile, sourceLine: sourceLine)
+    init(
+        _ code: DiagnosticCode, _ spec: String, with others: [File] = [], command: Command = .check,
+        sourceFile: StaticString = #filePath, sourceLine: UInt = #line
+    ) {
+        self.init(
+            code: code, spec: spec, others: others, command: command, sourceFile: sourceFile, sourceLine: sourceLine)
     }
 
     /// An example that must report none of its unit's codes.
-    init(_ spec: String, with others: [File] = [], command: Command = .check,
-         sourceFile: StaticString = #filePath, sourceLine: UInt = #line) {
-        self.init(code: nil, spec: spec, others: others, command: command, sourceFile: sourceFile, sourceLine: sourceLine)
+    init(
+        _ spec: String, with others: [File] = [], command: Command = .check,
+        sourceFile: StaticString = #filePath, sourceLine: UInt = #line
+    ) {
+        self.init(
+            code: nil, spec: spec, others: others, command: command, sourceFile: sourceFile, sourceLine: sourceLine)
     }
 
-    private init(code: DiagnosticCode?, spec: String, others: [File], command: Command, sourceFile: StaticString, sourceLine: UInt) {
+    private init(
+        code: DiagnosticCode?, spec: String, others: [File], command: Command, sourceFile: StaticString,
+        sourceLine: UInt
+    ) {
         self.code = code
         self.files = [File(path: "spec.yaml", text: spec, role: .checked)] + others
         self.command = command

@@ -5,7 +5,8 @@ enum Rules {
     static var oneSpec: [any Rule.Type] {
         [
             YAMLReaderCodes.self, SpecDecoderCodes.self, FileReferenceRule.self, ResolverCodes.self,
-            BaseImageRule.self, FrameworkPythonRule.self, FrameworkCUDARule.self, PipRule.self, CompanionRule.self, HostRule.self,
+            BaseImageRule.self, FrameworkPythonRule.self, FrameworkCUDARule.self, PipRule.self, CompanionRule.self,
+            HostRule.self,
             GPUCodeRule.self,
             HygieneRule.self, GenerateInputCodes.self, CatalogFileCodes.self,
         ]
@@ -21,6 +22,7 @@ enum Rules {
     /// The registry's order: the one-spec codes by id (several stages share the E1xx range),
     /// then each of the other units' codes in the order the unit declares them.
     static var registry: [DiagnosticCode] {
-        oneSpec.flatMap { $0.description.codes }.sorted { $0.id < $1.id } + beyondOneSpec.flatMap { $0.description.codes }
+        oneSpec.flatMap { $0.description.codes }.sorted { $0.id < $1.id }
+            + beyondOneSpec.flatMap { $0.description.codes }
     }
 }

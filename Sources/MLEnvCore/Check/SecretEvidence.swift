@@ -47,22 +47,29 @@ enum SecretEvidence: Equatable {
     /// A secret by its value alone, whatever the name.
     static func valueShape(_ value: String) -> SecretEvidence? {
         let bytes = Array(value.utf8)
-        if let begin = offset(of: "-----BEGIN", in: bytes[...]), offset(of: "PRIVATE KEY", in: bytes[begin...]) != nil { return .privateKey }
+        if let begin = offset(of: "-----BEGIN", in: bytes[...]), offset(of: "PRIVATE KEY", in: bytes[begin...]) != nil {
+            return .privateKey
+        }
         for (prefix, service) in tokenPrefixes where bytes.starts(with: prefix.utf8) {
             let rest = bytes.dropFirst(prefix.utf8.count)
-            if rest.count >= 16, rest.allSatisfy({ ASCII.isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }),
-               rest.contains(where: ASCII.isDigit) {
+            if rest.count >= 16,
+                rest.allSatisfy({ ASCII.isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }),
+                rest.contains(where: ASCII.isDigit)
+            {
                 return .issuedToken(service)
             }
         }
         // AWS access key ids: `(AKIA|ASIA)[A-Z0-9]{16}`.
         if bytes.count == 20, bytes.starts(with: "AKIA".utf8) || bytes.starts(with: "ASIA".utf8),
-           bytes.allSatisfy({ ASCII.isDigit($0) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }) {
+            bytes.allSatisfy({ ASCII.isDigit($0) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) })
+        {
             return .issuedToken("AWS access key")
         }
         if hasPasswordInURL(bytes) { return .passwordInURL }
-        if bytes.count >= 20, bytes.allSatisfy(isBase64), bytes.contains(where: ASCII.isDigit), bytes.contains(where: ASCII.isLetter),
-           entropy(bytes) > 4.5 {
+        if bytes.count >= 20, bytes.allSatisfy(isBase64), bytes.contains(where: ASCII.isDigit),
+            bytes.contains(where: ASCII.isLetter),
+            entropy(bytes) > 4.5
+        {
             return .randomString
         }
         return nil
@@ -75,13 +82,16 @@ enum SecretEvidence: Equatable {
         guard let first = bytes.first else { return true }
         if first == UInt8(ascii: "/") || value == "~" || value == "." || value == ".." { return true }
         if value.hasPrefix("~/") || value.hasPrefix("./") || value.hasPrefix("../") { return true }
-        if first == UInt8(ascii: "$") || value.hasPrefix("{{") || (first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">")) {
+        if first == UInt8(ascii: "$") || value.hasPrefix("{{")
+            || (first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">"))
+        {
             return true
         }
         let lower = String(decoding: bytes.map { ASCII.isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
         if switchWords.contains(lower) { return true }
         let digits = first == UInt8(ascii: "-") ? bytes.dropFirst() : bytes[...]
-        return !digits.isEmpty && digits.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") } && digits.contains(where: ASCII.isDigit)
+        return !digits.isEmpty && digits.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") }
+            && digits.contains(where: ASCII.isDigit)
     }
 
     /// gitleaks' generic-api-key test of the value: 10-150 characters of `[A-Za-z0-9_.=-]`,
@@ -102,8 +112,11 @@ enum SecretEvidence: Equatable {
         guard let at = authority.lastIndex(of: UInt8(ascii: "@")) else { return false }
         let userinfo = authority[..<at]
         guard let colon = userinfo.firstIndex(of: UInt8(ascii: ":")) else { return false }
-        let user = userinfo[..<colon], password = userinfo[(colon + 1)...]
-        let plain = { (part: ArraySlice<UInt8>) in !part.isEmpty && !part.contains { ASCII.isOne(of: "$:@{}", $0) || $0 <= 0x20 } }
+        let user = userinfo[..<colon]
+        let password = userinfo[(colon + 1)...]
+        let plain = { (part: ArraySlice<UInt8>) in
+            !part.isEmpty && !part.contains { ASCII.isOne(of: "$:@{}", $0) || $0 <= 0x20 }
+        }
         return plain(user) && plain(password)
     }
 
@@ -111,7 +124,9 @@ enum SecretEvidence: Equatable {
     static func offset(of needle: StaticString, in bytes: ArraySlice<UInt8>) -> Int? {
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard bytes.count >= pattern.count else { return nil }
-        return (bytes.startIndex...(bytes.endIndex - pattern.count)).first { bytes[$0..<$0 + pattern.count].elementsEqual(pattern) }
+        return (bytes.startIndex...(bytes.endIndex - pattern.count)).first {
+            bytes[$0..<$0 + pattern.count].elementsEqual(pattern)
+        }
     }
 
     /// Shannon entropy in bits per character.
@@ -129,8 +144,11 @@ enum SecretEvidence: Equatable {
     /// log2 without Foundation: the exponent, plus the significand's logarithm from the series
     /// ln(s) = 2 atanh((s - 1) / (s + 1)), which converges fast for s in [1, 2).
     static func log2(_ x: Double) -> Double {
-        let s = x.significand, z = (s - 1) / (s + 1), z2 = z * z
-        var term = z, sum = 0.0
+        let s = x.significand
+        let z = (s - 1) / (s + 1)
+        let z2 = z * z
+        var term = z
+        var sum = 0.0
         for k in stride(from: 1, through: 29, by: 2) {
             sum += term / Double(k)
             term *= z2
@@ -142,27 +160,34 @@ enum SecretEvidence: Equatable {
 
     /// Token prefixes and their services, longest first where one prefix starts another.
     static let tokenPrefixes: [(String, String)] = [
-        ("hf_", "Hugging Face token"), ("github_pat_", "GitHub token"), ("ghp_", "GitHub token"), ("gho_", "GitHub token"),
+        ("hf_", "Hugging Face token"), ("github_pat_", "GitHub token"), ("ghp_", "GitHub token"),
+        ("gho_", "GitHub token"),
         ("ghu_", "GitHub token"), ("ghs_", "GitHub token"), ("ghr_", "GitHub token"), ("glpat-", "GitLab token"),
         ("sk-ant-", "Anthropic key"), ("sk-", "OpenAI key"), ("sk_live_", "Stripe key"), ("rk_live_", "Stripe key"),
         ("xoxb-", "Slack token"), ("xoxp-", "Slack token"), ("xoxa-", "Slack token"), ("xapp-", "Slack token"),
         ("AIza", "Google API key"), ("npm_", "npm token"), ("pypi-", "PyPI token"),
     ]
     /// Words that make a name a secret's, whatever the literal value.
-    static let secretWords: Set<String> = ["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS"]
+    static let secretWords: Set<String> = [
+        "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS",
+    ]
     /// Two-word names that do the same.
     static let secretPairs: Set<String> = [
-        "API_KEY", "PRIVATE_KEY", "SECRET_KEY", "ACCESS_KEY", "AUTH_KEY", "CLIENT_KEY", "ENCRYPTION_KEY", "SIGNING_KEY", "MASTER_KEY",
+        "API_KEY", "PRIVATE_KEY", "SECRET_KEY", "ACCESS_KEY", "AUTH_KEY", "CLIENT_KEY", "ENCRYPTION_KEY", "SIGNING_KEY",
+        "MASTER_KEY",
     ]
     /// gitleaks' other keywords: a secret's name only with a machine-made value (`WANDB_KEY`, not `SORT_KEY: name`).
     static let keywords: Set<String> = ["KEY", "AUTH", "ACCESS", "CREDS", "PRIVATE"]
     /// Last words of names that point at a secret or describe it rather than hold it.
     static let pointerSuffixes: Set<String> = [
-        "PATH", "FILE", "DIR", "FOLDER", "MODE", "URL", "URI", "ENDPOINT", "HOST", "PORT", "NAME", "ID", "VERSION", "TYPE",
+        "PATH", "FILE", "DIR", "FOLDER", "MODE", "URL", "URI", "ENDPOINT", "HOST", "PORT", "NAME", "ID", "VERSION",
+        "TYPE",
         "LENGTH", "SIZE", "TTL", "TIMEOUT", "ENABLED", "USER", "USERNAME", "VAR",
     ]
     /// Values that switch something, in lower case.
-    static let switchWords: Set<String> = ["none", "null", "nil", "true", "false", "yes", "no", "on", "off", "enabled", "disabled", "unset"]
+    static let switchWords: Set<String> = [
+        "none", "null", "nil", "true", "false", "yes", "no", "on", "off", "enabled", "disabled", "unset",
+    ]
 
     /// What the message says gave the entry away.
     var phrase: String {

@@ -10,7 +10,9 @@ extension DiagnosticCode {
             """)
     static let gpuShared = DiagnosticCode(
         "W310", .warning, name: "gpu-shared", summary: "Two specs share a GPU; both accept it (gpus_shared).",
-        explanation: "Both specs set `gpus_shared: true`, so sharing is intended; they will compete for the GPU's memory and time.")
+        explanation:
+            "Both specs set `gpus_shared: true`, so sharing is intended; they will compete for the GPU's memory and time."
+    )
     static let gpuOvercommit = DiagnosticCode(
         "E302", .error, name: "gpu-overcommit", summary: "The specs ask for more GPUs than the host has.",
         explanation: """
@@ -42,7 +44,8 @@ extension DiagnosticCode {
         "E306", .error, name: "gpu-index-out-of-range", summary: "A spec names a GPU index the host does not have.",
         explanation: "A host with `gpus.count: 8` has devices 0 to 7.")
     static let hostIncomplete = DiagnosticCode(
-        "E307", .error, name: "host-incomplete", summary: "`mlenv plan` needs the host's GPU count and Jupyter port range.",
+        "E307", .error, name: "host-incomplete",
+        summary: "`mlenv plan` needs the host's GPU count and Jupyter port range.",
         explanation: """
             To allocate GPUs and ports, the host inventory must say how many GPUs it has \
             (`gpus: {model: A100-SXM4-80GB, count: 8}`) and, when teams use Jupyter, which ports \
@@ -56,29 +59,44 @@ extension DiagnosticCode {
 enum SharedHostRule: Rule {
     static let description = RuleDescription(
         title: "several specs on one host",
-        overview: "the same GPU twice, `gpus: all` beside another GPU user, more GPUs than the host has, the same Jupyter port twice, two specs with one `name`",
-        codes: [.gpuClash, .gpuShared, .gpuOvercommit, .portClash, .portOutsideRange, .duplicateName, .gpuIndexOutOfRange, .hostIncomplete],
+        overview:
+            "the same GPU twice, `gpus: all` beside another GPU user, more GPUs than the host has, the same Jupyter port twice, two specs with one `name`",
+        codes: [
+            .gpuClash, .gpuShared, .gpuOvercommit, .portClash, .portOutsideRange, .duplicateName, .gpuIndexOutOfRange,
+            .hostIncomplete,
+        ],
         triggering: [
-            RuleExample(.gpuClash, team("a", "gpus: [0, 1]"), with: [.checked("b.yaml", team("b", "gpus: ↓[1, 2]")), .host(dgx)]),
-            RuleExample(.gpuClash, team("a", "gpus: all"), with: [.checked("b.yaml", team("b", "gpus: ↓1")), .host(dgx)]),
-            RuleExample(.gpuShared, team("a", "gpus: [0]\ngpus_shared: true"),
-                        with: [.checked("b.yaml", team("b", "gpus: ↓[0]\ngpus_shared: true")), .host(dgx)]),
-            RuleExample(.gpuOvercommit, team("a", "gpus: ↓6"), with: [.checked("b.yaml", team("b", "gpus: ↓3")), .host(dgx)]),
-            RuleExample(.portClash, team("a", "jupyter: {port: 18801}\ngpus: none"),
-                        with: [.checked("b.yaml", team("b", "jupyter: {port: ↓18801}\ngpus: none")), .host(dgx)]),
+            RuleExample(
+                .gpuClash, team("a", "gpus: [0, 1]"),
+                with: [.checked("b.yaml", team("b", "gpus: ↓[1, 2]")), .host(dgx)]),
+            RuleExample(
+                .gpuClash, team("a", "gpus: all"), with: [.checked("b.yaml", team("b", "gpus: ↓1")), .host(dgx)]),
+            RuleExample(
+                .gpuShared, team("a", "gpus: [0]\ngpus_shared: true"),
+                with: [.checked("b.yaml", team("b", "gpus: ↓[0]\ngpus_shared: true")), .host(dgx)]),
+            RuleExample(
+                .gpuOvercommit, team("a", "gpus: ↓6"), with: [.checked("b.yaml", team("b", "gpus: ↓3")), .host(dgx)]),
+            RuleExample(
+                .portClash, team("a", "jupyter: {port: 18801}\ngpus: none"),
+                with: [.checked("b.yaml", team("b", "jupyter: {port: ↓18801}\ngpus: none")), .host(dgx)]),
             RuleExample(.portOutsideRange, team("a", "jupyter: {port: ↓8888}\ngpus: none"), with: [.host(dgx)]),
-            RuleExample(.duplicateName, """
+            RuleExample(
+                .duplicateName,
+                """
                 mlenv: 1
                 name: ↓team
                 base: python:3.11
                 gpus: none
                 """, with: [.checked("other.yaml", "mlenv: 1\nname: team\nbase: python:3.11\ngpus: none\n")]),
             RuleExample(.gpuIndexOutOfRange, team("a", "gpus: ↓[8]"), with: [.host(dgx)]),
-            RuleExample(.hostIncomplete, team("a", "gpus: 1"), with: [.host("mlenv: 1\nkind: host\nname: ↓bare\n")], command: .plan),
+            RuleExample(
+                .hostIncomplete, team("a", "gpus: 1"), with: [.host("mlenv: 1\nkind: host\nname: ↓bare\n")],
+                command: .plan),
         ],
         passing: [
-            RuleExample(team("a", "gpus: [0, 1]\njupyter: {port: 18801}"),
-                        with: [.checked("b.yaml", team("b", "gpus: 2\njupyter: true")), .host(dgx)], command: .plan),
+            RuleExample(
+                team("a", "gpus: [0, 1]\njupyter: {port: 18801}"),
+                with: [.checked("b.yaml", team("b", "gpus: 2\njupyter: true")), .host(dgx)], command: .plan)
         ])
 
     /// The host the examples share: eight A100s and ten Jupyter ports.
@@ -99,16 +117,25 @@ enum SharedHostRule: Rule {
     /// E305 for each spec whose name an earlier one (in `ordered`) has: names become images,
     /// containers and folders.
     static func nameClashes(_ specs: [EnvironmentSpec], in ordered: [Int]? = nil) -> [Diagnostic] {
-        let ordered = ordered ?? specs.indices.sorted { (specs[$0].name.value, specs[$0].file) < (specs[$1].name.value, specs[$1].file) }
+        let ordered =
+            ordered
+            ?? specs.indices.sorted { (specs[$0].name.value, specs[$0].file) < (specs[$1].name.value, specs[$1].file) }
         var diagnostics: [Diagnostic] = []
         var names: [String: Int] = [:]
         names.reserveCapacity(specs.count)
         for index in ordered {
             let name = specs[index].name
             if let first = names[name.value] {
-                diagnostics.append(Diagnostic(.duplicateName, "another spec is also named `\(name.value)`", file: specs[index].file, at: name.location,
-                                              notes: [DiagnosticNote("`\(name.value)` is first used here", file: specs[first].file, at: specs[first].name.location)],
-                                              fix: "rename one of them"))
+                diagnostics.append(
+                    Diagnostic(
+                        .duplicateName, "another spec is also named `\(name.value)`", file: specs[index].file,
+                        at: name.location,
+                        notes: [
+                            DiagnosticNote(
+                                "`\(name.value)` is first used here", file: specs[first].file,
+                                at: specs[first].name.location)
+                        ],
+                        fix: "rename one of them"))
             } else {
                 names[name.value] = index
             }
@@ -120,7 +147,9 @@ enum SharedHostRule: Rule {
         var diagnostics: [Diagnostic] = []
         // Specs are large values: they are ordered and indexed by position, never copied (sorting
         // and indexing copies were most of the memory a 1,000-spec check touched).
-        let ordered = specs.indices.sorted { (specs[$0].name.value, specs[$0].file) < (specs[$1].name.value, specs[$1].file) }
+        let ordered = specs.indices.sorted {
+            (specs[$0].name.value, specs[$0].file) < (specs[$1].name.value, specs[$1].file)
+        }
         diagnostics += nameClashes(specs, in: ordered)
         guard let host else { return diagnostics }
         diagnostics += gpuClashes(specs, in: ordered, host: host)
@@ -136,13 +165,19 @@ enum SharedHostRule: Rule {
         var firstUser: Int?
         var allUsers: [Int] = []
         func clash(_ index: Int, with otherIndex: Int, what: String) {
-            let spec = specs[index], other = specs[otherIndex]
+            let spec = specs[index]
+            let other = specs[otherIndex]
             let shared = spec.gpusShared && other.gpusShared
-            diagnostics.append(Diagnostic(
-                shared ? .gpuShared : .gpuClash, "\(what) is also claimed by `\(other.name.value)`" + (shared ? " (both accept sharing)" : ""),
-                file: spec.file, at: spec.gpus.location,
-                notes: [DiagnosticNote("`\(other.name.value)` claims it here", file: other.file, at: other.gpus.location)],
-                fix: shared ? nil : "give the teams different GPUs, or set `gpus_shared: true` in both specs"))
+            diagnostics.append(
+                Diagnostic(
+                    shared ? .gpuShared : .gpuClash,
+                    "\(what) is also claimed by `\(other.name.value)`" + (shared ? " (both accept sharing)" : ""),
+                    file: spec.file, at: spec.gpus.location,
+                    notes: [
+                        DiagnosticNote(
+                            "`\(other.name.value)` claims it here", file: other.file, at: other.gpus.location)
+                    ],
+                    fix: shared ? nil : "give the teams different GPUs, or set `gpus_shared: true` in both specs"))
         }
         for index in order {
             let gpus = specs[index].gpus
@@ -158,9 +193,16 @@ enum SharedHostRule: Rule {
                 if let all = allUsers.first { clash(index, with: all, what: "every GPU") }
                 for device in devices {
                     if let count, device >= count {
-                        diagnostics.append(Diagnostic(.gpuIndexOutOfRange, "GPU \(device) does not exist on `\(host.name.value)`, which has \(count) (0-\(count - 1))",
-                                                      file: specs[index].file, at: gpus.location,
-                                                      notes: [DiagnosticNote("the host's GPUs are counted here", file: host.file, at: host.gpuCount?.location)]))
+                        diagnostics.append(
+                            Diagnostic(
+                                .gpuIndexOutOfRange,
+                                "GPU \(device) does not exist on `\(host.name.value)`, which has \(count) (0-\(count - 1))",
+                                file: specs[index].file, at: gpus.location,
+                                notes: [
+                                    DiagnosticNote(
+                                        "the host's GPUs are counted here", file: host.file, at: host.gpuCount?.location
+                                    )
+                                ]))
                     } else if let owner = owners[device] {
                         clash(index, with: owner, what: "GPU \(device)")
                     } else {
@@ -181,9 +223,15 @@ enum SharedHostRule: Rule {
         if total > max(free, 0), !asked.isEmpty {
             let list = asked.map { "`\(specs[$0.0].name.value)` \($0.1)" }.joined(separator: ", ")
             for (index, n) in asked {
-                diagnostics.append(Diagnostic(.gpuOvercommit, "the specs ask for \(total) more GPUs (\(list)) but only \(max(free, 0)) of \(host.name.value)'s \(count) are free: \(total - max(free, 0)) too many; this spec asks for \(n)",
-                                              file: specs[index].file, at: specs[index].gpus.location,
-                                              notes: [DiagnosticNote("the host's GPUs are counted here", file: host.file, at: host.gpuCount?.location)]))
+                diagnostics.append(
+                    Diagnostic(
+                        .gpuOvercommit,
+                        "the specs ask for \(total) more GPUs (\(list)) but only \(max(free, 0)) of \(host.name.value)'s \(count) are free: \(total - max(free, 0)) too many; this spec asks for \(n)",
+                        file: specs[index].file, at: specs[index].gpus.location,
+                        notes: [
+                            DiagnosticNote(
+                                "the host's GPUs are counted here", file: host.file, at: host.gpuCount?.location)
+                        ]))
             }
         }
         return diagnostics
@@ -198,16 +246,28 @@ enum SharedHostRule: Rule {
             let port = jupyter.port.value
             if let ownerIndex = owners[port] {
                 let owner = specs[ownerIndex]
-                diagnostics.append(Diagnostic(.portClash, "host port \(port) is also used by `\(owner.name.value)`", file: specs[index].file, at: jupyter.port.location,
-                                              notes: [DiagnosticNote("`\(owner.name.value)` publishes Jupyter on it here", file: owner.file, at: owner.jupyter?.port.location)],
-                                              fix: "choose another port, or leave `port` out and let `mlenv plan` choose"))
+                diagnostics.append(
+                    Diagnostic(
+                        .portClash, "host port \(port) is also used by `\(owner.name.value)`", file: specs[index].file,
+                        at: jupyter.port.location,
+                        notes: [
+                            DiagnosticNote(
+                                "`\(owner.name.value)` publishes Jupyter on it here", file: owner.file,
+                                at: owner.jupyter?.port.location)
+                        ],
+                        fix: "choose another port, or leave `port` out and let `mlenv plan` choose"))
             } else {
                 owners[port] = index
             }
             if let range = host.jupyterPorts, !range.value.contains(port) {
-                diagnostics.append(Diagnostic(.portOutsideRange, "port \(port) is outside \(host.name.value)'s Jupyter ports \(range.value.lowerBound)-\(range.value.upperBound)",
-                                              file: specs[index].file, at: jupyter.port.location,
-                                              notes: [DiagnosticNote("the host's Jupyter ports are set here", file: host.file, at: range.location)]))
+                diagnostics.append(
+                    Diagnostic(
+                        .portOutsideRange,
+                        "port \(port) is outside \(host.name.value)'s Jupyter ports \(range.value.lowerBound)-\(range.value.upperBound)",
+                        file: specs[index].file, at: jupyter.port.location,
+                        notes: [
+                            DiagnosticNote("the host's Jupyter ports are set here", file: host.file, at: range.location)
+                        ]))
             }
         }
         return diagnostics

@@ -29,10 +29,15 @@ public enum JSONPrinter {
         }
     }
 
-    private static func container(_ open: String, _ close: String, count: Int, _ layout: Document.Layout, _ lineIndent: Int,
-                                  _ out: inout String, child: (Int, Int, inout String) -> Void) {
+    private static func container(
+        _ open: String, _ close: String, count: Int, _ layout: Document.Layout, _ lineIndent: Int,
+        _ out: inout String, child: (Int, Int, inout String) -> Void
+    ) {
         out += open
-        guard count > 0 else { return out += close }
+        guard count > 0 else {
+            out += close
+            return
+        }
         switch layout {
         case .flow:
             for index in 0..<count {

@@ -46,8 +46,13 @@ public enum YAMLPrinter {
     /// reads as booleans or null (`yes`, `off`, `null`, ...). Numbers, versions (`3.10`), times
     /// (`1:20`) and everything else are quoted.
     static func isPlain(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first.isASCIILetter || first == "_" || first == "/" else { return false }
-        guard text.unicodeScalars.allSatisfy({ $0.isASCIILetter || ("0"..."9").contains($0) || "_./@+-".unicodeScalars.contains($0) })
+        guard let first = text.unicodeScalars.first, first.isASCIILetter || first == "_" || first == "/" else {
+            return false
+        }
+        guard
+            text.unicodeScalars.allSatisfy({
+                $0.isASCIILetter || ("0"..."9").contains($0) || "_./@+-".unicodeScalars.contains($0)
+            })
         else { return false }
         return !reservedWords.contains(text.lowercased())
     }
@@ -82,7 +87,8 @@ public enum YAMLPrinter {
         case .bool(let value): value ? "true" : "false"
         case .null: "null"
         case .commented(_, let value): inline(value)
-        case .mapping(let entries, _): "{" + entries.map { scalar($0.key) + ": " + inline($0.value) }.joined(separator: ", ") + "}"
+        case .mapping(let entries, _):
+            "{" + entries.map { scalar($0.key) + ": " + inline($0.value) }.joined(separator: ", ") + "}"
         case .sequence(let items, _): "[" + items.map(inline).joined(separator: ", ") + "]"
         }
     }
@@ -96,7 +102,9 @@ public enum YAMLPrinter {
         }
     }
 
-    private static func mapping(_ entries: [Document.Entry], indent: Int, firstOnOpenLine: Bool = false, into out: inout String) {
+    private static func mapping(
+        _ entries: [Document.Entry], indent: Int, firstOnOpenLine: Bool = false, into out: inout String
+    ) {
         let pad = String(repeating: " ", count: indent)
         for (index, entry) in entries.enumerated() {
             let onOpenLine = firstOnOpenLine && index == 0
@@ -108,7 +116,10 @@ public enum YAMLPrinter {
 
     /// The value after `key:` at `indent`: on the same line, or as a block below it.
     private static func value(_ document: Document, indent: Int, into out: inout String) {
-        guard isBlock(document) else { return out += " " + inline(document) + "\n" }
+        guard isBlock(document) else {
+            out += " " + inline(document) + "\n"
+            return
+        }
         out += "\n"
         switch document {
         case .mapping(let entries, _): mapping(entries, indent: indent + 2, into: &out)

@@ -4,6 +4,10 @@ enum ApptainerRenderer: TargetRenderer {
     static let templates: [TemplateName] = [.apptainer]
 
     static func render(_ input: RenderInput) -> [OutputFile] {
-        [OutputFile(path: GeneratedFiles.apptainer, contents: .text(TemplateRenderer.shared.render(.apptainer, BuildStepsView(input))))]
+        [
+            OutputFile(
+                path: GeneratedFiles.apptainer,
+                contents: .text(TemplateRenderer.shared.render(.apptainer, BuildStepsView(input))))
+        ]
     }
 }

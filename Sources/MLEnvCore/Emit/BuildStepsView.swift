@@ -54,7 +54,7 @@ struct BuildStepsView: TemplateView {
 
     struct CABundle: TemplateView {
         static let fields: [String: PartialKeyPath<Self> & Sendable] = [
-            "file": \Self.file,
+            "file": \Self.file
         ]
 
         var file: String
@@ -165,7 +165,9 @@ struct BuildStepsView: TemplateView {
     var binds: String
 
     init(_ input: RenderInput) {
-        let recipe = input.recipe, run = input.run, header = input.header
+        let recipe = input.recipe
+        let run = input.run
+        let header = input.header
         version = header.mlenvVersion
         sources = header.sources
         inputsHash = header.inputsHash
@@ -174,20 +176,30 @@ struct BuildStepsView: TemplateView {
         workdir = recipe.workdir
         requirements = recipe.requirements != nil
         labels = recipe.labels.enumerated().map { index, label in
-            Label(key: label.key, value: label.value, plainValue: MLEnv.printable(label.value), last: index == recipe.labels.count - 1)
+            Label(
+                key: label.key, value: label.value, plainValue: MLEnv.printable(label.value),
+                last: index == recipe.labels.count - 1)
         }
         defaultCommand = "[" + recipe.defaultCommand.map(Quoting.json).joined(separator: ", ") + "]"
         pipIndexURL = recipe.pipIndexURL
         caBundle = recipe.caBundle.map { CABundle(file: $0.file) }
         pythonInstall = recipe.python.map { python in
-            Python(reason: python.reason, bootstrapPackages: python.bootstrapPackages.joined(separator: " "), ppa: python.ppa,
-                   pythonPackages: python.ppa == nil ? nil : python.ppaPackages.joined(separator: " "), interpreter: python.interpreter)
+            Python(
+                reason: python.reason, bootstrapPackages: python.bootstrapPackages.joined(separator: " "),
+                ppa: python.ppa,
+                pythonPackages: python.ppa == nil ? nil : python.ppaPackages.joined(separator: " "),
+                interpreter: python.interpreter)
         }
-        apt = recipe.apt.isEmpty ? nil : Apt(packages: recipe.apt.map(\.argument).joined(separator: " "),
-                                             unpinned: recipe.apt.contains { $0.version == nil })
+        apt =
+            recipe.apt.isEmpty
+            ? nil
+            : Apt(
+                packages: recipe.apt.map(\.argument).joined(separator: " "),
+                unpinned: recipe.apt.contains { $0.version == nil })
         framework = recipe.framework.map { install in
-            Framework(description: install.description, arguments: install.words.map(Quoting.shell).joined(separator: " "),
-                      unpinned: install.unpinned)
+            Framework(
+                description: install.description, arguments: install.words.map(Quoting.shell).joined(separator: " "),
+                unpinned: install.unpinned)
         }
         protected = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
         writableFolders = recipe.writableFolders.joined(separator: " ")
@@ -202,14 +214,17 @@ struct BuildStepsView: TemplateView {
         gpus = run.usesGPUs
         command = run.command
         batch = run.command != nil
-        runJupyter = run.command == nil ? run.jupyter.map { JupyterServer(app: $0.app.rawValue, port: String($0.hostPort)) } : nil
+        runJupyter =
+            run.command == nil
+            ? run.jupyter.map { JupyterServer(app: $0.app.rawValue, port: String($0.hostPort)) } : nil
         relativeBinds = run.hasSpecRelativeMounts
         // The image is read-only: a folder beside the image is the writable working folder.
         workdirBind = Quoting.shell("workdir:\(run.workdir)")
         binds = run.mounts.compactMap { mount -> String? in
             switch mount.source {
             case .hostPath(let path): return "--bind \(Quoting.shell("\(path):\(mount.target):\(mount.mode)"))"
-            case .specRelative(let path): return "--bind \(Quoting.shell("SPEC_FOLDER/\(path):\(mount.target):\(mount.mode)"))"
+            case .specRelative(let path):
+                return "--bind \(Quoting.shell("SPEC_FOLDER/\(path):\(mount.target):\(mount.mode)"))"
             case .named: return nil
             }
         }.joined(separator: " ")
@@ -220,8 +235,10 @@ struct BuildStepsView: TemplateView {
     /// would read as JSON, `<<` that BuildKit would read as a heredoc, a trailing `\`).
     static func runArgument(_ command: String) -> String {
         let trimmed = command.trimmingSpaces
-        let needsExecForm = trimmed.contains("\n") || trimmed.hasPrefix("[") || trimmed.contains("<<")
-            || trimmed.hasSuffix("\\") || trimmed.hasPrefix("--") || trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\t" }
+        let needsExecForm =
+            trimmed.contains("\n") || trimmed.hasPrefix("[") || trimmed.contains("<<")
+            || trimmed.hasSuffix("\\") || trimmed.hasPrefix("--")
+            || trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\t" }
         guard needsExecForm else { return trimmed }
         return "[\"/bin/bash\", \"-e\", \"-o\", \"pipefail\", \"-c\", \(Quoting.json(command))]"
     }

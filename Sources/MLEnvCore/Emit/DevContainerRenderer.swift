@@ -4,7 +4,10 @@ enum DevContainerRenderer: TargetRenderer {
     static let templates: [TemplateName] = []
 
     static func render(_ input: RenderInput) -> [OutputFile] {
-        [OutputFile(path: GeneratedFiles.devcontainer, contents: .text(JSONPrinter.print(DevContainerDocument.make(input))))]
+        [
+            OutputFile(
+                path: GeneratedFiles.devcontainer, contents: .text(JSONPrinter.print(DevContainerDocument.make(input))))
+        ]
     }
 }
 
@@ -16,7 +19,8 @@ enum DevContainerDocument {
         switch run.gpus {
         case .none, .all: break
         case .count(let count): runArgs += ["--gpus", String(count)]
-        case .devices(let devices): runArgs += ["--gpus", "\"device=\(devices.map(String.init).joined(separator: ","))\""]
+        case .devices(let devices):
+            runArgs += ["--gpus", "\"device=\(devices.map(String.init).joined(separator: ","))\""]
         }
         for ulimit in run.nvidiaUlimits { runArgs += ["--ulimit", "\(ulimit.name)=\(ulimit.value)"] }
         runArgs += RunScriptView.resourceFlags(run.resources)

@@ -5,13 +5,25 @@ enum DockerRenderer: TargetRenderer {
     static let templates: [TemplateName] = [.dockerfile, .runScript, .requirements]
 
     static func render(_ input: RenderInput) -> [OutputFile] {
-        var outputs = [OutputFile(path: GeneratedFiles.dockerfile, contents: .text(TemplateRenderer.shared.render(.dockerfile, BuildStepsView(input))))]
-        outputs.append(OutputFile(path: GeneratedFiles.runScript, contents: .text(TemplateRenderer.shared.render(.runScript, RunScriptView(input))),
-                                  executable: true))
+        var outputs = [
+            OutputFile(
+                path: GeneratedFiles.dockerfile,
+                contents: .text(TemplateRenderer.shared.render(.dockerfile, BuildStepsView(input))))
+        ]
+        outputs.append(
+            OutputFile(
+                path: GeneratedFiles.runScript,
+                contents: .text(TemplateRenderer.shared.render(.runScript, RunScriptView(input))),
+                executable: true))
         if let requirements = input.recipe.requirements {
-            let view = RequirementsView(version: input.header.mlenvVersion, specName: input.header.specName,
-                                        requirements: requirements.requirements, added: requirements.added, hasAdded: !requirements.added.isEmpty)
-            outputs.append(OutputFile(path: GeneratedFiles.requirements, contents: .text(TemplateRenderer.shared.render(.requirements, view))))
+            let view = RequirementsView(
+                version: input.header.mlenvVersion, specName: input.header.specName,
+                requirements: requirements.requirements, added: requirements.added,
+                hasAdded: !requirements.added.isEmpty)
+            outputs.append(
+                OutputFile(
+                    path: GeneratedFiles.requirements,
+                    contents: .text(TemplateRenderer.shared.render(.requirements, view))))
         }
         if let bundle = input.recipe.caBundle {
             outputs.append(OutputFile(path: bundle.file, contents: .copy(of: bundle.source)))
@@ -129,9 +141,14 @@ struct RunScriptView: TemplateView {
     static func volumes(_ mounts: [Mount]) -> [Volume] {
         mounts.map { mount in
             switch mount.source {
-            case .hostPath(let path): Volume(kind: "path", source: Quoting.shell(path), target: mount.target, mode: mount.mode)
-            case .specRelative(let path): Volume(kind: "path", source: "\"$SPEC_DIR\"/" + Quoting.shell(path), target: mount.target, mode: mount.mode)
-            case .named(let name): Volume(kind: "named", source: Quoting.shell(name), target: mount.target, mode: mount.mode)
+            case .hostPath(let path):
+                Volume(kind: "path", source: Quoting.shell(path), target: mount.target, mode: mount.mode)
+            case .specRelative(let path):
+                Volume(
+                    kind: "path", source: "\"$SPEC_DIR\"/" + Quoting.shell(path), target: mount.target, mode: mount.mode
+                )
+            case .named(let name):
+                Volume(kind: "named", source: Quoting.shell(name), target: mount.target, mode: mount.mode)
             }
         }
     }
@@ -151,7 +168,8 @@ struct RunScriptView: TemplateView {
         case .none: "no GPUs"
         case .all: "all GPUs"
         case .count(let count): count == 1 ? "any 1 GPU" : "any \(count) GPUs"
-        case .devices(let devices): (devices.count == 1 ? "GPU " : "GPUs ") + devices.map(String.init).joined(separator: ",")
+        case .devices(let devices):
+            (devices.count == 1 ? "GPU " : "GPUs ") + devices.map(String.init).joined(separator: ",")
         }
     }
 

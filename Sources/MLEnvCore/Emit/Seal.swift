@@ -38,7 +38,8 @@ public enum Seal {
         let body = text.dropLast()
         let start = body.lastIndex(of: "\n").map { body.index(after: $0) } ?? body.startIndex
         let line = body[start...]
-        for (prefix, suffix) in [("# " + marker, ""), ("<!-- " + marker, " -->")] where line.hasPrefix(prefix) && line.hasSuffix(suffix) {
+        for (prefix, suffix) in [("# " + marker, ""), ("<!-- " + marker, " -->")]
+        where line.hasPrefix(prefix) && line.hasSuffix(suffix) {
             let hash = line.dropFirst(prefix.count).dropLast(suffix.count)
             return hash == SHA256.hex(Array(text[..<start].utf8))[...] ? .intact : .edited
         }
@@ -75,7 +76,9 @@ public enum OverwritePolicy {
     }
 
     /// `outputs` as (path inside the folder, new bytes); `existing` reads a file of the folder.
-    public static func refusals(_ outputs: [(path: String, bytes: [UInt8])], existing: (String) -> [UInt8]?) -> [Refusal] {
+    public static func refusals(_ outputs: [(path: String, bytes: [UInt8])], existing: (String) -> [UInt8]?)
+        -> [Refusal]
+    {
         var refusals: [Refusal] = []
         var sealedIntact = false
         var unsealed: [String] = []
@@ -91,9 +94,11 @@ public enum OverwritePolicy {
             case .foreign: refusals.append(Refusal(path: path, reason: "mlenv did not write it"))
             }
         }
-        let folderIsMlenvs = sealedIntact || outputs.contains { output in
-            Seal.style(for: output.path) != nil && existing(output.path).map { Seal.verdict($0) == .intact } == true
-        }
+        let folderIsMlenvs =
+            sealedIntact
+            || outputs.contains { output in
+                Seal.style(for: output.path) != nil && existing(output.path).map { Seal.verdict($0) == .intact } == true
+            }
         if !folderIsMlenvs {
             refusals += unsealed.map { Refusal(path: $0, reason: "it exists in a folder mlenv did not write") }
         }

@@ -4,7 +4,11 @@ enum SlurmRenderer: TargetRenderer {
     static let templates: [TemplateName] = [.slurm]
 
     static func render(_ input: RenderInput) -> [OutputFile] {
-        [OutputFile(path: GeneratedFiles.slurm, contents: .text(TemplateRenderer.shared.render(.slurm, SlurmView(input))), executable: true)]
+        [
+            OutputFile(
+                path: GeneratedFiles.slurm, contents: .text(TemplateRenderer.shared.render(.slurm, SlurmView(input))),
+                executable: true)
+        ]
     }
 
     /// `slurm.image` as the runtime reads it, shell-quoted: files relative to the script's
@@ -113,7 +117,9 @@ struct SlurmView {
         memory = run.resources.memory?.value.docker
         command = run.command
         batch = run.command != nil
-        jupyter = run.command == nil ? run.jupyter.map { Jupyter(app: $0.app.rawValue, path: $0.app.urlPath, port: String($0.hostPort)) } : nil
+        jupyter =
+            run.command == nil
+            ? run.jupyter.map { Jupyter(app: $0.app.rawValue, path: $0.app.urlPath, port: String($0.hostPort)) } : nil
         hasRelativeVolumes = run.hasSpecRelativeMounts
         volumes = RunScriptView.volumes(run.mounts)
     }

@@ -15,7 +15,9 @@ public enum Target: String, Sendable, CaseIterable {
     /// Reads `docker,kubernetes` (or `all`); a failure names the first unknown target.
     public static func parseList(_ text: String) -> Result<Set<Target>, UnknownTarget> {
         var targets: Set<Target> = []
-        for word in text.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmingSpaces.lowercased() }) {
+        for word in text.split(separator: ",", omittingEmptySubsequences: false).map({
+            String($0).trimmingSpaces.lowercased()
+        }) {
             if word == "all" {
                 targets.formUnion(allCases)
             } else if let target = Target(rawValue: word) {

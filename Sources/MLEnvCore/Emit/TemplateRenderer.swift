@@ -43,7 +43,9 @@ final class TemplateRenderer: Sendable {
 
     private func template(_ name: TemplateName) -> MustacheTemplate {
         if let template = parsed.withLock({ $0[name] }) { return template }
-        guard let source = EmbeddedTemplates.sources[name.rawValue] else { preconditionFailure("no template named \(name.rawValue)") }
+        guard let source = EmbeddedTemplates.sources[name.rawValue] else {
+            preconditionFailure("no template named \(name.rawValue)")
+        }
         let template: MustacheTemplate
         do {
             template = try MustacheTemplate(string: source)

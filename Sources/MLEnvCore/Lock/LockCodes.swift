@@ -6,15 +6,17 @@ enum LockCodes: Rule {
         overview: "`generate --locked` without a lock, or with a lock the spec changed after; a truncated lock",
         codes: [.lockMismatch, .lockMissing, .invalidLock, .lockStale],
         triggering: [
-            RuleExample(.lockMismatch, "↓" + spec, with: [.lock(lock(specSHA256: String(repeating: "0", count: 64)))],
-                        command: .generate(locked: true)),
+            RuleExample(
+                .lockMismatch, "↓" + spec, with: [.lock(lock(specSHA256: String(repeating: "0", count: 64)))],
+                command: .generate(locked: true)),
             RuleExample(.lockMissing, "↓" + spec, command: .generate(locked: true)),
             RuleExample(.invalidLock, spec, with: [.lock("↓mlenv-lock: 1\nspec: spec.yaml\n")], command: .generate()),
-            RuleExample(.lockStale, "↓" + spec, with: [.lock(lock(specSHA256: String(repeating: "0", count: 64)))],
-                        command: .generate()),
+            RuleExample(
+                .lockStale, "↓" + spec, with: [.lock(lock(specSHA256: String(repeating: "0", count: 64)))],
+                command: .generate()),
         ],
         passing: [
-            RuleExample(spec, with: [.lock(lock(specSHA256: specSHA256))], command: .generate(locked: true)),
+            RuleExample(spec, with: [.lock(lock(specSHA256: specSHA256))], command: .generate(locked: true))
         ])
 
     /// The spec the examples lock.

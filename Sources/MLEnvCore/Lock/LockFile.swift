@@ -70,7 +70,9 @@ public struct LockFile: Sendable, Equatable {
         var frameworkVersion = environment.frameworkVersion
         if !environment.imageShipsFramework, let framework = environment.framework {
             // Pin the newest release the catalog knows for the spec's prefix: `2.1` -> 2.1.2.
-            let releases = Compatibility.releases(framework, environment.frameworkVersion, in: catalog).filter { !$0.isPrerelease }
+            let releases = Compatibility.releases(framework, environment.frameworkVersion, in: catalog).filter {
+                !$0.isPrerelease
+            }
             if let exact = releases.max() {
                 frameworkVersion = exact.description
                 pip.append("\(framework.pipDistributions[0])==\(exact)")
@@ -79,8 +81,10 @@ public struct LockFile: Sendable, Equatable {
             frameworkVersion = shipped.description
         }
         return LockFile(
-            spec: MLEnv.lastComponent(environment.spec.file), specSHA256: SHA256.hex(specBytes), mlenvVersion: MLEnv.version,
-            catalogSHA256: catalog.fingerprint, base: environment.image.description, baseDigest: environment.image.digest,
+            spec: MLEnv.lastComponent(environment.spec.file), specSHA256: SHA256.hex(specBytes),
+            mlenvVersion: MLEnv.version,
+            catalogSHA256: catalog.fingerprint, base: environment.image.description,
+            baseDigest: environment.image.digest,
             python: fact(environment.python), cuda: environment.cpuOnly ? "none" : fact(environment.cuda),
             frameworkName: environment.framework?.rawValue, frameworkVersion: frameworkVersion, pip: pip)
     }
@@ -101,7 +105,9 @@ public struct LockFile: Sendable, Equatable {
             "base_digest": baseDigest.map(Document.string),
             "python": python.map(Document.string),
             "cuda": cuda.map(Document.string),
-            "framework": frameworkName.map { .mapping(["name": .string($0), "version": frameworkVersion.map(Document.string)]) },
+            "framework": frameworkName.map {
+                .mapping(["name": .string($0), "version": frameworkVersion.map(Document.string)])
+            },
             "pip": pip.isEmpty ? nil : .strings(pip),
         ])
         return Seal.apply(YAMLPrinter.print(document, header: header), style: .hash)
@@ -117,18 +123,28 @@ public struct LockFile: Sendable, Equatable {
             fields.take(key).flatMap { decoder.text($0.value, key) }?.value
         }
         guard let version = fields.take("mlenv-lock"), decoder.integer(version.value, "mlenv-lock")?.value == 1,
-              let spec = text("spec"), let specSHA256 = text("spec_sha256"), let mlenvVersion = text("mlenv"),
-              let catalogSHA256 = text("catalog_sha256"), let base = text("base") else {
-            return (nil, document.diagnostics + decoder.diagnostics
-                    + [Diagnostic(.invalidLock, "`\(source.path)` is not a complete mlenv lock file", file: source.path, at: root.location,
-                                  fix: "delete it and run `mlenv lock` again")])
+            let spec = text("spec"), let specSHA256 = text("spec_sha256"), let mlenvVersion = text("mlenv"),
+            let catalogSHA256 = text("catalog_sha256"), let base = text("base")
+        else {
+            return (
+                nil,
+                document.diagnostics + decoder.diagnostics
+                    + [
+                        Diagnostic(
+                            .invalidLock, "`\(source.path)` is not a complete mlenv lock file", file: source.path,
+                            at: root.location,
+                            fix: "delete it and run `mlenv lock` again")
+                    ]
+            )
         }
-        var lock = LockFile(spec: spec, specSHA256: specSHA256, mlenvVersion: mlenvVersion, catalogSHA256: catalogSHA256,
-                            base: base, baseDigest: text("base_digest"), python: text("python"), cuda: text("cuda"),
-                            frameworkName: nil, frameworkVersion: nil, pip: [])
+        var lock = LockFile(
+            spec: spec, specSHA256: specSHA256, mlenvVersion: mlenvVersion, catalogSHA256: catalogSHA256,
+            base: base, baseDigest: text("base_digest"), python: text("python"), cuda: text("cuda"),
+            frameworkName: nil, frameworkVersion: nil, pip: [])
         if let pair = fields.take("framework"), var framework = decoder.mapping(pair.value, "framework") {
             lock.frameworkName = framework.take("name").flatMap { decoder.text($0.value, "framework.name") }?.value
-            lock.frameworkVersion = framework.take("version").flatMap { decoder.text($0.value, "framework.version") }?.value
+            lock.frameworkVersion =
+                framework.take("version").flatMap { decoder.text($0.value, "framework.version") }?.value
             decoder.reportUnknownKeys(framework)
         }
         if let pair = fields.take("pip"), let items = decoder.sequence(pair.value, "pip") {
@@ -137,7 +153,12 @@ public struct LockFile: Sendable, Equatable {
         decoder.reportUnknownKeys(fields)
         let problems = document.diagnostics + decoder.diagnostics
         guard !problems.containsErrors else {
-            return (nil, problems + [Diagnostic(.invalidLock, "`\(source.path)` cannot be read", file: source.path, at: root.location)])
+            return (
+                nil,
+                problems + [
+                    Diagnostic(.invalidLock, "`\(source.path)` cannot be read", file: source.path, at: root.location)
+                ]
+            )
         }
         return (lock, problems)
     }

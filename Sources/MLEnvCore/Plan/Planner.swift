@@ -27,20 +27,28 @@ public struct HostPlan: Sendable {
 /// honoured; counts and unset ports are filled in name order, first from what the team had in
 /// the previous plan (when still free), then from the lowest free. Linear in teams plus GPUs.
 public enum Planner {
-    public static func plan(_ teams: [(spec: EnvironmentSpec, source: SourceFile)], host: HostSpec,
-                            previous: [String: Allocation] = [:]) -> (HostPlan?, [Diagnostic]) {
+    public static func plan(
+        _ teams: [(spec: EnvironmentSpec, source: SourceFile)], host: HostSpec,
+        previous: [String: Allocation] = [:]
+    ) -> (HostPlan?, [Diagnostic]) {
         let ordered = teams.sorted { $0.spec.name.value < $1.spec.name.value }
         var diagnostics: [Diagnostic] = []
         let start = host.name.location
         let wantsGPUs = ordered.contains { $0.spec.gpus.value != GPURequest.none }
         let wantsPorts = ordered.contains { $0.spec.jupyter.map { !$0.portIsExplicit } ?? false }
         if wantsGPUs && host.gpuCount == nil {
-            diagnostics.append(Diagnostic(.hostIncomplete, "`\(host.name.value)` does not say how many GPUs it has", file: host.file, at: start,
-                                          fix: "add `gpus: {model: ..., count: N}`"))
+            diagnostics.append(
+                Diagnostic(
+                    .hostIncomplete, "`\(host.name.value)` does not say how many GPUs it has", file: host.file,
+                    at: start,
+                    fix: "add `gpus: {model: ..., count: N}`"))
         }
         if wantsPorts && host.jupyterPorts == nil {
-            diagnostics.append(Diagnostic(.hostIncomplete, "`\(host.name.value)` has no `jupyter_ports` range to choose Jupyter ports from", file: host.file, at: start,
-                                          fix: "add `jupyter_ports: 18800-18899`"))
+            diagnostics.append(
+                Diagnostic(
+                    .hostIncomplete, "`\(host.name.value)` has no `jupyter_ports` range to choose Jupyter ports from",
+                    file: host.file, at: start,
+                    fix: "add `jupyter_ports: 18800-18899`"))
         }
         guard diagnostics.isEmpty else { return (nil, diagnostics) }
         let count = host.gpuCount?.value ?? 0
@@ -62,7 +70,8 @@ public enum Planner {
         for index in pending {
             guard case .count(let wanted) = ordered[index].spec.gpus.value else { continue }
             if let before = previous[ordered[index].spec.name.value]?.gpus, before.count == wanted,
-               before.allSatisfy({ $0 < count && !taken[$0] }) {
+                before.allSatisfy({ $0 < count && !taken[$0] })
+            {
                 gpus[index] = before
                 for device in before { taken[device] = true }
             } else {
@@ -93,10 +102,16 @@ public enum Planner {
             let list = overAsked.map { "`\(ordered[$0.0].spec.name.value)` asks for \($0.1)" }.joined(separator: ", ")
             for (index, wanted, _) in overAsked {
                 let spec = ordered[index].spec
-                diagnostics.append(Diagnostic(.gpuOvercommit, "the request cannot fit on \(host.name.value): \(list); \(free) GPU\(free == 1 ? " is" : "s are") left, \(total - free) too few; `\(spec.name.value)` asks for \(wanted)",
-                                              file: spec.file, at: spec.gpus.location,
-                                              notes: [DiagnosticNote("\(host.name.value) has \(count) GPUs", file: host.file, at: host.gpuCount?.location)],
-                                              fix: "lower the count, share GPUs (gpus_shared), or plan this team on another host"))
+                diagnostics.append(
+                    Diagnostic(
+                        .gpuOvercommit,
+                        "the request cannot fit on \(host.name.value): \(list); \(free) GPU\(free == 1 ? " is" : "s are") left, \(total - free) too few; `\(spec.name.value)` asks for \(wanted)",
+                        file: spec.file, at: spec.gpus.location,
+                        notes: [
+                            DiagnosticNote(
+                                "\(host.name.value) has \(count) GPUs", file: host.file, at: host.gpuCount?.location)
+                        ],
+                        fix: "lower the count, share GPUs (gpus_shared), or plan this team on another host"))
             }
         }
 
@@ -116,7 +131,9 @@ public enum Planner {
         let range = host.jupyterPorts?.value ?? 0...(-1)
         var rest: [Int] = []
         for index in open {
-            if let before = previous[ordered[index].spec.name.value]?.port, range.contains(before), !used.contains(before) {
+            if let before = previous[ordered[index].spec.name.value]?.port, range.contains(before),
+                !used.contains(before)
+            {
                 ports[index] = before
                 used.insert(before)
             } else {
@@ -128,9 +145,14 @@ public enum Planner {
             while nextPort <= range.upperBound, used.contains(nextPort) { nextPort += 1 }
             guard nextPort <= range.upperBound else {
                 let spec = ordered[index].spec
-                diagnostics.append(Diagnostic(.portOutsideRange, "no free Jupyter port is left in \(host.name.value)'s range \(range.lowerBound)-\(range.upperBound) for `\(spec.name.value)`",
-                                              file: spec.file, at: spec.jupyter?.location ?? spec.name.location,
-                                              notes: [DiagnosticNote("the range is set here", file: host.file, at: host.jupyterPorts?.location)]))
+                diagnostics.append(
+                    Diagnostic(
+                        .portOutsideRange,
+                        "no free Jupyter port is left in \(host.name.value)'s range \(range.lowerBound)-\(range.upperBound) for `\(spec.name.value)`",
+                        file: spec.file, at: spec.jupyter?.location ?? spec.name.location,
+                        notes: [
+                            DiagnosticNote("the range is set here", file: host.file, at: host.jupyterPorts?.location)
+                        ]))
                 continue
             }
             ports[index] = nextPort
@@ -139,7 +161,9 @@ public enum Planner {
         guard !diagnostics.containsErrors else { return (nil, diagnostics) }
 
         let planned = ordered.enumerated().map { index, team in
-            TeamPlan(spec: team.spec, source: team.source, allocation: Allocation(gpus: gpus[index].sorted(), port: ports[index]))
+            TeamPlan(
+                spec: team.spec, source: team.source,
+                allocation: Allocation(gpus: gpus[index].sorted(), port: ports[index]))
         }
         return (HostPlan(host: host, teams: planned), diagnostics)
     }

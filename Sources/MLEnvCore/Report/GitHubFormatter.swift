@@ -19,7 +19,8 @@ public struct GitHubFormatter: DiagnosticFormatter {
             }
             if let fix = diagnostic.fix { message += "\nfix: \(fix)" }
             let properties = [
-                "file=\(Self.property(diagnostic.file))", "line=\(diagnostic.location.line)", "col=\(diagnostic.location.column)",
+                "file=\(Self.property(diagnostic.file))", "line=\(diagnostic.location.line)",
+                "col=\(diagnostic.location.column)",
                 "title=\(Self.property("\(diagnostic.code.id) \(diagnostic.code.name)"))",
             ]
             return "::\(command) \(properties.joined(separator: ","))::\(Self.data(message))"

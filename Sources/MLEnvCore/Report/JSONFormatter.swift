@@ -7,33 +7,37 @@ public struct JSONFormatter: DiagnosticFormatter {
 
     public func format(_ diagnostics: [Diagnostic], fileCount: Int, sources: [String: String]) -> String {
         let items = diagnostics.map { diagnostic -> Document in
-            .mapping([
-                "code": .string(diagnostic.code.id),
-                "severity": .string(diagnostic.severity.rawValue),
-                "message": .string(diagnostic.message),
-                "file": .string(diagnostic.file),
-                "line": .integer(diagnostic.location.line),
-                "column": .integer(diagnostic.location.column),
-                "notes": .sequence(diagnostic.notes.map(note), .flow),
-                "fix": diagnostic.fix.map(Document.string),
-            ], .flow)
+            .mapping(
+                [
+                    "code": .string(diagnostic.code.id),
+                    "severity": .string(diagnostic.severity.rawValue),
+                    "message": .string(diagnostic.message),
+                    "file": .string(diagnostic.file),
+                    "line": .integer(diagnostic.location.line),
+                    "column": .integer(diagnostic.location.column),
+                    "notes": .sequence(diagnostic.notes.map(note), .flow),
+                    "fix": diagnostic.fix.map(Document.string),
+                ], .flow)
         }
         let summary = DiagnosticSummary(diagnostics)
-        return JSONPrinter.print(.mapping([
-            "diagnostics": .sequence(items, .block),
-            "summary": .mapping([
-                "files": .integer(fileCount), "errors": .integer(summary.errors),
-                "warnings": .integer(summary.warnings), "notes": .integer(summary.notes),
-            ], .flow),
-        ]))
+        return JSONPrinter.print(
+            .mapping([
+                "diagnostics": .sequence(items, .block),
+                "summary": .mapping(
+                    [
+                        "files": .integer(fileCount), "errors": .integer(summary.errors),
+                        "warnings": .integer(summary.warnings), "notes": .integer(summary.notes),
+                    ], .flow),
+            ]))
     }
 
     private func note(_ note: DiagnosticNote) -> Document {
-        .mapping([
-            "message": .string(note.message),
-            "file": note.file.map(Document.string),
-            "line": note.location.map { .integer($0.line) },
-            "column": note.location.map { .integer($0.column) },
-        ], .flow)
+        .mapping(
+            [
+                "message": .string(note.message),
+                "file": note.file.map(Document.string),
+                "line": note.location.map { .integer($0.line) },
+                "column": note.location.map { .integer($0.column) },
+            ], .flow)
     }
 }

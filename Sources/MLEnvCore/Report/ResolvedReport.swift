@@ -15,18 +15,22 @@ public enum ResolvedReport {
     /// One JSON object: `{"name", "base", "python", "cuda", "framework": {"name", "version"}, "choice"}`.
     /// Unknown facts are null; likely ones carry a `?` as in the catalog.
     public static func json(_ environment: ResolvedEnvironment) -> String {
-        let framework = Document.mapping([
-            "name": .string(environment.framework?.rawValue ?? "none"),
-            "version": environment.framework == nil ? .null : environment.frameworkVersion.map(Document.string) ?? .null,
-        ], .flow)
-        return JSONPrinter.print(.mapping([
-            "name": .string(environment.spec.name.value),
-            "base": .string(environment.image.description),
-            "python": fact(environment.python),
-            "cuda": environment.cpuOnly ? .string("none") : fact(environment.cuda),
-            "framework": framework,
-            "choice": environment.choice.map(Document.string) ?? .null,
-        ], .flow))
+        let framework = Document.mapping(
+            [
+                "name": .string(environment.framework?.rawValue ?? "none"),
+                "version": environment.framework == nil
+                    ? .null : environment.frameworkVersion.map(Document.string) ?? .null,
+            ], .flow)
+        return JSONPrinter.print(
+            .mapping(
+                [
+                    "name": .string(environment.spec.name.value),
+                    "base": .string(environment.image.description),
+                    "python": fact(environment.python),
+                    "cuda": environment.cpuOnly ? .string("none") : fact(environment.cuda),
+                    "framework": framework,
+                    "choice": environment.choice.map(Document.string) ?? .null,
+                ], .flow))
     }
 
     /// A catalog fact as JSON: known as written, likely with a `?` as in the catalog, unknown as null.
@@ -53,7 +57,9 @@ public enum CatalogReport {
         for image in images {
             rows.append([
                 image.reference.description,
-                image.framework.map { "\($0.rawValue) \(image.frameworkVersion.any.map(\.description) ?? "?")\(image.frameworkVersion.isLikely ? "?" : "")" } ?? "-",
+                image.framework.map {
+                    "\($0.rawValue) \(image.frameworkVersion.any.map(\.description) ?? "?")\(image.frameworkVersion.isLikely ? "?" : "")"
+                } ?? "-",
                 short(image.python), short(image.cuda), short(image.minimumDriver),
             ])
         }
@@ -62,34 +68,39 @@ public enum CatalogReport {
             row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
             }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n\n(`?` marks a fact no source confirms; facts are from the catalog's tables: mlenv catalog --format json lists their sources)\n"
+        }.joined(separator: "\n")
+            + "\n\n(`?` marks a fact no source confirms; facts are from the catalog's tables: mlenv catalog --format json lists their sources)\n"
     }
 
     /// `{"images": [...], "tables": [{"name", "description", "sources": {...}}]}`.
     public static func json(_ images: [CatalogImage], tables: [CatalogTable]) -> String {
         let items = images.map { image -> Document in
-            .mapping([
-                "image": .string(image.reference.description),
-                "framework": image.framework.map { .string($0.rawValue) } ?? .null,
-                "framework_version": ResolvedReport.fact(image.frameworkVersion),
-                "python": ResolvedReport.fact(image.python),
-                "cuda": ResolvedReport.fact(image.cuda),
-                "cudnn": ResolvedReport.fact(image.cudnn),
-                "ubuntu": ResolvedReport.fact(image.ubuntu),
-                "min_driver": ResolvedReport.fact(image.minimumDriver),
-                "jupyter": .bool(image.shipsJupyter),
-                "table": .string(image.table),
-                "sources": .strings(image.sources, .flow),
-            ], .flow)
+            .mapping(
+                [
+                    "image": .string(image.reference.description),
+                    "framework": image.framework.map { .string($0.rawValue) } ?? .null,
+                    "framework_version": ResolvedReport.fact(image.frameworkVersion),
+                    "python": ResolvedReport.fact(image.python),
+                    "cuda": ResolvedReport.fact(image.cuda),
+                    "cudnn": ResolvedReport.fact(image.cudnn),
+                    "ubuntu": ResolvedReport.fact(image.ubuntu),
+                    "min_driver": ResolvedReport.fact(image.minimumDriver),
+                    "jupyter": .bool(image.shipsJupyter),
+                    "table": .string(image.table),
+                    "sources": .strings(image.sources, .flow),
+                ], .flow)
         }
         let tableItems = tables.map { table -> Document in
-            .mapping([
-                "name": .string(table.name),
-                "description": .string(table.description),
-                "sources": .mapping(entries: table.sources.map { Document.Entry($0.key, .string($0.description)) }, .flow),
-            ], .flow)
+            .mapping(
+                [
+                    "name": .string(table.name),
+                    "description": .string(table.description),
+                    "sources": .mapping(
+                        entries: table.sources.map { Document.Entry($0.key, .string($0.description)) }, .flow),
+                ], .flow)
         }
-        return JSONPrinter.print(.mapping(["images": .sequence(items, .block), "tables": .sequence(tableItems, .block)]))
+        return JSONPrinter.print(
+            .mapping(["images": .sequence(items, .block), "tables": .sequence(tableItems, .block)]))
     }
 
     static func short(_ fact: Fact<DottedVersion>) -> String {

@@ -13,14 +13,15 @@ public struct SARIFFormatter: DiagnosticFormatter {
         var ruleIndex: [String: Int] = [:]
         for (index, rule) in rules.enumerated() { ruleIndex[rule.id] = index }
         let ruleObjects = rules.map { rule -> Document in
-            .mapping([
-                "id": .string(rule.id),
-                "name": .string(rule.name),
-                "shortDescription": text(rule.summary),
-                "fullDescription": text(rule.explanation),
-                "help": text(rule.explanation),
-                "defaultConfiguration": .mapping(["level": .string(Self.level(rule.severity))], .flow),
-            ], .flow)
+            .mapping(
+                [
+                    "id": .string(rule.id),
+                    "name": .string(rule.name),
+                    "shortDescription": text(rule.summary),
+                    "fullDescription": text(rule.explanation),
+                    "help": text(rule.explanation),
+                    "defaultConfiguration": .mapping(["level": .string(Self.level(rule.severity))], .flow),
+                ], .flow)
         }
         let results = diagnostics.map { diagnostic -> Document in
             var message = diagnostic.message
@@ -30,33 +31,38 @@ public struct SARIFFormatter: DiagnosticFormatter {
                 return Self.location(file, location, message: note.message, id: index)
             }
             let loose = diagnostic.notes.filter { $0.location == nil }.map(\.message)
-            return .mapping([
-                "ruleId": .string(diagnostic.code.id),
-                "ruleIndex": ruleIndex[diagnostic.code.id].map(Document.integer),
-                "level": .string(Self.level(diagnostic.severity)),
-                "message": text(message),
-                "locations": .sequence([Self.location(diagnostic.file, diagnostic.location, message: nil, id: nil)], .flow),
-                "relatedLocations": related.isEmpty ? nil : .sequence(related, .flow),
-                "properties": loose.isEmpty ? nil : .mapping(["notes": .strings(loose, .flow)], .flow),
-            ], .flow)
+            return .mapping(
+                [
+                    "ruleId": .string(diagnostic.code.id),
+                    "ruleIndex": ruleIndex[diagnostic.code.id].map(Document.integer),
+                    "level": .string(Self.level(diagnostic.severity)),
+                    "message": text(message),
+                    "locations": .sequence(
+                        [Self.location(diagnostic.file, diagnostic.location, message: nil, id: nil)], .flow),
+                    "relatedLocations": related.isEmpty ? nil : .sequence(related, .flow),
+                    "properties": loose.isEmpty ? nil : .mapping(["notes": .strings(loose, .flow)], .flow),
+                ], .flow)
         }
-        let driver = Document.mapping([
-            "name": .string("mlenv"),
-            "version": .string(MLEnv.version),
-            "informationUri": .string(Self.informationURI),
-            "rules": .sequence(ruleObjects, .block),
-        ], .flow)
-        return JSONPrinter.print(.mapping([
-            "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
-            "version": .string("2.1.0"),
-            "runs": .sequence([
-                .mapping([
-                    "tool": .mapping(["driver": driver], .flow),
-                    "columnKind": .string("unicodeCodePoints"),
-                    "results": .sequence(results, .block),
-                ]),
-            ], .block),
-        ]))
+        let driver = Document.mapping(
+            [
+                "name": .string("mlenv"),
+                "version": .string(MLEnv.version),
+                "informationUri": .string(Self.informationURI),
+                "rules": .sequence(ruleObjects, .block),
+            ], .flow)
+        return JSONPrinter.print(
+            .mapping([
+                "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
+                "version": .string("2.1.0"),
+                "runs": .sequence(
+                    [
+                        .mapping([
+                            "tool": .mapping(["driver": driver], .flow),
+                            "columnKind": .string("unicodeCodePoints"),
+                            "results": .sequence(results, .block),
+                        ])
+                    ], .block),
+            ]))
     }
 
     private func text(_ value: String) -> Document {
@@ -72,14 +78,17 @@ public struct SARIFFormatter: DiagnosticFormatter {
     }
 
     static func location(_ file: String, _ location: SourceLocation, message: String?, id: Int?) -> Document {
-        .mapping([
-            "id": id.map(Document.integer),
-            "physicalLocation": .mapping([
-                "artifactLocation": .mapping(["uri": .string(uri(file))], .flow),
-                "region": .mapping(["startLine": .integer(location.line), "startColumn": .integer(location.column)], .flow),
-            ], .flow),
-            "message": message.map { .mapping(["text": .string($0)], .flow) },
-        ], .flow)
+        .mapping(
+            [
+                "id": id.map(Document.integer),
+                "physicalLocation": .mapping(
+                    [
+                        "artifactLocation": .mapping(["uri": .string(uri(file))], .flow),
+                        "region": .mapping(
+                            ["startLine": .integer(location.line), "startColumn": .integer(location.column)], .flow),
+                    ], .flow),
+                "message": message.map { .mapping(["text": .string($0)], .flow) },
+            ], .flow)
     }
 
     /// A file path as a URI reference: relative paths stay relative (code scanning resolves them
@@ -89,7 +98,9 @@ public struct SARIFFormatter: DiagnosticFormatter {
         var encoded = ""
         for byte in path.utf8 {
             let scalar = Unicode.Scalar(byte)
-            if ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "-._~/".unicodeScalars.contains(scalar) {
+            if ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || "-._~/".unicodeScalars.contains(scalar)
+            {
                 encoded.unicodeScalars.append(scalar)
             } else {
                 let hex = String(byte, radix: 16, uppercase: true)

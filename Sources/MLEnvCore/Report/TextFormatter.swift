@@ -35,18 +35,22 @@ public struct TextFormatter: DiagnosticFormatter {
         }
         for diagnostic in diagnostics {
             let severity = paint(diagnostic.severity.rawValue, diagnostic.severity)
-            lines.append("\(diagnostic.file):\(diagnostic.location.line):\(diagnostic.location.column): \(severity)[\(diagnostic.code.id)]: \(diagnostic.message)")
+            lines.append(
+                "\(diagnostic.file):\(diagnostic.location.line):\(diagnostic.location.column): \(severity)[\(diagnostic.code.id)]: \(diagnostic.message)"
+            )
             if let text = line(diagnostic.location.line, of: diagnostic.file) {
                 let gutter = String(diagnostic.location.line)
                 let shown = String(text.prefix(200)).replacingTabs
                 let caretColumn = min(diagnostic.location.column - 1, shown.count)
                 let pad = String(repeating: " ", count: gutter.count)
                 lines.append(" \(gutter) | \(shown)")
-                lines.append(" \(pad) | " + String(repeating: " ", count: max(0, caretColumn)) + paint("^", diagnostic.severity))
+                lines.append(
+                    " \(pad) | " + String(repeating: " ", count: max(0, caretColumn)) + paint("^", diagnostic.severity))
             }
             for note in diagnostic.notes {
                 if let file = note.file, let location = note.location {
-                    lines.append("\(file):\(location.line):\(location.column): \(paint("note", .note)): \(note.message)")
+                    lines.append(
+                        "\(file):\(location.line):\(location.column): \(paint("note", .note)): \(note.message)")
                 } else {
                     lines.append("  \(paint("note", .note)): \(note.message)")
                 }
@@ -54,7 +58,8 @@ public struct TextFormatter: DiagnosticFormatter {
             if let fix = diagnostic.fix { lines.append("  fix: \(fix)") }
         }
         let summary = DiagnosticSummary(diagnostics)
-        lines.append("\(count(summary.errors, "error")), \(count(summary.warnings, "warning")) in \(count(fileCount, "file"))")
+        lines.append(
+            "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")) in \(count(fileCount, "file"))")
         return lines.joined(separator: "\n") + "\n"
     }
 

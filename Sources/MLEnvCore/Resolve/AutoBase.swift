@@ -1,22 +1,29 @@
 /// `base: auto`: the newest catalog image that satisfies every constraint of the spec and host.
 enum AutoBase {
-    static func choose(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> (ResolvedEnvironment?, [Diagnostic]) {
+    static func choose(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> (
+        ResolvedEnvironment?, [Diagnostic]
+    ) {
         let framework = spec.framework?.name.value
-        func isCandidate(_ image: CatalogImage) -> Bool { framework == nil || framework == FrameworkName.none || image.framework == framework }
+        func isCandidate(_ image: CatalogImage) -> Bool {
+            framework == nil || framework == FrameworkName.none || image.framework == framework
+        }
         // What the spec asks for, parsed once for every candidate image.
         let wanted = Wanted(spec: spec, host: host, catalog: catalog)
         // The newest image that fits (the first of equals), found without copying the catalog's
         // images: every `base: auto` spec looks at all of them.
         var newest: (index: Int, order: DottedVersion)?
         let images = catalog.images
-        for index in images.indices where isCandidate(images[index]) && problems(with: images[index], wanted: wanted).isEmpty {
+        for index in images.indices
+        where isCandidate(images[index]) && problems(with: images[index], wanted: wanted).isEmpty {
             let order = order(images[index])
             if newest == nil || newest!.order < order { newest = (index, order) }
         }
         if let index = newest?.index {
             let best = catalog.images[index]
-            let reason = "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
-            let environment = Resolver.environment(spec, image: best.reference, catalog: catalog, host: host, choice: reason)
+            let reason =
+                "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
+            let environment = Resolver.environment(
+                spec, image: best.reference, catalog: catalog, host: host, choice: reason)
             return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
         }
         let candidates = catalog.images.filter(isCandidate)
@@ -25,13 +32,21 @@ enum AutoBase {
             a.1.count != b.1.count ? a.1.count < b.1.count : a.2 > b.2
         }.prefix(3)
         let notes = nearest.map { entry, problems, _ in
-            DiagnosticNote("`\(entry.reference)` would need " + problems.map { $0.text(wanted) }.joined(separator: " and "))
+            DiagnosticNote(
+                "`\(entry.reference)` would need " + problems.map { $0.text(wanted) }.joined(separator: " and "))
         }
-        let message = candidates.isEmpty
+        let message =
+            candidates.isEmpty
             ? "`base: auto` found no catalog image for \(framework?.displayName ?? "this spec"); name a base image"
             : "`base: auto` found no catalog image with " + constraints(spec, host: host)
-        return (nil, [Diagnostic(.autoBaseUnavailable, message, file: spec.file, at: spec.base.location, notes: Array(notes),
-                                 fix: nearest.first.map { "change the spec as noted, or name a base such as `\($0.0.reference)`" })])
+        return (
+            nil,
+            [
+                Diagnostic(
+                    .autoBaseUnavailable, message, file: spec.file, at: spec.base.location, notes: Array(notes),
+                    fix: nearest.first.map { "change the spec as noted, or name a base such as `\($0.0.reference)`" })
+            ]
+        )
     }
 
     /// The spec's constraints, parsed once.
@@ -72,15 +87,19 @@ enum AutoBase {
         func text(_ wanted: Wanted) -> String {
             let hostName = wanted.host?.name.value ?? "the host"
             switch self {
-            case .framework(let framework, let version?): return "\(framework.displayName) \(wanted.frameworkPrefix ?? "") (it has \(version))"
+            case .framework(let framework, let version?):
+                return "\(framework.displayName) \(wanted.frameworkPrefix ?? "") (it has \(version))"
             case .framework(let framework, nil): return "a confirmed \(framework.displayName) version"
-            case .python(let shipped?): return "Python \(wanted.python.map { "\($0)" } ?? "") (your spec asks for it; it comes with \(shipped))"
+            case .python(let shipped?):
+                return "Python \(wanted.python.map { "\($0)" } ?? "") (your spec asks for it; it comes with \(shipped))"
             case .python(nil): return "a confirmed Python version"
             case .cuda(let shipped?): return "CUDA \(wanted.cuda.map { "\($0)" } ?? "") (it has \(shipped))"
             case .cuda(nil): return "a confirmed CUDA version"
             case .cudaForHost: return "a confirmed CUDA version to check against the host"
-            case .driver(let required): return "driver \(required) (\(hostName) has \(wanted.driver.map { "\($0)" } ?? "?"))"
-            case .gpus(let toolkit): return "GPUs its CUDA \(toolkit) supports (\(hostName) has \(wanted.gpu?.name ?? "?"))"
+            case .driver(let required):
+                return "driver \(required) (\(hostName) has \(wanted.driver.map { "\($0)" } ?? "?"))"
+            case .gpus(let toolkit):
+                return "GPUs its CUDA \(toolkit) supports (\(hostName) has \(wanted.gpu?.name ?? "?"))"
             }
         }
     }
@@ -117,7 +136,9 @@ enum AutoBase {
         }
         if wanted.host != nil, let toolkit {
             if let driver = wanted.driver,
-               case .tooOld(let required) = Compatibility.driver(driver, runs: toolkit, catalog: wanted.catalog, image: image, gpu: wanted.gpu) {
+                case .tooOld(let required) = Compatibility.driver(
+                    driver, runs: toolkit, catalog: wanted.catalog, image: image, gpu: wanted.gpu)
+            {
                 problems.append(.driver(required: required))
             }
             if let gpu = wanted.gpu {

@@ -31,8 +31,9 @@ public struct CUDACompilation: Sendable, Equatable {
         for step in spec.setup {
             let bytes = Array(step.value.utf8)
             if let value = assignment(of: "TORCH_CUDA_ARCH_LIST", in: bytes) {
-                let entry = CUDACompilation(evidence: "`TORCH_CUDA_ARCH_LIST` in a setup step", location: step.location,
-                                            architectures: CUDAArchitectureList(value, at: step.location))
+                let entry = CUDACompilation(
+                    evidence: "`TORCH_CUDA_ARCH_LIST` in a setup step", location: step.location,
+                    architectures: CUDAArchitectureList(value, at: step.location))
                 return entry
             }
             if found == nil {
@@ -56,22 +57,31 @@ public struct CUDACompilation: Sendable, Equatable {
 
     /// The value of `NAME=value` (quoted or not) written as a shell word in `bytes`.
     static func assignment(of name: String, in bytes: [UInt8]) -> String? {
-        for (start, end) in occurrences(of: Array((name + "=").utf8), in: bytes) where start == 0 || !isWordByte(bytes[start - 1]) {
+        for (start, end) in occurrences(of: Array((name + "=").utf8), in: bytes)
+        where start == 0 || !isWordByte(bytes[start - 1]) {
             var index = end
             var value: [UInt8] = []
             if index < bytes.count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") {
                 let quote = bytes[index]
                 index += 1
-                while index < bytes.count, bytes[index] != quote { value.append(bytes[index]); index += 1 }
+                while index < bytes.count, bytes[index] != quote {
+                    value.append(bytes[index])
+                    index += 1
+                }
             } else {
-                while index < bytes.count, !ASCII.isOne(of: " \t\n;&|)", bytes[index]) { value.append(bytes[index]); index += 1 }
+                while index < bytes.count, !ASCII.isOne(of: " \t\n;&|)", bytes[index]) {
+                    value.append(bytes[index])
+                    index += 1
+                }
             }
             return String(decoding: value, as: UTF8.self)
         }
         return nil
     }
 
-    private static func isWordByte(_ byte: UInt8) -> Bool { ASCII.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") }
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        ASCII.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
 
     private static func occurrences(of needle: [UInt8], in bytes: [UInt8]) -> [(Int, Int)] {
         guard !needle.isEmpty, bytes.count >= needle.count else { return [] }

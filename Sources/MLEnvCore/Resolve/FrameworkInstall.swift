@@ -19,8 +19,10 @@ public struct FrameworkInstall: Sendable, Equatable {
     /// Why the wheels' CUDA is not the one the spec (or its image) names; nil when it is.
     public var choice: WheelChoice?
 
-    init(description: String, words: [String], unpinned: Bool = false, bundledCUDA: DottedVersion? = nil,
-         variant: String? = nil, choice: WheelChoice? = nil) {
+    init(
+        description: String, words: [String], unpinned: Bool = false, bundledCUDA: DottedVersion? = nil,
+        variant: String? = nil, choice: WheelChoice? = nil
+    ) {
         self.description = description
         self.words = words
         self.unpinned = unpinned
@@ -33,34 +35,43 @@ public struct FrameworkInstall: Sendable, Equatable {
     /// image ships it or the spec names none.
     static func choose(_ environment: ResolvedEnvironment, catalog: Catalog, host: HostSpec?) -> FrameworkInstall? {
         guard !environment.imageShipsFramework, let framework = environment.framework,
-              environment.spec.framework != nil else { return nil }
+            environment.spec.framework != nil
+        else { return nil }
         let fit = WheelFit(environment, catalog: catalog, host: host)
-        var install = choose(framework, version: environment.frameworkVersion, cuda: environment.cuda.any,
-                             cpuOnly: environment.cpuOnly, catalog: catalog, fit: fit)
+        var install = choose(
+            framework, version: environment.frameworkVersion, cuda: environment.cuda.any,
+            cpuOnly: environment.cpuOnly, catalog: catalog, fit: fit)
         install?.unpinned = environment.frameworkVersion == nil
         return install
     }
 
-    static func choose(_ framework: FrameworkName, version: String?, cuda: DottedVersion?, cpuOnly: Bool,
-                       catalog: Catalog, fit: WheelFit = WheelFit()) -> FrameworkInstall? {
+    static func choose(
+        _ framework: FrameworkName, version: String?, cuda: DottedVersion?, cpuOnly: Bool,
+        catalog: Catalog, fit: WheelFit = WheelFit()
+    ) -> FrameworkInstall? {
         let pin = version.map { $0.split(separator: ".").count >= 3 ? "==\($0)" : "==\($0).*" } ?? ""
         let versionText = version.map { " \($0)" } ?? ""
         switch framework {
         case .pytorch:
             if cpuOnly {
-                return FrameworkInstall(description: "PyTorch\(versionText), CPU build from PyTorch's own index",
-                                        words: ["torch\(pin)", "--index-url", "https://download.pytorch.org/whl/cpu"])
+                return FrameworkInstall(
+                    description: "PyTorch\(versionText), CPU build from PyTorch's own index",
+                    words: ["torch\(pin)", "--index-url", "https://download.pytorch.org/whl/cpu"])
             }
-            let releases = catalog.pytorch.filter { release in version.map { Compatibility.matches(release.version, prefix: $0) } ?? false }
-            let pypi = FrameworkInstall(description: "PyTorch\(versionText) from PyPI (Linux wheels bundle their CUDA libraries)",
-                                        words: ["torch\(pin)"])
+            let releases = catalog.pytorch.filter { release in
+                version.map { Compatibility.matches(release.version, prefix: $0) } ?? false
+            }
+            let pypi = FrameworkInstall(
+                description: "PyTorch\(versionText) from PyPI (Linux wheels bundle their CUDA libraries)",
+                words: ["torch\(pin)"])
             guard let newest = releases.max(by: { $0.version < $1.version }) else { return pypi }
             // Each variant with the newest release that has it: the one pip installs from its index.
             var offered: [(variant: String, cuda: DottedVersion, release: PyTorchRelease)] = []
             for release in releases.sorted(by: { $0.version > $1.version }) {
                 for wheel in release.cudaWheels {
                     guard let variant = wheel.any, !offered.contains(where: { $0.variant == variant }),
-                          let wheelCUDA = DottedVersion(Compatibility.cudaOfVariant(variant)) else { continue }
+                        let wheelCUDA = DottedVersion(Compatibility.cudaOfVariant(variant))
+                    else { continue }
                     offered.append((variant, wheelCUDA, release))
                 }
             }
@@ -74,16 +85,23 @@ public struct FrameworkInstall: Sendable, Equatable {
                 guard let target else { return nil }
                 return offered.compactMap { entry in
                     fit.rank(entry.cuda, code: entry.release.code(entry.variant)).map { rank in
-                        (entry.variant, [rank, entry.variant == wanted ? 0 : 1] + WheelFit.distance(entry.cuda, from: target))
+                        (
+                            entry.variant,
+                            [rank, entry.variant == wanted ? 0 : 1] + WheelFit.distance(entry.cuda, from: target)
+                        )
                     }
                 }.min { $0.1.lexicographicallyPrecedes($1.1) }?.0
             }
             let unconstrained = pick(WheelFit())
             // When nothing fits the host, the variant it would get without one: the host checks judge it.
-            guard let variant = pick(fit) ?? unconstrained, let entry = offered.first(where: { $0.variant == variant }) else { return pypi }
-            let choice = variant == wanted ? nil : WheelChoice(
-                requested: offered.contains { $0.variant == wanted } ? wanted : nil,
-                offered: offered.sorted { $0.cuda < $1.cuda }.map(\.variant), forHost: variant != unconstrained)
+            guard let variant = pick(fit) ?? unconstrained, let entry = offered.first(where: { $0.variant == variant })
+            else { return pypi }
+            let choice =
+                variant == wanted
+                ? nil
+                : WheelChoice(
+                    requested: offered.contains { $0.variant == wanted } ? wanted : nil,
+                    offered: offered.sorted { $0.cuda < $1.cuda }.map(\.variant), forHost: variant != unconstrained)
             if requested == nil, variant == pypiVariant {
                 // PyPI's wheel; its CUDA is judged only when a source confirms which it is.
                 var install = pypi
@@ -93,18 +111,22 @@ public struct FrameworkInstall: Sendable, Equatable {
                 }
                 return install
             }
-            return FrameworkInstall(description: "PyTorch\(versionText) built for CUDA \(entry.cuda), from PyTorch's own index",
-                                    words: ["torch\(pin)", "--index-url", "https://download.pytorch.org/whl/\(variant)"],
-                                    bundledCUDA: entry.cuda, variant: variant, choice: choice)
+            return FrameworkInstall(
+                description: "PyTorch\(versionText) built for CUDA \(entry.cuda), from PyTorch's own index",
+                words: ["torch\(pin)", "--index-url", "https://download.pytorch.org/whl/\(variant)"],
+                bundledCUDA: entry.cuda, variant: variant, choice: choice)
         case .tensorflow:
             // The `and-cuda` extra, which brings CUDA's pip wheels, exists from TensorFlow 2.14
             // (tensorflow.org/install/pip); older releases use the system's CUDA.
             let hasExtra = version.flatMap(PEP440Version.init).map { $0 >= PEP440Version(release: [2, 14]) } ?? true
             let extra = cpuOnly || !hasExtra ? "" : "[and-cuda]"
-            var install = FrameworkInstall(description: "TensorFlow\(versionText) from PyPI" + (extra.isEmpty ? "" : " with its CUDA libraries"),
-                                           words: ["tensorflow\(extra)\(pin)"])
+            var install = FrameworkInstall(
+                description: "TensorFlow\(versionText) from PyPI" + (extra.isEmpty ? "" : " with its CUDA libraries"),
+                words: ["tensorflow\(extra)\(pin)"])
             if !extra.isEmpty, let version {
-                let builds = catalog.tensorflow.filter { $0.package == "tensorflow" && Compatibility.matches($0.version, prefix: version) }
+                let builds = catalog.tensorflow.filter {
+                    $0.package == "tensorflow" && Compatibility.matches($0.version, prefix: version)
+                }
                 // The newest release whose CUDA is confirmed: a patch release known from PyPI carries its
                 // minor's CUDA only as likely, and a likely fact never decides a check.
                 install.bundledCUDA = builds.filter { $0.cuda.known != nil }.max { $0.version < $1.version }?.cuda.known
@@ -119,7 +141,9 @@ public struct FrameworkInstall: Sendable, Equatable {
             }
             // JAX names its CUDA extras differently over time (`cuda12_pip` and a find-links
             // page before 0.4.26, `cuda12` after): take what the catalog says the release has.
-            let releases = catalog.jax.filter { release in version.map { Compatibility.matches(release.version, prefix: $0) } ?? true }
+            let releases = catalog.jax.filter { release in
+                version.map { Compatibility.matches(release.version, prefix: $0) } ?? true
+            }
             let extras = Set(releases.flatMap { $0.cudaExtras.compactMap(\.any) })
             // The spec's CUDA major when the release has wheels for it and the host's driver runs
             // them, else the nearest major that fits: the wheels bring their CUDA along.
@@ -130,17 +154,26 @@ public struct FrameworkInstall: Sendable, Equatable {
             }
             let unconstrained = pick(WheelFit())
             let major = pick(fit) ?? unconstrained ?? cuda.major
-            let choice = major == cuda.major ? nil : WheelChoice(
-                requested: majors.contains(cuda.major) ? "cuda\(cuda.major)" : nil, offered: majors.map { "cuda\($0)" },
-                forHost: major != unconstrained)
+            let choice =
+                major == cuda.major
+                ? nil
+                : WheelChoice(
+                    requested: majors.contains(cuda.major) ? "cuda\(cuda.major)" : nil,
+                    offered: majors.map { "cuda\($0)" },
+                    forHost: major != unconstrained)
             if !extras.contains("cuda\(major)"), extras.contains("cuda\(major)_pip") {
-                return FrameworkInstall(description: "JAX\(versionText) with CUDA \(major) wheels from JAX's release page",
-                                        words: ["jax[cuda\(major)_pip]\(pin)", "-f", "https://storage.googleapis.com/jax-releases/jax_cuda_releases.html"],
-                                        bundledCUDA: DottedVersion("\(major)"), variant: "cuda\(major)", choice: choice)
+                return FrameworkInstall(
+                    description: "JAX\(versionText) with CUDA \(major) wheels from JAX's release page",
+                    words: [
+                        "jax[cuda\(major)_pip]\(pin)", "-f",
+                        "https://storage.googleapis.com/jax-releases/jax_cuda_releases.html",
+                    ],
+                    bundledCUDA: DottedVersion("\(major)"), variant: "cuda\(major)", choice: choice)
             }
-            return FrameworkInstall(description: "JAX\(versionText) from PyPI with CUDA \(major) wheels",
-                                    words: ["jax[cuda\(major)]\(pin)"], bundledCUDA: DottedVersion("\(major)"), variant: "cuda\(major)",
-                                    choice: choice)
+            return FrameworkInstall(
+                description: "JAX\(versionText) from PyPI with CUDA \(major) wheels",
+                words: ["jax[cuda\(major)]\(pin)"], bundledCUDA: DottedVersion("\(major)"), variant: "cuda\(major)",
+                choice: choice)
         case .none:
             return nil
         }
@@ -176,7 +209,9 @@ struct WheelFit {
             driver = host?.driver.flatMap { DottedVersion($0.value) }
             gpu = host?.gpuModel.flatMap { catalog.gpu(named: $0.value) }?.computeCapability.known.map(Compatibility.sm)
         }
-        if environment.cudaCompilation != nil, environment.framework == .pytorch { toolkitMajor = environment.imageCUDA.known?.major }
+        if environment.cudaCompilation != nil, environment.framework == .pytorch {
+            toolkitMajor = environment.imageCUDA.known?.major
+        }
     }
 
     /// Whether the host's driver runs CUDA `cuda` (a major, or major.minor) at all; true when

@@ -22,8 +22,10 @@ extension DiagnosticCode {
 /// taking the lock's choices when a lock is used: the rules then check what is really built.
 public enum Resolver {
     /// Resolves `spec`; nil (with an error) when `base: auto` finds no image.
-    public static func resolve(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?,
-                               lock: LockFile? = nil) -> (ResolvedEnvironment?, [Diagnostic]) {
+    public static func resolve(
+        _ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?,
+        lock: LockFile? = nil
+    ) -> (ResolvedEnvironment?, [Diagnostic]) {
         if let lock, let image = ImageReference(parsing: lock.base) {
             let choice: String? = image == spec.base.value.image ? nil : "locked in \(lock.spec)"
             return (environment(spec, image: image, catalog: catalog, host: host, choice: choice, lock: lock), [])
@@ -36,8 +38,10 @@ public enum Resolver {
         }
     }
 
-    static func environment(_ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, host: HostSpec?, choice: String?,
-                            lock: LockFile? = nil) -> ResolvedEnvironment {
+    static func environment(
+        _ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, host: HostSpec?, choice: String?,
+        lock: LockFile? = nil
+    ) -> ResolvedEnvironment {
         let entry = catalog.image(image)
         let traits = BaseImageTraits.of(image)
         let imagePython = entry?.python ?? traits.pythonFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
@@ -61,9 +65,10 @@ public enum Resolver {
         if shipped == nil, let lock, let locked = lock.frameworkVersion, framework?.rawValue == lock.frameworkName {
             version = locked
         }
-        var resolved = ResolvedEnvironment(spec: spec, image: image, choice: choice, catalogImage: entry, traits: traits,
-                                           imagePython: imagePython, imageCUDA: imageCUDA, python: python, cuda: cuda,
-                                           cpuOnly: cpuOnly, framework: framework, frameworkVersion: version)
+        var resolved = ResolvedEnvironment(
+            spec: spec, image: image, choice: choice, catalogImage: entry, traits: traits,
+            imagePython: imagePython, imageCUDA: imageCUDA, python: python, cuda: cuda,
+            cpuOnly: cpuOnly, framework: framework, frameworkVersion: version)
         resolved.cudaCompilation = CUDACompilation.of(spec)
         resolved.frameworkInstall = FrameworkInstall.choose(resolved, catalog: catalog, host: host)
         return resolved

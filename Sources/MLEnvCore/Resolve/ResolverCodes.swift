@@ -3,17 +3,22 @@
 enum ResolverCodes: Rule {
     static let description = RuleDescription(
         title: "`base: auto`",
-        overview: "which image `base: auto` chose and why; when none fits, the three nearest and what each would need changed",
+        overview:
+            "which image `base: auto` chose and why; when none fits, the three nearest and what each would need changed",
         codes: [.autoBaseUnavailable, .autoBaseChosen],
         triggering: [
-            RuleExample(.autoBaseUnavailable, """
+            RuleExample(
+                .autoBaseUnavailable,
+                """
                 mlenv: 1
                 name: team
                 base: ↓auto
                 framework: {name: pytorch, version: "2.1"}
                 python: "3.11"
                 """),
-            RuleExample(.autoBaseChosen, """
+            RuleExample(
+                .autoBaseChosen,
+                """
                 mlenv: 1
                 name: team
                 base: ↓auto
@@ -23,11 +28,12 @@ enum ResolverCodes: Rule {
                 """),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 python: "3.10"
-                """),
+                """)
         ])
 }

@@ -34,8 +34,10 @@ public enum YAMLReader {
     /// Reads `bytes` as one YAML document. `file` is only used in diagnostics.
     public static func read(_ bytes: [UInt8], file: String, limits: YAMLLimits = YAMLLimits()) -> YAMLDocument {
         guard bytes.count <= limits.maximumBytes else {
-            let diagnostic = Diagnostic(.tooDeep, "the file is larger than \(limits.maximumBytes) bytes; mlenv files are small YAML documents",
-                                        file: file, at: SourceLocation(line: 1, column: 1), fix: "raise the limit with --max-file-size if this is intended")
+            let diagnostic = Diagnostic(
+                .tooDeep, "the file is larger than \(limits.maximumBytes) bytes; mlenv files are small YAML documents",
+                file: file, at: SourceLocation(line: 1, column: 1),
+                fix: "raise the limit with --max-file-size if this is intended")
             return YAMLDocument(root: nil, diagnostics: [diagnostic])
         }
         var state = ReaderState(file: file, limits: limits, bytes: bytes)
@@ -45,7 +47,9 @@ public enum YAMLReader {
             let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
             defer { parser.deallocate() }
             guard yaml_parser_initialize(parser) == 1 else {
-                state.report(.yamlSyntax, "libyaml could not be initialised (out of memory)", at: SourceLocation(line: 1, column: 1))
+                state.report(
+                    .yamlSyntax, "libyaml could not be initialised (out of memory)",
+                    at: SourceLocation(line: 1, column: 1))
                 return
             }
             defer { yaml_parser_delete(parser) }
@@ -53,8 +57,9 @@ public enum YAMLReader {
             state.run(parser)
         }
         if state.root == nil && !state.diagnostics.containsErrors {
-            state.report(.emptyDocument, "the file is empty; an mlenv file is a mapping that starts with `mlenv: 1`",
-                         at: SourceLocation(line: 1, column: 1))
+            state.report(
+                .emptyDocument, "the file is empty; an mlenv file is a mapping that starts with `mlenv: 1`",
+                at: SourceLocation(line: 1, column: 1))
         }
         return YAMLDocument(root: state.root, diagnostics: state.diagnostics)
     }
@@ -83,8 +88,10 @@ private struct ReaderState {
         self.bytes = bytes
     }
 
-    mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation,
-                         notes: [DiagnosticNote] = [], fix: String? = nil) {
+    mutating func report(
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation,
+        notes: [DiagnosticNote] = [], fix: String? = nil
+    ) {
         diagnostics.append(Diagnostic(code, message, file: file, at: location, notes: notes, fix: fix))
     }
 
@@ -114,19 +121,22 @@ private struct ReaderState {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             if documents > 1 {
-                report(.multipleDocuments, "a second YAML document starts here; an mlenv file holds exactly one",
-                       at: location, fix: "move this document into a file of its own")
+                report(
+                    .multipleDocuments, "a second YAML document starts here; an mlenv file holds exactly one",
+                    at: location, fix: "move this document into a file of its own")
                 return false
             }
         case YAML_ALIAS_EVENT:
             let name = string(event.data.alias.anchor)
-            report(.aliasNotSupported, "aliases are not allowed in mlenv files (*\(name))", at: location,
-                   fix: "write the value out where it is used")
+            report(
+                .aliasNotSupported, "aliases are not allowed in mlenv files (*\(name))", at: location,
+                fix: "write the value out where it is used")
             return add(YAMLNode(.scalar("", .plain), at: location))
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             checkAnchorAndTag(anchor: scalar.anchor, tag: scalar.tag, at: location)
-            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
+            let text = String(
+                decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
             let style: ScalarStyle
             switch scalar.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -146,7 +156,9 @@ private struct ReaderState {
             return open(isMapping: true, at: location)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let collection = stack.popLast() else { return true }
-            return add(collection.isMapping ? closeMapping(collection) : YAMLNode(.sequence(collection.children), at: collection.location))
+            return add(
+                collection.isMapping
+                    ? closeMapping(collection) : YAMLNode(.sequence(collection.children), at: collection.location))
         default:
             break
         }
@@ -155,8 +167,9 @@ private struct ReaderState {
 
     mutating func open(isMapping: Bool, at location: SourceLocation) -> Bool {
         guard stack.count < limits.maximumDepth else {
-            report(.tooDeep, "lists and mappings nest more than \(limits.maximumDepth) levels deep here", at: location,
-                   fix: "raise the limit with --max-depth if this is intended")
+            report(
+                .tooDeep, "lists and mappings nest more than \(limits.maximumDepth) levels deep here", at: location,
+                fix: "raise the limit with --max-depth if this is intended")
             return false
         }
         stack.append(OpenCollection(isMapping: isMapping, location: location))
@@ -166,8 +179,9 @@ private struct ReaderState {
     mutating func add(_ node: YAMLNode) -> Bool {
         nodes += 1
         guard nodes <= limits.maximumNodes else {
-            report(.tooDeep, "the file has more than \(limits.maximumNodes) values", at: node.location,
-                   fix: "raise the limit with --max-nodes if this is intended")
+            report(
+                .tooDeep, "the file has more than \(limits.maximumNodes) values", at: node.location,
+                fix: "raise the limit with --max-nodes if this is intended")
             return false
         }
         if stack.isEmpty {
@@ -188,16 +202,20 @@ private struct ReaderState {
         // Most mappings are small: comparing keys beats hashing them below a few dozen entries.
         let hashed = children.count > 64
         while index + 1 < children.count {
-            let keyNode = children[index], value = children[index + 1]
+            let keyNode = children[index]
+            let value = children[index + 1]
             index += 2
             guard let key = keyNode.scalarText else {
-                report(.nonScalarKey, "a mapping key must be a plain name, not \(keyNode.kindDescription)", at: keyNode.location)
+                report(
+                    .nonScalarKey, "a mapping key must be a plain name, not \(keyNode.kindDescription)",
+                    at: keyNode.location)
                 continue
             }
             if let first = hashed ? firstSeen[key] : pairs.first(where: { $0.key == key })?.keyLocation {
-                report(.duplicateKey, "duplicate key `\(key)`", at: keyNode.location,
-                       notes: [DiagnosticNote("`\(key)` is first set here", file: file, at: first)],
-                       fix: "remove one of the two `\(key)` entries")
+                report(
+                    .duplicateKey, "duplicate key `\(key)`", at: keyNode.location,
+                    notes: [DiagnosticNote("`\(key)` is first set here", file: file, at: first)],
+                    fix: "remove one of the two `\(key)` entries")
                 continue
             }
             if hashed { firstSeen[key] = keyNode.location }
@@ -206,17 +224,22 @@ private struct ReaderState {
         return YAMLNode(.mapping(pairs), at: collection.location)
     }
 
-    mutating func checkAnchorAndTag(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
-                                    at location: SourceLocation) {
+    mutating func checkAnchorAndTag(
+        anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
+        at location: SourceLocation
+    ) {
         if let anchor {
-            report(.aliasNotSupported, "anchors are not allowed in mlenv files (&\(string(anchor)))", at: location,
-                   fix: "remove the anchor and write the value out where it is used")
+            report(
+                .aliasNotSupported, "anchors are not allowed in mlenv files (&\(string(anchor)))", at: location,
+                fix: "remove the anchor and write the value out where it is used")
         }
         if let tag {
             let name = string(tag)
             if name != "tag:yaml.org,2002:str" && name != "!" {
-                report(.unsupportedTag, "YAML tag `\(name.replacingOccurrences(of: "tag:yaml.org,2002:", with: "!!"))` is not supported",
-                       at: location, fix: "remove the tag")
+                report(
+                    .unsupportedTag,
+                    "YAML tag `\(name.replacingOccurrences(of: "tag:yaml.org,2002:", with: "!!"))` is not supported",
+                    at: location, fix: "remove the tag")
             }
         }
     }
@@ -244,14 +267,20 @@ private struct ReaderState {
         } else if parser.error == YAML_READER_ERROR {
             message = "the file is not valid UTF-8 text: \(problem)"
             if parser.problem_value != -1 && problem.contains("control characters") {
-                message = "the file contains a control character (U+\(String(Int(parser.problem_value), radix: 16, uppercase: true))) that YAML does not allow"
+                message =
+                    "the file contains a control character (U+\(String(Int(parser.problem_value), radix: 16, uppercase: true))) that YAML does not allow"
             }
         } else if let context = parser.context.map({ String(cString: $0) }) {
             message = "\(problem) \(context)"
             let contextLocation = Self.location(parser.context_mark)
             if contextLocation != location {
-                report(.yamlSyntax, message, at: location,
-                       notes: [DiagnosticNote("\(context.replacingOccurrences(of: "while ", with: "")) starts here", file: file, at: contextLocation)])
+                report(
+                    .yamlSyntax, message, at: location,
+                    notes: [
+                        DiagnosticNote(
+                            "\(context.replacingOccurrences(of: "while ", with: "")) starts here", file: file,
+                            at: contextLocation)
+                    ])
                 return
             }
         }
@@ -260,7 +289,8 @@ private struct ReaderState {
 
     /// The line and column of a byte offset, counting columns in Unicode scalars as libyaml does.
     func locationOfOffset(_ offset: Int) -> SourceLocation {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for index in 0..<min(offset, bytes.count) {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\n") {
@@ -275,7 +305,8 @@ private struct ReaderState {
 
     /// The byte at a line and column, when the line is plain ASCII up to there.
     func byte(at location: SourceLocation) -> UInt8? {
-        var line = 1, index = 0
+        var line = 1
+        var index = 0
         while line < location.line, index < bytes.count {
             if bytes[index] == UInt8(ascii: "\n") { line += 1 }
             index += 1

@@ -15,7 +15,8 @@ extension DiagnosticCode {
             of them, or merge their values.
             """)
     static let aliasNotSupported = DiagnosticCode(
-        "E003", .error, name: "anchor-or-alias", summary: "Anchors (&a) and aliases (*a) are not allowed in mlenv files.",
+        "E003", .error, name: "anchor-or-alias",
+        summary: "Anchors (&a) and aliases (*a) are not allowed in mlenv files.",
         explanation: """
             Specs are meant to be read top to bottom by people reviewing them, and aliases make \
             \"billion laughs\" expansion attacks possible. Write the value out where it is used.
@@ -46,7 +47,8 @@ extension DiagnosticCode {
             `{a: 1}: x` or `? [a]` is legal YAML but has no meaning here.
             """)
     static let tooDeep = DiagnosticCode(
-        "E008", .error, name: "too-large", summary: "The document nests deeper, or holds more values, than mlenv allows.",
+        "E008", .error, name: "too-large",
+        summary: "The document nests deeper, or holds more values, than mlenv allows.",
         explanation: """
             No mlenv file needs more than a few levels of nesting; a deeply nested document is \
             either a mistake or an attempt to exhaust memory (an alias bomb is refused earlier, \
@@ -60,33 +62,47 @@ extension DiagnosticCode {
 enum YAMLReaderCodes: Rule {
     static let description = RuleDescription(
         title: "YAML",
-        overview: "a tab for indentation, the same key twice (at the second), an anchor, a second document, 65 levels of nesting",
-        codes: [.yamlSyntax, .duplicateKey, .aliasNotSupported, .multipleDocuments, .emptyDocument, .unsupportedTag, .nonScalarKey, .tooDeep],
+        overview:
+            "a tab for indentation, the same key twice (at the second), an anchor, a second document, 65 levels of nesting",
+        codes: [
+            .yamlSyntax, .duplicateKey, .aliasNotSupported, .multipleDocuments, .emptyDocument, .unsupportedTag,
+            .nonScalarKey, .tooDeep,
+        ],
         triggering: [
-            RuleExample(.yamlSyntax, """
+            RuleExample(
+                .yamlSyntax,
+                """
                 mlenv: 1
                 name: [team
                 ↓
                 """),
-            RuleExample(.yamlSyntax, """
+            RuleExample(
+                .yamlSyntax,
+                """
                 mlenv: 1
                 packages:
                 ↓\tpip: [numpy]
                 """),
-            RuleExample(.duplicateKey, """
+            RuleExample(
+                .duplicateKey,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 python: "3.10"
                 ↓python: "3.11"
                 """),
-            RuleExample(.aliasNotSupported, """
+            RuleExample(
+                .aliasNotSupported,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 env: {A: ↓&x hello, B: ↓*x}
                 """),
-            RuleExample(.multipleDocuments, """
+            RuleExample(
+                .multipleDocuments,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -94,19 +110,25 @@ enum YAMLReaderCodes: Rule {
                 mlenv: 1
                 """),
             RuleExample(.emptyDocument, "↓\n"),
-            RuleExample(.unsupportedTag, """
+            RuleExample(
+                .unsupportedTag,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 python: ↓!!float 3.10
                 """),
-            RuleExample(.nonScalarKey, """
+            RuleExample(
+                .nonScalarKey,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 env: {? ↓[a, b] : c}
                 """),
-            RuleExample(.tooDeep, """
+            RuleExample(
+                .tooDeep,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -114,12 +136,13 @@ enum YAMLReaderCodes: Rule {
                 """),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 python: !!str 3.10
                 env: {A: hello, B: hello}
-                """),
+                """)
         ])
 }

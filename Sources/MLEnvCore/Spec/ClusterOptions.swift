@@ -68,6 +68,7 @@ public struct SlurmOptions: Sendable {
     /// Whether `slurm.image` names a file (an enroot `.sqsh`, an Apptainer `.sif`) rather than a
     /// registry image.
     static func isImageFile(_ image: String) -> Bool {
-        image.hasPrefix("/") || image.hasPrefix("./") || image.hasPrefix("../") || image.hasSuffix(".sqsh") || image.hasSuffix(".sif")
+        image.hasPrefix("/") || image.hasPrefix("./") || image.hasPrefix("../") || image.hasSuffix(".sqsh")
+            || image.hasSuffix(".sif")
     }
 }

@@ -77,13 +77,15 @@ public final class EnvironmentSpec: Sendable {
     /// Where each top-level key is written, for notes that point at "the other side".
     public let keyLocations: KeyLocations
 
-    init(file: String, name: Located<String>, description: String?, base: Located<BaseImage>,
-         framework: FrameworkSpec?, python: Located<String>?, cuda: Located<CUDARequest>?,
-         pip: [Located<PipRequirement>], apt: [Located<AptPackage>], gpus: Located<GPURequest>, gpusShared: Bool,
-         jupyter: JupyterSpec?, sharedMemory: SharedMemory, volumes: [Located<VolumeMount>], env: [EnvVariable],
-         secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>], build: BuildOptions,
-         command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
-         keyLocations: KeyLocations) {
+    init(
+        file: String, name: Located<String>, description: String?, base: Located<BaseImage>,
+        framework: FrameworkSpec?, python: Located<String>?, cuda: Located<CUDARequest>?,
+        pip: [Located<PipRequirement>], apt: [Located<AptPackage>], gpus: Located<GPURequest>, gpusShared: Bool,
+        jupyter: JupyterSpec?, sharedMemory: SharedMemory, volumes: [Located<VolumeMount>], env: [EnvVariable],
+        secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>], build: BuildOptions,
+        command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
+        keyLocations: KeyLocations
+    ) {
         self.file = file
         self.name = name
         self.description = description

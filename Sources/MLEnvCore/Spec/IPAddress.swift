@@ -5,10 +5,11 @@ enum IPAddress {
 
     static func isIPv4(_ text: Substring) -> Bool {
         let parts = text.parts(splitAt: UInt8(ascii: "."))
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.utf8.count <= 3 && part.allBytes(ASCII.isDigit)
-                && (part.utf8.count == 1 || part.utf8.first != UInt8(ascii: "0")) && Int(part)! <= 255
-        }
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.utf8.count <= 3 && part.allBytes(ASCII.isDigit)
+                    && (part.utf8.count == 1 || part.utf8.first != UInt8(ascii: "0")) && Int(part)! <= 255
+            }
     }
 
     static func isIPv6(_ text: String) -> Bool {

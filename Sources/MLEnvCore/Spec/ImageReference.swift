@@ -47,7 +47,8 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
             components[components.count - 1] = last[..<colon]
         }
         if components.count > 1, let first = components.first,
-           first.containsByte(UInt8(ascii: ".")) || first.containsByte(UInt8(ascii: ":")) || first == "localhost" {
+            first.containsByte(UInt8(ascii: ".")) || first.containsByte(UInt8(ascii: ":")) || first == "localhost"
+        {
             guard Self.isRegistry(first) else { return nil }
             registry = String(first)
             components.removeFirst()
@@ -60,7 +61,9 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     static func isPathComponent(_ part: Substring) -> Bool {
         // [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*, read as bytes.
         let bytes = part.utf8
-        guard let first = bytes.first, let last = bytes.last, ASCII.isLowerAlnum(first), ASCII.isLowerAlnum(last) else { return false }
+        guard let first = bytes.first, let last = bytes.last, ASCII.isLowerAlnum(first), ASCII.isLowerAlnum(last) else {
+            return false
+        }
         var previous = first
         var underscores = 0
         for byte in bytes {
@@ -89,7 +92,8 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         }
         return host.parts(splitAt: UInt8(ascii: ".")).allSatisfy { label in
             guard let first = label.utf8.first, let last = label.utf8.last else { return false }
-            return ASCII.isAlnum(first) && ASCII.isAlnum(last) && label.allBytes { ASCII.isAlnum($0) || $0 == UInt8(ascii: "-") }
+            return ASCII.isAlnum(first) && ASCII.isAlnum(last)
+                && label.allBytes { ASCII.isAlnum($0) || $0 == UInt8(ascii: "-") }
         }
     }
 

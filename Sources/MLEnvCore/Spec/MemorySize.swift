@@ -19,8 +19,10 @@ public struct MemorySize: Sendable, Equatable {
             body = body.dropLast()
         }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard !body.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 12 && $0.allSatisfy(\.isASCIIDigit) }),
-              let whole = Int(parts[0]), whole <= (1 << 50) >> (10 * unit) else { return nil }
+        guard !body.isEmpty, parts.count <= 2,
+            parts.allSatisfy({ !$0.isEmpty && $0.count <= 12 && $0.allSatisfy(\.isASCIIDigit) }),
+            let whole = Int(parts[0]), whole <= (1 << 50) >> (10 * unit)
+        else { return nil }
         let fraction = parts.count == 2 ? String(parts[1]) : ""
         // Whole bytes: scale the decimal by the unit; what is left of a byte is dropped, as
         // Docker drops it.
@@ -54,4 +56,3 @@ public struct MemorySize: Sendable, Equatable {
         return "\((bytes + (1 << 20) - 1) >> 20)M"
     }
 }
-

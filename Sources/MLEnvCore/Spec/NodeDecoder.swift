@@ -8,8 +8,10 @@ struct NodeDecoder {
         self.file = file
     }
 
-    mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation,
-                         notes: [DiagnosticNote] = [], fix: String? = nil) {
+    mutating func report(
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation,
+        notes: [DiagnosticNote] = [], fix: String? = nil
+    ) {
         diagnostics.append(Diagnostic(code, message, file: file, at: location, notes: notes, fix: fix))
     }
 
@@ -41,7 +43,9 @@ struct NodeDecoder {
 
     /// A whole number written plainly.
     mutating func integer(_ node: YAMLNode, _ path: String) -> Located<Int>? {
-        if case .scalar(let text, .plain) = node.kind, !text.isEmpty, text.utf8.count <= 9, text.allBytes(ASCII.isDigit), let value = Int(text) {
+        if case .scalar(let text, .plain) = node.kind, !text.isEmpty, text.utf8.count <= 9,
+            text.allBytes(ASCII.isDigit), let value = Int(text)
+        {
             return Located(value, at: node.location)
         }
         wrongType(path, expected: "a whole number", got: node)
@@ -53,11 +57,14 @@ struct NodeDecoder {
         if case .scalar(let text, let style) = node.kind {
             if style == .plain && text == "true" { return true }
             if style == .plain && text == "false" { return false }
-            let yaml11 = ["yes", "no", "on", "off", "y", "n", "True", "False", "TRUE", "FALSE", "Yes", "No", "On", "Off"]
+            let yaml11 = [
+                "yes", "no", "on", "off", "y", "n", "True", "False", "TRUE", "FALSE", "Yes", "No", "On", "Off",
+            ]
             if yaml11.contains(text) {
                 let meant = ["yes", "on", "y", "true"].contains(text.lowercased()) ? "true" : "false"
-                report(.notABoolean, "`\(path)` must be true or false; `\(text)` is not a boolean in mlenv files",
-                       at: node.location, fix: "write `\(meant)`")
+                report(
+                    .notABoolean, "`\(path)` must be true or false; `\(text)` is not a boolean in mlenv files",
+                    at: node.location, fix: "write `\(meant)`")
                 return nil
             }
         }
@@ -74,8 +81,9 @@ struct NodeDecoder {
                 message += "; did you mean `\(suggestion)`?"
                 report(.unknownKey, message, at: pair.keyLocation, fix: "rename `\(pair.key)` to `\(suggestion)`")
             } else {
-                report(.unknownKey, message, at: pair.keyLocation,
-                       notes: [DiagnosticNote("known keys here: " + known.joined(separator: ", "))])
+                report(
+                    .unknownKey, message, at: pair.keyLocation,
+                    notes: [DiagnosticNote("known keys here: " + known.joined(separator: ", "))])
             }
         }
     }
@@ -121,7 +129,8 @@ struct FieldSet {
 /// Damerau-Levenshtein distance (optimal string alignment) for did-you-mean suggestions.
 enum EditDistance {
     static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.lowercased()), y = Array(b.lowercased())
+        let x = Array(a.lowercased())
+        let y = Array(b.lowercased())
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var table = Array(repeating: Array(repeating: 0, count: y.count + 1), count: x.count + 1)

@@ -29,7 +29,8 @@ extension PipRequirement {
         for byte in marker.utf8 {
             if let open = quote {
                 if byte == open {
-                    let mark = open == UInt8(ascii: "'") && !string.contains(UInt8(ascii: "\"")) ? UInt8(ascii: "\"") : open
+                    let mark =
+                        open == UInt8(ascii: "'") && !string.contains(UInt8(ascii: "\"")) ? UInt8(ascii: "\"") : open
                     result += [mark] + string + [mark]
                     quote = nil
                     string = []

@@ -9,13 +9,20 @@ enum RequirementParser {
         var scanner = Scanner(Array(text.utf8))
         scanner.skipSpaces()
         guard let name = scanner.name() else {
-            if scanner.peek == UInt8(ascii: "-") { return .failure(RequirementError("pip options such as `\(text.split(separator: " ").first ?? "")` are not requirements; put index settings under `build:`")) }
+            if scanner.peek == UInt8(ascii: "-") {
+                return .failure(
+                    RequirementError(
+                        "pip options such as `\(text.split(separator: " ").first ?? "")` are not requirements; put index settings under `build:`"
+                    ))
+            }
             return .failure(RequirementError("a requirement starts with a package name"))
         }
         scanner.skipSpaces()
         var requirement = PipRequirement(text: text.trimmingSpaces, normalizedName: normalize(name))
         if scanner.peek == UInt8(ascii: "[") {
-            guard let extras = scanner.extras() else { return .failure(RequirementError("the extras in `[...]` are not a comma-separated list of names")) }
+            guard let extras = scanner.extras() else {
+                return .failure(RequirementError("the extras in `[...]` are not a comma-separated list of names"))
+            }
             requirement.extras = extras
             scanner.skipSpaces()
         }
@@ -24,7 +31,9 @@ enum RequirementParser {
             scanner.skipSpaces()
             // Up to the next space: every byte of a URL is printable ASCII, anything else is refused below.
             let url = scanner.take { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-            guard url.contains("://") || url.hasPrefix("file:") else { return .failure(RequirementError("`@` must be followed by a URL")) }
+            guard url.contains("://") || url.hasPrefix("file:") else {
+                return .failure(RequirementError("`@` must be followed by a URL"))
+            }
             requirement.url = url
             guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !Self.unsafeInURLs.contains($0) }) else {
                 return .failure(RequirementError("the URL contains characters that are not allowed in URLs"))
@@ -34,7 +43,11 @@ enum RequirementParser {
                 return .failure(RequirementError("a URL must be followed by a space before `;`"))
             }
         } else if !scanner.atEnd && scanner.peek != UInt8(ascii: ";") {
-            guard let specifiers = scanner.versionSpecifiers() else { return .failure(RequirementError("`\(text)` has a malformed version specifier (use e.g. `==1.2`, `>=1.0,<2`, `~=1.4`)")) }
+            guard let specifiers = scanner.versionSpecifiers() else {
+                return .failure(
+                    RequirementError(
+                        "`\(text)` has a malformed version specifier (use e.g. `==1.2`, `>=1.0,<2`, `~=1.4`)"))
+            }
             requirement.specifiers = SpecifierSet(specifiers)
             scanner.skipSpaces()
         }
@@ -43,10 +56,19 @@ enum RequirementParser {
             let rest = scanner.bytes[scanner.position...]
             var markers = MarkerParser(rest)
             requirement.marker = String(decoding: rest, as: UTF8.self).trimmingSpaces
-            guard markers.parse() else { return .failure(RequirementError("the environment marker after `;` is not valid (e.g. `; python_version < \"3.11\"`)")) }
+            guard markers.parse() else {
+                return .failure(
+                    RequirementError(
+                        "the environment marker after `;` is not valid (e.g. `; python_version < \"3.11\"`)"))
+            }
             scanner.position = scanner.bytes.count
         }
-        guard scanner.atEnd else { return .failure(RequirementError("unexpected `\(String(decoding: scanner.bytes[scanner.position...], as: UTF8.self))` after the requirement")) }
+        guard scanner.atEnd else {
+            return .failure(
+                RequirementError(
+                    "unexpected `\(String(decoding: scanner.bytes[scanner.position...], as: UTF8.self))` after the requirement"
+                ))
+        }
         return .success(requirement)
     }
 
@@ -112,12 +134,18 @@ private struct Scanner {
         advance()
         skipSpaces()
         var names: [String] = []
-        if peek == UInt8(ascii: "]") { advance(); return names }
+        if peek == UInt8(ascii: "]") {
+            advance()
+            return names
+        }
         while true {
             guard let name = name() else { return nil }
             names.append(name)
             skipSpaces()
-            if peek == UInt8(ascii: "]") { advance(); return names }
+            if peek == UInt8(ascii: "]") {
+                advance()
+                return names
+            }
             guard peek == UInt8(ascii: ",") else { return nil }
             advance()
             skipSpaces()
@@ -143,7 +171,10 @@ private struct Scanner {
             guard stars <= 1, let specifier = VersionSpecifier(op: op, version: version) else { return nil }
             specifiers.append(specifier)
             skipSpaces()
-            if peek == UInt8(ascii: ",") { advance(); continue }
+            if peek == UInt8(ascii: ",") {
+                advance()
+                continue
+            }
             break
         }
         if parenthesised {
@@ -171,11 +202,25 @@ private struct MarkerParser {
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let c = bytes[i]
-            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") { i += 1; continue }
-            if c == UInt8(ascii: "(") { tokens.append(.open); i += 1; continue }
-            if c == UInt8(ascii: ")") { tokens.append(.close); i += 1; continue }
+            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") {
+                i += 1
+                continue
+            }
+            if c == UInt8(ascii: "(") {
+                tokens.append(.open)
+                i += 1
+                continue
+            }
+            if c == UInt8(ascii: ")") {
+                tokens.append(.close)
+                i += 1
+                continue
+            }
             if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
-                guard let end = bytes[(i + 1)...].firstIndex(of: c) else { valid = false; return }
+                guard let end = bytes[(i + 1)...].firstIndex(of: c) else {
+                    valid = false
+                    return
+                }
                 tokens.append(.string)
                 i = end + 1
                 continue
@@ -183,7 +228,10 @@ private struct MarkerParser {
             if Scanner.isOperator(c) {
                 let start = i
                 while i < bytes.endIndex, Scanner.isOperator(bytes[i]) { i += 1 }
-                guard Self.operators.contains(String(decoding: bytes[start..<i], as: UTF8.self)) else { valid = false; return }
+                guard Self.operators.contains(String(decoding: bytes[start..<i], as: UTF8.self)) else {
+                    valid = false
+                    return
+                }
                 tokens.append(.op)
                 continue
             }
@@ -197,10 +245,15 @@ private struct MarkerParser {
                 // `not in`
                 tokens.append(.op)
                 while i < bytes.endIndex, bytes[i] == UInt8(ascii: " ") { i += 1 }
-                guard i + 1 < bytes.endIndex, bytes[i] == UInt8(ascii: "i"), bytes[i + 1] == UInt8(ascii: "n") else { valid = false; return }
+                guard i + 1 < bytes.endIndex, bytes[i] == UInt8(ascii: "i"), bytes[i + 1] == UInt8(ascii: "n") else {
+                    valid = false
+                    return
+                }
                 i += 2
             case let word where Self.variables.contains(word): tokens.append(.variable)
-            default: valid = false; return
+            default:
+                valid = false
+                return
             }
         }
     }
@@ -243,7 +296,8 @@ extension String {
     var trimmingSpaces: String {
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
-              let end = scalars.lastIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+            let end = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return "" }
         return String(scalars[start...end])
     }
 }

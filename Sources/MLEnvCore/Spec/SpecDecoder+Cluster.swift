@@ -6,7 +6,9 @@ extension NodeDecoder {
         if case .scalar = node.kind {
             guard let text = text(node, "command"), plainText(text, "command", allowNewlines: true) else { return nil }
             guard !text.value.trimmingSpaces.isEmpty else {
-                report(.invalidText, "`command` is empty", at: text.location, fix: "remove `command` for an interactive environment")
+                report(
+                    .invalidText, "`command` is empty", at: text.location,
+                    fix: "remove `command` for an interactive environment")
                 return nil
             }
             return Located(["/bin/bash", "-c", text.value], at: text.location)
@@ -14,11 +16,15 @@ extension NodeDecoder {
         guard let items = sequence(node, "command") else { return nil }
         var words: [String] = []
         for item in items {
-            guard let word = text(item, "command[]"), plainText(word, "command[]", allowNewlines: false) else { return nil }
+            guard let word = text(item, "command[]"), plainText(word, "command[]", allowNewlines: false) else {
+                return nil
+            }
             words.append(word.value)
         }
         guard let first = words.first, !first.isEmpty else {
-            report(.invalidText, "`command` names no program", at: node.location, fix: "write `command: [python, train.py]`")
+            report(
+                .invalidText, "`command` names no program", at: node.location,
+                fix: "write `command: [python, train.py]`")
             return nil
         }
         return Located(words, at: node.location)
@@ -32,14 +38,18 @@ extension NodeDecoder {
             if (1...4096).contains(cpus.value) {
                 resources.cpus = cpus
             } else {
-                report(.invalidClusterSetting, "`resources.cpus` must be from 1 to 4096, not \(cpus.value)", at: cpus.location)
+                report(
+                    .invalidClusterSetting, "`resources.cpus` must be from 1 to 4096, not \(cpus.value)",
+                    at: cpus.location)
             }
         }
         if let pair = fields.take("memory"), let text = text(pair.value, "resources.memory") {
             if let size = MemorySize(parsing: text.value) {
                 resources.memory = Located(size, at: text.location)
             } else {
-                report(.invalidSize, "`resources.memory` must be a size such as 64g or 512m, not `\(text.value)`", at: text.location)
+                report(
+                    .invalidSize, "`resources.memory` must be a size such as 64g or 512m, not `\(text.value)`",
+                    at: text.location)
             }
         }
         return resources
@@ -53,39 +63,49 @@ extension NodeDecoder {
             if Self.isDNSLabel(text.value) {
                 options.namespace = text
             } else {
-                report(.invalidClusterSetting, "`kubernetes.namespace` must be a DNS label (lower-case letters, digits and `-`, at most 63), not `\(text.value)`",
-                       at: text.location, fix: Self.suggestedName(text.value).map { "write `\($0)`" })
+                report(
+                    .invalidClusterSetting,
+                    "`kubernetes.namespace` must be a DNS label (lower-case letters, digits and `-`, at most 63), not `\(text.value)`",
+                    at: text.location, fix: Self.suggestedName(text.value).map { "write `\($0)`" })
             }
         }
         if let pair = fields.take("image"), let text = text(pair.value, "kubernetes.image") {
             if ImageReference(parsing: text.value) != nil {
                 options.image = text
             } else {
-                report(.invalidImage, "`kubernetes.image` is not a valid image reference ([registry/]repository[:tag][@digest]): `\(text.value)`",
-                       at: text.location)
+                report(
+                    .invalidImage,
+                    "`kubernetes.image` is not a valid image reference ([registry/]repository[:tag][@digest]): `\(text.value)`",
+                    at: text.location)
             }
         }
         if let pair = fields.take("storage"), let text = text(pair.value, "kubernetes.storage") {
             if let storage = KubernetesOptions.Storage(rawValue: text.value.lowercased()) {
                 options.storage = storage
             } else {
-                report(.invalidClusterSetting, "`kubernetes.storage` must be pvc or hostpath, not `\(text.value)`", at: text.location)
+                report(
+                    .invalidClusterSetting, "`kubernetes.storage` must be pvc or hostpath, not `\(text.value)`",
+                    at: text.location)
             }
         }
         if let pair = fields.take("storage_class"), let text = text(pair.value, "kubernetes.storage_class") {
             if Self.isDNSSubdomain(text.value) {
                 options.storageClass = text
             } else {
-                report(.invalidClusterSetting, "`kubernetes.storage_class` must be a Kubernetes object name such as fast-ssd, not `\(text.value)`",
-                       at: text.location)
+                report(
+                    .invalidClusterSetting,
+                    "`kubernetes.storage_class` must be a Kubernetes object name such as fast-ssd, not `\(text.value)`",
+                    at: text.location)
             }
         }
         if let pair = fields.take("storage_size"), let text = text(pair.value, "kubernetes.storage_size") {
             if Self.isQuantity(text.value) {
                 options.storageSize = text.value
             } else {
-                report(.invalidClusterSetting, "`kubernetes.storage_size` must be a Kubernetes quantity such as 50Gi, not `\(text.value)`",
-                       at: text.location, fix: MemorySize(parsing: text.value).map { "write `\($0.kubernetes)`" })
+                report(
+                    .invalidClusterSetting,
+                    "`kubernetes.storage_size` must be a Kubernetes quantity such as 50Gi, not `\(text.value)`",
+                    at: text.location, fix: MemorySize(parsing: text.value).map { "write `\($0.kubernetes)`" })
             }
         }
         return options
@@ -100,45 +120,70 @@ extension NodeDecoder {
                 options.runtime = runtime
             } else {
                 let known = SlurmOptions.Runtime.allCases.map(\.rawValue)
-                let suggestion = text.value.lowercased() == "enroot" ? "pyxis"
-                    : text.value.lowercased() == "singularity" ? "apptainer" : EditDistance.closest(to: text.value, among: known)
-                report(.invalidClusterSetting, "`slurm.runtime` must be pyxis, apptainer, docker or podman, not `\(text.value)`",
-                       at: text.location, fix: suggestion.map { "write `\($0)`" })
+                let suggestion =
+                    text.value.lowercased() == "enroot"
+                    ? "pyxis"
+                    : text.value.lowercased() == "singularity"
+                        ? "apptainer" : EditDistance.closest(to: text.value, among: known)
+                report(
+                    .invalidClusterSetting,
+                    "`slurm.runtime` must be pyxis, apptainer, docker or podman, not `\(text.value)`",
+                    at: text.location, fix: suggestion.map { "write `\($0)`" })
             }
         }
         for (key, keyPath) in [("partition", \SlurmOptions.partition), ("account", \SlurmOptions.account)] {
             guard let pair = fields.take(key), let text = text(pair.value, "slurm.\(key)") else { continue }
-            if !text.value.isEmpty, text.value.count <= 64, text.value.allSatisfy({ $0.isASCIIAlnum || "_.-".contains($0) }) {
+            if !text.value.isEmpty, text.value.count <= 64,
+                text.value.allSatisfy({ $0.isASCIIAlnum || "_.-".contains($0) })
+            {
                 options[keyPath: keyPath] = text
             } else {
-                report(.invalidClusterSetting, "`slurm.\(key)` must be a Slurm name (letters, digits, `_`, `.` and `-`), not `\(text.value)`",
-                       at: text.location)
+                report(
+                    .invalidClusterSetting,
+                    "`slurm.\(key)` must be a Slurm name (letters, digits, `_`, `.` and `-`), not `\(text.value)`",
+                    at: text.location)
             }
         }
         if let pair = fields.take("time"), let text = text(pair.value, "slurm.time") {
             if Self.isSlurmTime(text.value) {
                 options.time = text
             } else {
-                report(.invalidClusterSetting, "`slurm.time` must be a Slurm time limit such as \"4:00:00\" or \"2-00:00:00\", not `\(text.value)`",
-                       at: text.location, fix: "quote it: YAML reads 4:00:00 unquoted as text too, but 90 as a number of minutes")
+                report(
+                    .invalidClusterSetting,
+                    "`slurm.time` must be a Slurm time limit such as \"4:00:00\" or \"2-00:00:00\", not `\(text.value)`",
+                    at: text.location,
+                    fix: "quote it: YAML reads 4:00:00 unquoted as text too, but 90 as a number of minutes")
             }
         }
         if let pair = fields.take("image"), let text = text(pair.value, "slurm.image") {
             let isFile = SlurmOptions.isImageFile(text.value)
             let reference = isFile ? nil : ImageReference(parsing: text.value)
-            let plain = !text.value.isEmpty && text.value.count <= 1024
-                && text.value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"\"'`$\\,;".unicodeScalars.contains($0) })
+            let plain =
+                !text.value.isEmpty && text.value.count <= 1024
+                && text.value.unicodeScalars.allSatisfy({
+                    $0.value > 0x20 && $0.value < 0x7F && !"\"'`$\\,;".unicodeScalars.contains($0)
+                })
             if !plain {
-                report(.invalidClusterSetting, "`slurm.image` must be an image reference or a file path without spaces, quotes or commas, not `\(text.value)`",
-                       at: text.location)
+                report(
+                    .invalidClusterSetting,
+                    "`slurm.image` must be an image reference or a file path without spaces, quotes or commas, not `\(text.value)`",
+                    at: text.location)
             } else if !isFile && reference == nil {
-                report(.invalidClusterSetting, "`slurm.image` is neither an image reference nor a `.sqsh`/`.sif` file: `\(text.value)`", at: text.location)
+                report(
+                    .invalidClusterSetting,
+                    "`slurm.image` is neither an image reference nor a `.sqsh`/`.sif` file: `\(text.value)`",
+                    at: text.location)
             } else if options.runtime == .pyxis, reference?.digest != nil {
-                report(.invalidClusterSetting, "pyxis (enroot) cannot pull an image by digest: `\(text.value)`", at: text.location,
-                       fix: "name a tag, or import the image once with `enroot import` and give the .sqsh file")
+                report(
+                    .invalidClusterSetting, "pyxis (enroot) cannot pull an image by digest: `\(text.value)`",
+                    at: text.location,
+                    fix: "name a tag, or import the image once with `enroot import` and give the .sqsh file")
             } else if isFile && [.docker, .podman].contains(options.runtime) {
-                report(.invalidClusterSetting, "`slurm.image` names a file, which \(options.runtime.rawValue) cannot run: `\(text.value)`", at: text.location,
-                       fix: "name an image reference, or use `runtime: pyxis` (.sqsh) or `runtime: apptainer` (.sif)")
+                report(
+                    .invalidClusterSetting,
+                    "`slurm.image` names a file, which \(options.runtime.rawValue) cannot run: `\(text.value)`",
+                    at: text.location,
+                    fix: "name an image reference, or use `runtime: pyxis` (.sqsh) or `runtime: apptainer` (.sif)")
             } else {
                 options.image = text
             }
@@ -153,7 +198,8 @@ extension NodeDecoder {
     static func isDNSLabel(_ text: Substring) -> Bool {
         let bytes = text.utf8
         guard (1...63).contains(bytes.count), let first = bytes.first, let last = bytes.last else { return false }
-        return ASCII.isLowerAlnum(first) && ASCII.isLowerAlnum(last) && text.allBytes { ASCII.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+        return ASCII.isLowerAlnum(first) && ASCII.isLowerAlnum(last)
+            && text.allBytes { ASCII.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// RFC 1123 subdomain, as Kubernetes names most objects.
@@ -167,7 +213,8 @@ extension NodeDecoder {
         guard let unit = units.first(where: { text.hasSuffix($0) }) else { return false }
         let number = text.dropLast(unit.count)
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
-        return !number.isEmpty && parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 12 && $0.allSatisfy(\.isASCIIDigit) }
+        return !number.isEmpty && parts.count <= 2
+            && parts.allSatisfy { !$0.isEmpty && $0.count <= 12 && $0.allSatisfy(\.isASCIIDigit) }
             && number.contains { $0 != "0" && $0 != "." }
     }
 
@@ -178,14 +225,17 @@ extension NodeDecoder {
         guard dayParts.count <= 2 else { return false }
         let clock = dayParts.last!.split(separator: ":", omittingEmptySubsequences: false)
         let numbers = dayParts.dropLast() + clock
-        guard numbers.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCIIDigit) }) else { return false }
+        guard numbers.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCIIDigit) }) else {
+            return false
+        }
         return (1...3).contains(clock.count)
     }
 }
 
 extension DiagnosticCode {
     static let invalidClusterSetting = DiagnosticCode(
-        "E133", .error, name: "invalid-cluster-setting", summary: "A `resources:`, `kubernetes:` or `slurm:` value is not valid.",
+        "E133", .error, name: "invalid-cluster-setting",
+        summary: "A `resources:`, `kubernetes:` or `slurm:` value is not valid.",
         explanation: """
             These sections say how the environment runs beyond one Docker host. Their values \
             end up in Kubernetes manifests and sbatch scripts, so mlenv checks them as the \

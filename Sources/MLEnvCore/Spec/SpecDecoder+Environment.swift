@@ -5,7 +5,9 @@ extension NodeDecoder {
     mutating func environmentSpec(_ fields: inout FieldSet) -> EnvironmentSpec? {
         let name = required(&fields, "name", example: "name: my-team").flatMap { self.name($0.value) }
         let description = self.description(&fields)
-        let base = required(&fields, "base", example: "base: nvcr.io/nvidia/pytorch:23.10-py3").flatMap { self.baseImage($0.value) }
+        let base = required(&fields, "base", example: "base: nvcr.io/nvidia/pytorch:23.10-py3").flatMap {
+            self.baseImage($0.value)
+        }
         let framework = fields.take("framework").flatMap { self.framework($0.value) }
         let python = fields.take("python").flatMap { self.dottedVersion($0.value, "python", example: "\"3.10\"") }
         let cuda = fields.take("cuda").flatMap { self.cudaRequest($0.value) }
@@ -46,8 +48,9 @@ extension NodeDecoder {
             if text.value != text.value.lowercased(), ImageReference(parsing: text.value.lowercased()) != nil {
                 fix = "image repositories are lower case: `\(text.value.lowercased())`"
             }
-            report(.invalidImage, "`\(text.value)` is not a valid image reference ([registry/]repository[:tag][@digest])",
-                   at: text.location, fix: fix)
+            report(
+                .invalidImage, "`\(text.value)` is not a valid image reference ([registry/]repository[:tag][@digest])",
+                at: text.location, fix: fix)
             return nil
         }
         return Located(.image(reference), at: text.location)
@@ -60,7 +63,9 @@ extension NodeDecoder {
         }
         guard var fields = mapping(node, "framework") else { return nil }
         defer { reportUnknownKeys(fields) }
-        guard let namePair = required(&fields, "name", example: "name: pytorch"), let name = frameworkName(namePair.value, "framework.name") else {
+        guard let namePair = required(&fields, "name", example: "name: pytorch"),
+            let name = frameworkName(namePair.value, "framework.name")
+        else {
             _ = fields.take("version")
             return nil
         }
@@ -69,7 +74,10 @@ extension NodeDecoder {
             if Self.isReleaseVersion(text.value) {
                 version = text
             } else {
-                report(.invalidVersion, "`framework.version` must be a release number such as \"2.1\" or \"2.1.0\", not `\(text.value)`", at: text.location)
+                report(
+                    .invalidVersion,
+                    "`framework.version` must be a release number such as \"2.1\" or \"2.1.0\", not `\(text.value)`",
+                    at: text.location)
             }
         }
         return FrameworkSpec(name: name, version: version)
@@ -80,7 +88,9 @@ extension NodeDecoder {
         var release = Substring(text)
         if let suffixStart = text.utf8.firstIndex(where: { !ASCII.isDigit($0) && $0 != UInt8(ascii: ".") }) {
             let suffix = text.utf8[suffixStart...]
-            guard suffix.count <= 64, suffix.allSatisfy({ ASCII.isAlnum($0) || ASCII.isOne(of: "+.-_", $0) }) else { return false }
+            guard suffix.count <= 64, suffix.allSatisfy({ ASCII.isAlnum($0) || ASCII.isOne(of: "+.-_", $0) }) else {
+                return false
+            }
             release = release[..<suffixStart]
             if release.utf8.last == UInt8(ascii: ".") { release = release.dropLast() }
         }
@@ -91,18 +101,22 @@ extension NodeDecoder {
         guard let text = text(node, path) else { return nil }
         if let name = FrameworkName(rawValue: text.value.lowercased()) { return Located(name, at: text.location) }
         let aliases = ["torch": FrameworkName.pytorch, "tf": .tensorflow, "jaxlib": .jax]
-        let suggestion = aliases[text.value.lowercased()]?.rawValue
+        let suggestion =
+            aliases[text.value.lowercased()]?.rawValue
             ?? EditDistance.closest(to: text.value, among: FrameworkName.allCases.map(\.rawValue))
-        report(.unknownFramework, "unknown framework `\(text.value)`; mlenv knows pytorch, tensorflow, jax and none",
-               at: text.location, fix: suggestion.map { "write `\($0)`" })
+        report(
+            .unknownFramework, "unknown framework `\(text.value)`; mlenv knows pytorch, tensorflow, jax and none",
+            at: text.location, fix: suggestion.map { "write `\($0)`" })
         return nil
     }
 
     mutating func dottedVersion(_ node: YAMLNode, _ path: String, example: String) -> Located<String>? {
         guard let text = text(node, path) else { return nil }
         guard Self.isDottedVersion(text.value, parts: 2...3) else {
-            report(.invalidVersion, "`\(path)` must be major.minor or major.minor.patch such as \(example), not `\(text.value)`",
-                   at: text.location)
+            report(
+                .invalidVersion,
+                "`\(path)` must be major.minor or major.minor.patch such as \(example), not `\(text.value)`",
+                at: text.location)
             return nil
         }
         return text
@@ -110,7 +124,9 @@ extension NodeDecoder {
 
     mutating func cudaRequest(_ node: YAMLNode) -> Located<CUDARequest>? {
         if node.scalarText == "none" { return Located(.none, at: node.location) }
-        return dottedVersion(node, "cuda", example: "\"12.2\" (or none)").map { Located(.version($0.value), at: $0.location) }
+        return dottedVersion(node, "cuda", example: "\"12.2\" (or none)").map {
+            Located(.version($0.value), at: $0.location)
+        }
     }
 
     mutating func packages(_ node: YAMLNode) -> ([Located<PipRequirement>], [Located<AptPackage>]) {
@@ -121,23 +137,29 @@ extension NodeDecoder {
         if let pair = fields.take("pip"), let items = sequence(pair.value, "packages.pip") {
             var seen: [String: Located<PipRequirement>] = [:]
             for item in items {
-                guard let text = text(item, "packages.pip"), plainText(text, "packages.pip", allowNewlines: false) else { continue }
+                guard let text = text(item, "packages.pip"), plainText(text, "packages.pip", allowNewlines: false)
+                else { continue }
                 switch RequirementParser.parse(text.value) {
                 case .success(let requirement):
                     // Other entries of one project merge in pip (PipRule reports those that contradict each
                     // other); a repeat is written once, which pip before 20.3 also accepts.
                     let identity = requirement.identity
                     if let first = seen[identity] {
-                        report(.repeatedRequirement, "`\(requirement.text)` repeats `\(first.value.text)`; requirements.txt lists it once",
-                               at: text.location, notes: [DiagnosticNote("first listed here", file: file, at: first.location)],
-                               fix: "remove the second entry")
+                        report(
+                            .repeatedRequirement,
+                            "`\(requirement.text)` repeats `\(first.value.text)`; requirements.txt lists it once",
+                            at: text.location,
+                            notes: [DiagnosticNote("first listed here", file: file, at: first.location)],
+                            fix: "remove the second entry")
                         continue
                     }
                     let located = Located(requirement, at: text.location)
                     seen[identity] = located
                     pip.append(located)
                 case .failure(let error):
-                    report(.invalidPipRequirement, "`\(text.value)` is not a valid pip requirement: \(error.message)", at: text.location)
+                    report(
+                        .invalidPipRequirement, "`\(text.value)` is not a valid pip requirement: \(error.message)",
+                        at: text.location)
                 }
             }
         }
@@ -146,12 +168,16 @@ extension NodeDecoder {
             for item in items {
                 guard let text = text(item, "packages.apt") else { continue }
                 guard let package = Self.aptPackage(text.value) else {
-                    report(.invalidAptPackage, "`\(text.value)` is not a Debian package name (optionally `name=version`)", at: text.location)
+                    report(
+                        .invalidAptPackage, "`\(text.value)` is not a Debian package name (optionally `name=version`)",
+                        at: text.location)
                     continue
                 }
                 if let first = seen[package.name] {
-                    report(.duplicateEntry, "apt package `\(package.name)` is listed twice", at: text.location,
-                           notes: [DiagnosticNote("first listed here", file: file, at: first)], fix: "remove one of the entries")
+                    report(
+                        .duplicateEntry, "apt package `\(package.name)` is listed twice", at: text.location,
+                        notes: [DiagnosticNote("first listed here", file: file, at: first)],
+                        fix: "remove one of the entries")
                     continue
                 }
                 seen[package.name] = text.location
@@ -167,16 +193,20 @@ extension NodeDecoder {
         var name = parts[0]
         if let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) {
             let arch = name[name.utf8.index(after: colon)...]
-            guard !arch.isEmpty, arch.allBytes({ ASCII.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }) else { return nil }
+            guard !arch.isEmpty, arch.allBytes({ ASCII.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }) else {
+                return nil
+            }
             name = name[..<colon]
         }
         guard name.utf8.count >= 2, let first = name.utf8.first, ASCII.isLowerAlnum(first),
-              name.allBytes({ ASCII.isLowerAlnum($0) || ASCII.isOne(of: "+-.", $0) }) else { return nil }
+            name.allBytes({ ASCII.isLowerAlnum($0) || ASCII.isOne(of: "+-.", $0) })
+        else { return nil }
         var version: String?
         if parts.count == 2 {
             let text = parts[1]
             guard let first = text.utf8.first, ASCII.isDigit(first), text.utf8.count <= 128,
-                  text.allBytes({ ASCII.isAlnum($0) || ASCII.isOne(of: ".+~:-", $0) }) else { return nil }
+                text.allBytes({ ASCII.isAlnum($0) || ASCII.isOne(of: ".+~:-", $0) })
+            else { return nil }
             version = String(text)
         }
         return AptPackage(name: String(parts[0]), version: version)
@@ -188,8 +218,10 @@ extension NodeDecoder {
         case .scalar(let text, .plain) where text == "none": return Located(.none, at: node.location)
         case .scalar(let text, _) where !text.isEmpty && text.allBytes(ASCII.isDigit):
             guard let count = Int(text), count >= 1, count <= 4096 else {
-                report(.invalidGPUs, "`gpus: \(text)` is not a GPU count from 1 up; write `gpus: none` for no GPUs", at: node.location,
-                       fix: text.allSatisfy { $0 == "0" } ? "write `gpus: none`" : nil)
+                report(
+                    .invalidGPUs, "`gpus: \(text)` is not a GPU count from 1 up; write `gpus: none` for no GPUs",
+                    at: node.location,
+                    fix: text.allSatisfy { $0 == "0" } ? "write `gpus: none`" : nil)
                 return nil
             }
             return Located(.count(count), at: node.location)
@@ -198,13 +230,19 @@ extension NodeDecoder {
             var seen: [Int: SourceLocation] = [:]
             var valid = !items.isEmpty
             if items.isEmpty {
-                report(.invalidGPUs, "`gpus: []` names no device; write `gpus: none` for no GPUs", at: node.location, fix: "write `gpus: none`")
+                report(
+                    .invalidGPUs, "`gpus: []` names no device; write `gpus: none` for no GPUs", at: node.location,
+                    fix: "write `gpus: none`")
             }
             for item in items {
-                guard let index = integer(item, "gpus[]") else { valid = false; continue }
+                guard let index = integer(item, "gpus[]") else {
+                    valid = false
+                    continue
+                }
                 if let first = seen[index.value] {
-                    report(.invalidGPUs, "GPU \(index.value) is listed twice", at: index.location,
-                           notes: [DiagnosticNote("first listed here", file: file, at: first)])
+                    report(
+                        .invalidGPUs, "GPU \(index.value) is listed twice", at: index.location,
+                        notes: [DiagnosticNote("first listed here", file: file, at: first)])
                     valid = false
                     continue
                 }
@@ -213,8 +251,10 @@ extension NodeDecoder {
             }
             return valid ? Located(.devices(devices), at: node.location) : nil
         default:
-            report(.invalidGPUs, "`gpus` must be all, none, a count such as 2, or device indices such as [0, 1]; not \(node.kindDescription)",
-                   at: node.location)
+            report(
+                .invalidGPUs,
+                "`gpus` must be all, none, a count such as 2, or device indices such as [0, 1]; not \(node.kindDescription)",
+                at: node.location)
             return nil
         }
     }
@@ -222,8 +262,9 @@ extension NodeDecoder {
     mutating func jupyterSpec(_ node: YAMLNode) -> JupyterSpec? {
         if case .scalar = node.kind {
             guard boolean(node, "jupyter") == true else { return nil }
-            return JupyterSpec(port: Located(Self.defaultJupyterPort, at: node.location), portIsExplicit: false,
-                               bind: Located("127.0.0.1", at: node.location), lab: true, location: node.location)
+            return JupyterSpec(
+                port: Located(Self.defaultJupyterPort, at: node.location), portIsExplicit: false,
+                bind: Located("127.0.0.1", at: node.location), lab: true, location: node.location)
         }
         guard var fields = mapping(node, "jupyter") else { return nil }
         defer { reportUnknownKeys(fields) }
@@ -241,8 +282,10 @@ extension NodeDecoder {
             if IPAddress.isValid(value.value) {
                 bind = value
             } else {
-                report(.invalidAddress, "`jupyter.bind` must be an IP address of the host such as 127.0.0.1, not `\(value.value)`",
-                       at: value.location, fix: value.value == "localhost" ? "write `127.0.0.1`" : nil)
+                report(
+                    .invalidAddress,
+                    "`jupyter.bind` must be an IP address of the host such as 127.0.0.1, not `\(value.value)`",
+                    at: value.location, fix: value.value == "localhost" ? "write `127.0.0.1`" : nil)
             }
         }
         let lab = fields.take("lab").flatMap { boolean($0.value, "jupyter.lab") } ?? true
@@ -257,16 +300,19 @@ extension NodeDecoder {
             if let size = MemorySize(parsing: text.value) {
                 result = .size(size)
             } else {
-                report(.invalidSize, "`shm_size` must be a size such as 16g or 512m, not `\(text.value)`", at: text.location)
+                report(
+                    .invalidSize, "`shm_size` must be a size such as 16g or 512m, not `\(text.value)`",
+                    at: text.location)
             }
         }
         if let pair = ipcPair, let text = text(pair.value, "ipc") {
             if text.value != "host" {
                 report(.wrongType, "`ipc` can only be `host`, not `\(text.value)`", at: text.location)
             } else if let sizePair {
-                report(.sharedMemoryConflict, "`ipc: host` and `shm_size` exclude each other", at: pair.keyLocation,
-                       notes: [DiagnosticNote("`shm_size` is set here", file: file, at: sizePair.keyLocation)],
-                       fix: "keep one of the two")
+                report(
+                    .sharedMemoryConflict, "`ipc: host` and `shm_size` exclude each other", at: pair.keyLocation,
+                    notes: [DiagnosticNote("`shm_size` is set here", file: file, at: sizePair.keyLocation)],
+                    fix: "keep one of the two")
             } else {
                 result = .hostIPC
             }
@@ -282,8 +328,9 @@ extension NodeDecoder {
             guard let text = text(item, "volumes"), plainText(text, "volumes", allowNewlines: false) else { continue }
             guard let mount = volume(text) else { continue }
             if let first = targets[mount.target] {
-                report(.duplicateEntry, "two volumes are mounted on `\(mount.target)`", at: text.location,
-                       notes: [DiagnosticNote("the first one is here", file: file, at: first)])
+                report(
+                    .duplicateEntry, "two volumes are mounted on `\(mount.target)`", at: text.location,
+                    notes: [DiagnosticNote("the first one is here", file: file, at: first)])
                 continue
             }
             targets[mount.target] = text.location
@@ -303,30 +350,38 @@ extension NodeDecoder {
         }
         var readOnly = false
         if parts.count == 3 {
-            guard parts[2] == "ro" || parts[2] == "rw" else { return invalid("the mode must be `ro` or `rw`, not `\(parts[2])`") }
+            guard parts[2] == "ro" || parts[2] == "rw" else {
+                return invalid("the mode must be `ro` or `rw`, not `\(parts[2])`")
+            }
             readOnly = parts[2] == "ro"
         }
-        let sourceText = String(parts[0]), target = String(parts[1])
+        let sourceText = String(parts[0])
+        let target = String(parts[1])
         guard let first = sourceText.utf8.first else { return invalid("the source is empty") }
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
         guard first == slash || first == dot || !sourceText.containsWhitespace else {
             return invalid("the source contains spaces")
         }
         let source: VolumeMount.Source
         if first == UInt8(ascii: "~") {
-            return invalid("`~` is not expanded", fix: "write the absolute path, or a path relative to the spec's folder")
+            return invalid(
+                "`~` is not expanded", fix: "write the absolute path, or a path relative to the spec's folder")
         } else if first == slash {
             source = .absolutePath(sourceText)
         } else if sourceText.containsByte(slash) || sourceText == "." || sourceText == ".." {
             source = .relativePath(sourceText)
         } else {
             guard ASCII.isAlnum(first), sourceText.allBytes({ ASCII.isAlnum($0) || ASCII.isOne(of: "_.-", $0) }) else {
-                return invalid("a named volume is letters, digits, `_`, `.` and `-`; write `./\(sourceText)` for a folder beside the spec")
+                return invalid(
+                    "a named volume is letters, digits, `_`, `.` and `-`; write `./\(sourceText)` for a folder beside the spec"
+                )
             }
             source = .named(sourceText)
         }
         guard Self.isContainerPath(target) else {
-            return invalid("the target must be an absolute path in the container such as /workspace/data, not `\(target)`")
+            return invalid(
+                "the target must be an absolute path in the container such as /workspace/data, not `\(target)`")
         }
         return VolumeMount(source: source, target: target, readOnly: readOnly)
     }
@@ -341,13 +396,17 @@ extension NodeDecoder {
     mutating func containerPath(_ node: YAMLNode, _ path: String) -> Located<String>? {
         guard let text = text(node, path) else { return nil }
         guard Self.isContainerPath(text.value) else {
-            report(.invalidPath, "`\(path)` must be an absolute path of letters, digits and `._-+@/` such as /workspace, not `\(text.value)`",
-                   at: text.location)
+            report(
+                .invalidPath,
+                "`\(path)` must be an absolute path of letters, digits and `._-+@/` such as /workspace, not `\(text.value)`",
+                at: text.location)
             return nil
         }
         guard !Self.isSystemPath(text.value) else {
-            report(.invalidPath, "`\(path)` cannot be the system folder `\(text.value)`: mlenv makes the working folder writable for every user",
-                   at: text.location, fix: "use a folder of its own, such as /workspace")
+            report(
+                .invalidPath,
+                "`\(path)` cannot be the system folder `\(text.value)`: mlenv makes the working folder writable for every user",
+                at: text.location, fix: "use a folder of its own, such as /workspace")
             return nil
         }
         return text
@@ -355,13 +414,16 @@ extension NodeDecoder {
 
     /// Folders of the operating system that must never become world-writable.
     static func isSystemPath(_ path: String) -> Bool {
-        let system: Set<Substring> = ["bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "root", "run",
-                                      "sbin", "sys", "usr", "var", "tmp", "opt", "home", "mnt", "media", "srv"]
+        let system: Set<Substring> = [
+            "bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "root", "run",
+            "sbin", "sys", "usr", "var", "tmp", "opt", "home", "mnt", "media", "srv",
+        ]
         let parts = path.parts(splitAt: UInt8(ascii: "/")).filter { !$0.isEmpty }
         guard let first = parts.first else { return true }
         // Top-level folders are system folders; below them only the OS's own trees are.
         if parts.count == 1 { return system.contains(first) }
-        return ["bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "sys", "usr"].contains(first)
+        return ["bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "sys", "usr"].contains(
+            first)
     }
 
     mutating func environment(_ node: YAMLNode) -> [EnvVariable] {
@@ -372,8 +434,10 @@ extension NodeDecoder {
             let validName = Self.isVariableName(pair.key)
             if !validName {
                 let suggestion = String(pair.key.map { $0.isASCIIAlnum ? $0 : "_" }).uppercased()
-                report(.invalidEnvName, "`\(pair.key)` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)",
-                       at: pair.keyLocation, fix: suggestion.first?.isASCIIDigit == false ? "write `\(suggestion)`" : nil)
+                report(
+                    .invalidEnvName,
+                    "`\(pair.key)` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)",
+                    at: pair.keyLocation, fix: suggestion.first?.isASCIIDigit == false ? "write `\(suggestion)`" : nil)
             }
             let value: Located<String>?
             if case .scalar(let text, _) = pair.value.kind {
@@ -383,7 +447,8 @@ extension NodeDecoder {
                 value = nil
             }
             guard validName, let value, plainText(value, "env.\(pair.key)", allowNewlines: false),
-                  noTrailingBackslash(value, "env.\(pair.key)") else { continue }
+                noTrailingBackslash(value, "env.\(pair.key)")
+            else { continue }
             result.append(EnvVariable(name: name, value: value))
         }
         return result
@@ -403,13 +468,19 @@ extension NodeDecoder {
         for item in items {
             guard let name = text(item, "secrets") else { continue }
             guard Self.isVariableName(name.value) else {
-                report(.invalidEnvName, "`\(name.value)` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)", at: name.location)
+                report(
+                    .invalidEnvName,
+                    "`\(name.value)` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)",
+                    at: name.location)
                 continue
             }
             if let other = seen[name.value] ?? baked[name.value] {
-                report(.duplicateEntry, "`\(name.value)` is listed twice" + (baked[name.value] != nil ? ": once in `env`, which would bake it into the image" : ""),
-                       at: name.location, notes: [DiagnosticNote("also here", file: file, at: other)],
-                       fix: baked[name.value] != nil ? "remove it from `env`" : "remove one entry")
+                report(
+                    .duplicateEntry,
+                    "`\(name.value)` is listed twice"
+                        + (baked[name.value] != nil ? ": once in `env`, which would bake it into the image" : ""),
+                    at: name.location, notes: [DiagnosticNote("also here", file: file, at: other)],
+                    fix: baked[name.value] != nil ? "remove it from `env`" : "remove one entry")
                 continue
             }
             seen[name.value] = name.location
@@ -439,25 +510,36 @@ extension NodeDecoder {
         defer { reportUnknownKeys(fields) }
         var options = BuildOptions()
         if let pair = fields.take("ca_bundle"), let path = text(pair.value, "build.ca_bundle"),
-           plainText(path, "build.ca_bundle", allowNewlines: false) {
+            plainText(path, "build.ca_bundle", allowNewlines: false)
+        {
             if path.value.hasPrefix("~") {
-                report(.invalidPath, "`build.ca_bundle`: `~` is not expanded; write a path relative to the spec's folder", at: path.location)
+                report(
+                    .invalidPath, "`build.ca_bundle`: `~` is not expanded; write a path relative to the spec's folder",
+                    at: path.location)
             } else {
                 options.caBundle = path
             }
         }
         if let pair = fields.take("pip_index_url"), let url = text(pair.value, "build.pip_index_url") {
             let lower = url.value.lowercased()
-            let valid = (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && url.value.count > 8
-                && url.value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`^{}|".unicodeScalars.contains($0) }
-            let authority = url.value.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
+            let valid =
+                (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && url.value.count > 8
+                && url.value.unicodeScalars.allSatisfy {
+                    $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`^{}|".unicodeScalars.contains($0)
+                }
+            let authority =
+                url.value.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
             if valid && authority.contains("@") {
-                report(.invalidURL, "`build.pip_index_url` carries credentials, which the image's history would record",
-                       at: url.location, fix: "remove `user:password@` and give pip its credentials through a netrc file")
+                report(
+                    .invalidURL, "`build.pip_index_url` carries credentials, which the image's history would record",
+                    at: url.location, fix: "remove `user:password@` and give pip its credentials through a netrc file")
             } else if valid {
                 options.pipIndexURL = url
             } else {
-                report(.invalidURL, "`build.pip_index_url` must be an http(s) URL without spaces or quotes, not `\(url.value)`", at: url.location)
+                report(
+                    .invalidURL,
+                    "`build.pip_index_url` must be an http(s) URL without spaces or quotes, not `\(url.value)`",
+                    at: url.location)
             }
         }
         return options

@@ -14,12 +14,14 @@ public enum SpecDecoder {
                 kind = text.value
             } else {
                 let suggestion = EditDistance.closest(to: text.value, among: ["environment", "host"])
-                decoder.report(.unknownKind, "`kind` must be `environment` or `host`, not `\(text.value)`",
-                               at: text.location, fix: suggestion.map { "write `\($0)`" })
+                decoder.report(
+                    .unknownKind, "`kind` must be `environment` or `host`, not `\(text.value)`",
+                    at: text.location, fix: suggestion.map { "write `\($0)`" })
                 return (nil, decoder.diagnostics)
             }
         }
-        let result: MLEnvFile? = kind == "host"
+        let result: MLEnvFile? =
+            kind == "host"
             ? decoder.hostSpec(&fields).map(MLEnvFile.host)
             : decoder.environmentSpec(&fields).map(MLEnvFile.environment)
         decoder.reportUnknownKeys(fields)
@@ -31,13 +33,16 @@ extension NodeDecoder {
     /// `mlenv: 1`.
     mutating func formatVersion(_ fields: inout FieldSet) -> Bool {
         guard let pair = fields.take("mlenv") else {
-            report(.missingKey, "missing `mlenv: 1` at the top of the file", at: fields.location,
-                   fix: "add `mlenv: 1` as the first line")
+            report(
+                .missingKey, "missing `mlenv: 1` at the top of the file", at: fields.location,
+                fix: "add `mlenv: 1` as the first line")
             return false
         }
         guard let version = integer(pair.value, "mlenv") else { return false }
         guard version.value == 1 else {
-            report(.unsupportedFormatVersion, "this mlenv reads format version 1, not \(version.value)", at: version.location)
+            report(
+                .unsupportedFormatVersion, "this mlenv reads format version 1, not \(version.value)",
+                at: version.location)
             return false
         }
         return true
@@ -45,7 +50,8 @@ extension NodeDecoder {
 
     mutating func required(_ fields: inout FieldSet, _ key: String, example: String) -> YAMLPair? {
         if let pair = fields.take(key) { return pair }
-        report(.missingKey, "missing required key `\(fields.path(of: key))`", at: fields.location, fix: "add `\(example)`")
+        report(
+            .missingKey, "missing required key `\(fields.path(of: key))`", at: fields.location, fix: "add `\(example)`")
         return nil
     }
 
@@ -56,8 +62,10 @@ extension NodeDecoder {
         // (mlenv/NAME) and DNS labels cannot end in `-`.
         guard Self.isDNSLabel(value) else {
             let suggestion = Self.suggestedName(value)
-            report(.invalidName, "`name` must be lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters; `\(value)` is not",
-                   at: name.location, fix: suggestion.map { "write `name: \($0)`" })
+            report(
+                .invalidName,
+                "`name` must be lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters; `\(value)` is not",
+                at: name.location, fix: suggestion.map { "write `name: \($0)`" })
             return nil
         }
         return name
@@ -81,7 +89,8 @@ extension NodeDecoder {
         guard let text = text(pair.value, "description") else { return nil }
         // Printable ASCII with single spaces between words is kept as is (read as bytes:
         // Foundation's `contains("  ")` cost more than the rest of the key).
-        var plain = !text.value.isEmpty, previous = UInt8(ascii: " ")
+        var plain = !text.value.isEmpty
+        var previous = UInt8(ascii: " ")
         for byte in text.value.utf8 where plain {
             plain = (0x20...0x7E).contains(byte) && !(byte == 0x20 && previous == 0x20)
             previous = byte
@@ -89,15 +98,20 @@ extension NodeDecoder {
         if plain, previous != 0x20 {
             return noTrailingBackslash(text, "description") ? text.value : nil
         }
-        let folded = text.value.split(whereSeparator: { $0.isWhitespace || $0.isNewline || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } })
-            .joined(separator: " ")
+        let folded = text.value.split(whereSeparator: {
+            $0.isWhitespace || $0.isNewline
+                || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control }
+        })
+        .joined(separator: " ")
         guard noTrailingBackslash(Located(folded, at: text.location), "description") else { return nil }
         return folded.isEmpty ? nil : folded
     }
 
     /// A dotted release number: `3.10`, `12.2.2`.
     static func isDottedVersion(_ text: String, parts: ClosedRange<Int>) -> Bool {
-        guard let numbers = DottedVersion.numbers(text, maximumParts: parts.upperBound, maximumDigits: 6) else { return false }
+        guard let numbers = DottedVersion.numbers(text, maximumParts: parts.upperBound, maximumDigits: 6) else {
+            return false
+        }
         return parts.contains(numbers.count)
     }
 
@@ -106,8 +120,10 @@ extension NodeDecoder {
     /// take the backslash as escaping the closing quote.
     mutating func noTrailingBackslash(_ value: Located<String>, _ path: String) -> Bool {
         guard value.value.hasSuffix("\\") else { return true }
-        report(.invalidText, "`\(path)` ends with a backslash, which Dockerfile tools misread as escaping the closing quote",
-               at: value.location, fix: "remove the trailing backslash")
+        report(
+            .invalidText,
+            "`\(path)` ends with a backslash, which Dockerfile tools misread as escaping the closing quote",
+            at: value.location, fix: "remove the trailing backslash")
         return false
     }
 
@@ -116,11 +132,16 @@ extension NodeDecoder {
         if value.value.allBytes({ $0 >= 0x20 && $0 <= 0x7E }) { return true }
         for scalar in value.value.unicodeScalars {
             if (0x20...0x7E).contains(scalar.value) { continue }
-            let isControl = scalar.properties.generalCategory == .control
+            let isControl =
+                scalar.properties.generalCategory == .control
                 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x85
             if !isControl || scalar == "\t" || (allowNewlines && scalar == "\n") { continue }
-            let what = scalar == "\n" ? "a line break" : "the control character U+\(String(scalar.value, radix: 16, uppercase: true))"
-            report(.invalidText, "`\(path)` contains \(what), which cannot be written into the generated files", at: value.location)
+            let what =
+                scalar == "\n"
+                ? "a line break" : "the control character U+\(String(scalar.value, radix: 16, uppercase: true))"
+            report(
+                .invalidText, "`\(path)` contains \(what), which cannot be written into the generated files",
+                at: value.location)
             return false
         }
         return true

@@ -54,7 +54,8 @@ extension DiagnosticCode {
             whole number from 1 to 65535; ports below 1024 usually need root.
             """)
     static let invalidGPUs = DiagnosticCode(
-        "E109", .error, name: "invalid-gpus", summary: "`gpus:` is not all, none, a count or a list of distinct device indices.",
+        "E109", .error, name: "invalid-gpus",
+        summary: "`gpus:` is not all, none, a count or a list of distinct device indices.",
         explanation: """
             `gpus: all` takes every GPU, `gpus: none` none, `gpus: 2` any two, and \
             `gpus: [0, 1]` exactly devices 0 and 1. A count must be at least 1 and a device \
@@ -101,7 +102,8 @@ extension DiagnosticCode {
             takes them: `512m`, `16g`, `16gb`.
             """)
     static let invalidPipRequirement = DiagnosticCode(
-        "E116", .error, name: "invalid-pip-requirement", summary: "A `packages.pip` entry is not a PEP 508 requirement.",
+        "E116", .error, name: "invalid-pip-requirement",
+        summary: "A `packages.pip` entry is not a PEP 508 requirement.",
         explanation: """
             Each entry is one requirement as pip reads it from a requirements file: a name, \
             optional extras, optional version specifiers, an optional `@ URL` and an optional \
@@ -166,7 +168,8 @@ extension DiagnosticCode {
             prints them. Quote the value so YAML keeps it as text.
             """)
     static let duplicateEntry = DiagnosticCode(
-        "E126", .error, name: "duplicate-entry", summary: "The same apt package, secret or mount target is listed twice.",
+        "E126", .error, name: "duplicate-entry",
+        summary: "The same apt package, secret or mount target is listed twice.",
         explanation: """
             Listing an apt package or a secret twice, or mounting two volumes on the same \
             container path, is a mistake the container engine would only report at build time \
@@ -175,7 +178,8 @@ extension DiagnosticCode {
             contradict each other are an error (E204), and a repeated one is a note (N126).
             """)
     static let repeatedRequirement = DiagnosticCode(
-        "N126", .note, name: "repeated-requirement", summary: "A pip requirement is listed twice; requirements.txt lists it once.",
+        "N126", .note, name: "repeated-requirement",
+        summary: "A pip requirement is listed twice; requirements.txt lists it once.",
         explanation: """
             The entry asks for exactly what an earlier one does (names compare after PEP 503 \
             normalisation, so `Foo_Bar==1.0` repeats `foo-bar==1.0`). pip would install the \
@@ -190,178 +194,238 @@ extension DiagnosticCode {
 enum SpecDecoderCodes: Rule {
     static let description = RuleDescription(
         title: "one value",
-        overview: "`pyhton:`, `name: Vision Team`, `python: \"3\"`, `gpus: [0, 1, 0]`, a `;` in a pip requirement, `kind: cluster`",
+        overview:
+            "`pyhton:`, `name: Vision Team`, `python: \"3\"`, `gpus: [0, 1, 0]`, a `;` in a pip requirement, `kind: cluster`",
         codes: [
-            .unknownKey, .wrongType, .missingKey, .unsupportedFormatVersion, .invalidName, .invalidVersion, .invalidImage,
+            .unknownKey, .wrongType, .missingKey, .unsupportedFormatVersion, .invalidName, .invalidVersion,
+            .invalidImage,
             .invalidPort, .invalidGPUs, .invalidVolume, .invalidEnvName, .notABoolean, .unknownFramework,
-            .sharedMemoryConflict, .invalidSize, .invalidPipRequirement, .invalidAptPackage, .invalidAddress, .invalidPath,
-            .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver, .duplicateEntry, .repeatedRequirement,
+            .sharedMemoryConflict, .invalidSize, .invalidPipRequirement, .invalidAptPackage, .invalidAddress,
+            .invalidPath,
+            .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver, .duplicateEntry,
+            .repeatedRequirement,
             .invalidClusterSetting,
         ],
         triggering: [
-            RuleExample(.unknownKey, """
+            RuleExample(
+                .unknownKey,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 ↓pyhton: "3.10"
                 """),
-            RuleExample(.wrongType, """
+            RuleExample(
+                .wrongType,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   pip: ↓numpy
                 """),
-            RuleExample(.missingKey, """
+            RuleExample(
+                .missingKey,
+                """
                 ↓mlenv: 1
                 name: team
                 """),
-            RuleExample(.unsupportedFormatVersion, """
+            RuleExample(
+                .unsupportedFormatVersion,
+                """
                 mlenv: ↓2
                 name: team
                 base: python:3.11
                 """),
-            RuleExample(.invalidName, """
+            RuleExample(
+                .invalidName,
+                """
                 mlenv: 1
                 name: ↓Vision Team
                 base: python:3.11
                 """),
-            RuleExample(.invalidVersion, """
+            RuleExample(
+                .invalidVersion,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 python: ↓"3"
                 """),
-            RuleExample(.invalidImage, """
+            RuleExample(
+                .invalidImage,
+                """
                 mlenv: 1
                 name: team
                 base: ↓NVCR.io/Nvidia/PyTorch:23.10
                 """),
-            RuleExample(.invalidPort, """
+            RuleExample(
+                .invalidPort,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 jupyter: {port: ↓70000}
                 """),
-            RuleExample(.invalidGPUs, """
+            RuleExample(
+                .invalidGPUs,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 gpus: [0, 1, ↓0]
                 """),
-            RuleExample(.invalidVolume, """
+            RuleExample(
+                .invalidVolume,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 volumes: [↓"/data:/workspace/data:rx"]
                 """),
-            RuleExample(.invalidEnvName, """
+            RuleExample(
+                .invalidEnvName,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 env: {↓HF-HOME: /x}
                 """),
-            RuleExample(.notABoolean, """
+            RuleExample(
+                .notABoolean,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 jupyter: ↓yes
                 """),
-            RuleExample(.unknownFramework, """
+            RuleExample(
+                .unknownFramework,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 framework: ↓torch
                 """),
-            RuleExample(.sharedMemoryConflict, """
+            RuleExample(
+                .sharedMemoryConflict,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 shm_size: 16g
                 ↓ipc: host
                 """),
-            RuleExample(.invalidSize, """
+            RuleExample(
+                .invalidSize,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 shm_size: ↓lots
                 """),
-            RuleExample(.invalidPipRequirement, """
+            RuleExample(
+                .invalidPipRequirement,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   pip: [↓"numpy; rm -rf /"]
                 """),
-            RuleExample(.invalidAptPackage, """
+            RuleExample(
+                .invalidAptPackage,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   apt: [↓"git && curl x | sh"]
                 """),
-            RuleExample(.invalidAddress, """
+            RuleExample(
+                .invalidAddress,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 jupyter: {bind: ↓localhost}
                 """),
-            RuleExample(.invalidPath, """
+            RuleExample(
+                .invalidPath,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 workdir: ↓workspace
                 """),
-            RuleExample(.invalidURL, """
+            RuleExample(
+                .invalidURL,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 build: {pip_index_url: ↓"ftp://mirror"}
                 """),
-            RuleExample(.invalidText, """
+            RuleExample(
+                .invalidText,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 env: {GREETING: ↓"hello\\nworld"}
                 """),
-            RuleExample(.invalidText, """
+            RuleExample(
+                .invalidText,
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11
                 env: {P: ↓'C:\\'}
                 """),
-            RuleExample(.unknownKind, """
+            RuleExample(
+                .unknownKind,
+                """
                 mlenv: 1
                 kind: ↓cluster
                 name: x
                 """),
-            RuleExample(.invalidPortRange, """
+            RuleExample(
+                .invalidPortRange,
+                """
                 mlenv: 1
                 kind: host
                 name: dgx
                 jupyter_ports: ↓18899-18800
                 """),
-            RuleExample(.invalidDriver, """
+            RuleExample(
+                .invalidDriver,
+                """
                 mlenv: 1
                 kind: host
                 name: dgx
                 driver: ↓latest
                 """),
-            RuleExample(.duplicateEntry, """
+            RuleExample(
+                .duplicateEntry,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   apt: [git, htop, ↓git]
                 """),
-            RuleExample(.repeatedRequirement, """
+            RuleExample(
+                .repeatedRequirement,
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   pip: ["numpy==1.26.4", "transformers==4.35.2", ↓"numpy==1.26.4", "Foo_Bar==1.0", ↓"foo-bar==1.0"]
                 """),
-            RuleExample(.invalidClusterSetting, """
+            RuleExample(
+                .invalidClusterSetting,
+                """
                 mlenv: 1
                 name: team
                 base: python:3.11
@@ -370,7 +434,8 @@ enum SpecDecoderCodes: Rule {
                 """),
         ],
         passing: [
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team-2
                 base: nvcr.io/nvidia/pytorch:23.10-py3
@@ -384,14 +449,16 @@ enum SpecDecoderCodes: Rule {
                   pip: ["numpy==1.26.4; python_version < '3.9'", "numpy==2.1.0; python_version >= '3.9'"]
                   apt: [git, htop]
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   pip: ["black", "black[jupyter]", "numpy>=1.24", "numpy<2", "numpy<2; python_version < '3.9'"]
                 """),
-            RuleExample("""
+            RuleExample(
+                """
                 mlenv: 1
                 kind: host
                 name: dgx

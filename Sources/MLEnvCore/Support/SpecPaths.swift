@@ -36,7 +36,8 @@ public enum SpecPaths {
     /// directory, or both absolute. Nil when that cannot be known (one absolute, one not,
     /// or `from` climbs above the working directory).
     public static func relativePath(from: String, to: String) -> String? {
-        let a = normalize(from), b = normalize(to)
+        let a = normalize(from)
+        let b = normalize(to)
         guard a.hasPrefix("/") == b.hasPrefix("/") else { return nil }
         let aParts = a == "." ? [] : a.split(separator: "/")
         let bParts = b == "." ? [] : b.split(separator: "/")

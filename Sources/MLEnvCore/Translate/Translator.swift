@@ -18,9 +18,14 @@ public struct Allocation: Sendable, Equatable {
 /// the catalog.
 enum Translator {
     /// What to build and how to run it.
-    static func translate(_ environment: ResolvedEnvironment, header: GeneratedHeader, specFolderFromOutput: String,
-                          allocation: Allocation? = nil) -> (BuildRecipe, RunProfile) {
-        (recipe(environment, header: header), profile(environment.spec, specFolderFromOutput: specFolderFromOutput, allocation: allocation))
+    static func translate(
+        _ environment: ResolvedEnvironment, header: GeneratedHeader, specFolderFromOutput: String,
+        allocation: Allocation? = nil
+    ) -> (BuildRecipe, RunProfile) {
+        (
+            recipe(environment, header: header),
+            profile(environment.spec, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
+        )
     }
 
     static func profile(_ spec: EnvironmentSpec, specFolderFromOutput: String, allocation: Allocation?) -> RunProfile {
@@ -28,21 +33,29 @@ enum Translator {
         var gpus = spec.gpus.value
         if let allocation, gpus != .none { gpus = .devices(allocation.gpus.sorted()) }
         let jupyter = spec.jupyter.map { jupyter in
-            JupyterRun(hostPort: allocation?.port ?? jupyter.port.value, bind: jupyter.bind.value, app: jupyter.lab ? .lab : .notebook)
+            JupyterRun(
+                hostPort: allocation?.port ?? jupyter.port.value, bind: jupyter.bind.value,
+                app: jupyter.lab ? .lab : .notebook)
         }
         return RunProfile(
             name: name, localImage: "mlenv/\(name):latest", container: "mlenv-\(name)", gpus: gpus,
-            sharedMemory: SharedMemorySetting(spec.sharedMemory), resources: spec.resources, mounts: spec.volumes.map { mount($0.value) },
-            jupyter: jupyter, secrets: spec.secrets.map(\.value), command: spec.command?.value, workdir: spec.workdir.value,
+            sharedMemory: SharedMemorySetting(spec.sharedMemory), resources: spec.resources,
+            mounts: spec.volumes.map { mount($0.value) },
+            jupyter: jupyter, secrets: spec.secrets.map(\.value), command: spec.command?.value,
+            workdir: spec.workdir.value,
             specFolderFromOutput: specFolderFromOutput, kubernetes: spec.kubernetes, slurm: spec.slurm)
     }
 
     static func mount(_ volume: VolumeMount) -> Mount {
         switch volume.source {
         case .absolutePath(let path):
-            Mount(source: .hostPath(SpecPaths.normalize(path)), target: volume.target, readOnly: volume.readOnly, writtenSource: path)
+            Mount(
+                source: .hostPath(SpecPaths.normalize(path)), target: volume.target, readOnly: volume.readOnly,
+                writtenSource: path)
         case .relativePath(let path):
-            Mount(source: .specRelative(SpecPaths.normalize(path)), target: volume.target, readOnly: volume.readOnly, writtenSource: path)
+            Mount(
+                source: .specRelative(SpecPaths.normalize(path)), target: volume.target, readOnly: volume.readOnly,
+                writtenSource: path)
         case .named(let name):
             Mount(source: .named(name), target: volume.target, readOnly: volume.readOnly, writtenSource: name)
         }
@@ -57,13 +70,21 @@ enum Translator {
         let app: JupyterRun.App? = spec.jupyter.map { $0.lab ? .lab : .notebook }
         return BuildRecipe(
             base: environment.image, pipIndexURL: spec.build.pipIndexURL?.value,
-            caBundle: spec.build.caBundle.map { CABundleCopy(file: GeneratedFiles.caBundle, source: SpecPaths.resolve($0.value, relativeTo: spec.file)) }, python: pythonInstall(environment),
-            apt: spec.apt.map(\.value), framework: environment.frameworkInstall, requirements: requirements(environment),
+            caBundle: spec.build.caBundle.map {
+                CABundleCopy(file: GeneratedFiles.caBundle, source: SpecPaths.resolve($0.value, relativeTo: spec.file))
+            }, python: pythonInstall(environment),
+            apt: spec.apt.map(\.value), framework: environment.frameworkInstall,
+            requirements: requirements(environment),
             protectedDistributions: environment.framework?.protectedDistributions ?? [],
             env: spec.env.map { (name: $0.name.value, value: $0.value.value) }, workdir: spec.workdir.value,
             writableFolders: ["/home/mlenv", spec.workdir.value] + namedVolumeTargets, setup: spec.setup.map(\.value),
             labels: labels(environment, header: header), exposedPort: app == nil ? nil : JupyterRun.containerPort,
-            defaultCommand: app.map { ["jupyter", $0.rawValue, "--ip=0.0.0.0", "--port=\(JupyterRun.containerPort)", "--no-browser", "--allow-root"] }
+            defaultCommand: app.map {
+                [
+                    "jupyter", $0.rawValue, "--ip=0.0.0.0", "--port=\(JupyterRun.containerPort)", "--no-browser",
+                    "--allow-root",
+                ]
+            }
                 ?? ["bash"])
     }
 
@@ -74,7 +95,9 @@ enum Translator {
         var added: [String] = []
         if let jupyter = spec.jupyter {
             let names = Set(spec.pip.map(\.value.normalizedName))
-            if jupyter.lab && !environment.imageShipsJupyter && !names.contains("jupyterlab") { added.append("jupyterlab") }
+            if jupyter.lab && !environment.imageShipsJupyter && !names.contains("jupyterlab") {
+                added.append("jupyterlab")
+            }
             if !jupyter.lab && !names.contains("notebook") { added.append("notebook") }
         }
         guard !spec.pip.isEmpty || !added.isEmpty else { return nil }
@@ -84,21 +107,30 @@ enum Translator {
     /// How the base image gets the Python the spec asks for, when it has none.
     static func pythonInstall(_ environment: ResolvedEnvironment) -> PythonInstall? {
         let traits = environment.traits
-        guard environment.catalogImage == nil, traits.shipsPython == false, let python = environment.spec.python?.value else { return nil }
+        guard environment.catalogImage == nil, traits.shipsPython == false, let python = environment.spec.python?.value
+        else { return nil }
         let minor = python.split(separator: ".").prefix(2).joined(separator: ".")
         let interpreter = "python\(minor)"
         let packages = [interpreter, "\(interpreter)-venv"]
-        let native = BaseImageTraits.ubuntuPython(traits.operatingSystem) ?? BaseImageTraits.debianPython(traits.operatingSystem)
+        let native =
+            BaseImageTraits.ubuntuPython(traits.operatingSystem) ?? BaseImageTraits.debianPython(traits.operatingSystem)
         if traits.family == .debian || native == minor {
             // Debian has no PPA: its own Python, which BaseImageRule checked is the one asked for.
-            let osName = traits.operatingSystem.map { $0.hasPrefix("debian") ? "Debian " + $0.dropFirst(6) : $0 } ?? "the base image"
-            return PythonInstall(reason: "The base image has no Python: install \(osName)'s Python \(minor) into a virtual environment.",
-                                 bootstrapPackages: ["ca-certificates"] + packages, ppa: nil, ppaPackages: [], interpreter: interpreter)
+            let osName =
+                traits.operatingSystem.map { $0.hasPrefix("debian") ? "Debian " + $0.dropFirst(6) : $0 }
+                ?? "the base image"
+            return PythonInstall(
+                reason: "The base image has no Python: install \(osName)'s Python \(minor) into a virtual environment.",
+                bootstrapPackages: ["ca-certificates"] + packages, ppa: nil, ppaPackages: [], interpreter: interpreter)
         }
-        let why = BaseImageTraits.ubuntuPython(traits.operatingSystem).map { " (\(traits.operatingSystem!) ships \($0))" } ?? ""
+        let why =
+            BaseImageTraits.ubuntuPython(traits.operatingSystem).map { " (\(traits.operatingSystem!) ships \($0))" }
+            ?? ""
         return PythonInstall(
-            reason: "The base image has no Python: install Python \(minor) from the deadsnakes PPA\(why) into a virtual environment.",
-            bootstrapPackages: ["ca-certificates", "gpg-agent", "software-properties-common"], ppa: "ppa:deadsnakes/ppa",
+            reason:
+                "The base image has no Python: install Python \(minor) from the deadsnakes PPA\(why) into a virtual environment.",
+            bootstrapPackages: ["ca-certificates", "gpg-agent", "software-properties-common"],
+            ppa: "ppa:deadsnakes/ppa",
             ppaPackages: packages, interpreter: interpreter)
     }
 

@@ -17,7 +17,8 @@ public struct DottedVersion: Hashable, Comparable, Sendable, CustomStringConvert
     /// dots, read from the bytes; nil for anything else.
     static func numbers(_ text: String, maximumParts: Int, maximumDigits: Int) -> [Int]? {
         var parts: [Int] = []
-        var value = 0, digits = 0
+        var value = 0
+        var digits = 0
         for byte in text.utf8 {
             if byte >= 0x30 && byte <= 0x39 {
                 guard digits < maximumDigits else { return nil }

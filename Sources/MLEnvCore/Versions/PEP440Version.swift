@@ -36,8 +36,10 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
         local = []
         if let plus = s.firstIndex(of: "+") {
             let label = s[s.index(after: plus)...]
-            let parts = label.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "." || $0 == "-" || $0 == "_" })
-            guard !label.isEmpty, parts.allSatisfy({ part in !part.isEmpty && part.allSatisfy { $0.isLowerAlnum } }) else { return nil }
+            let parts = label.split(
+                omittingEmptySubsequences: false, whereSeparator: { $0 == "." || $0 == "-" || $0 == "_" })
+            guard !label.isEmpty, parts.allSatisfy({ part in !part.isEmpty && part.allSatisfy { $0.isLowerAlnum } })
+            else { return nil }
             local = parts.map(String.init)
             s = s[..<plus]
         }
@@ -52,7 +54,10 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
             guard !digits.isEmpty, digits.count <= 18, let value = Int(digits) else { return nil }
             numbers.append(value)
             s = s.dropFirst(digits.count)
-            if s.hasPrefix("."), s.dropFirst().first?.isASCIIDigit == true { s = s.dropFirst(); continue }
+            if s.hasPrefix("."), s.dropFirst().first?.isASCIIDigit == true {
+                s = s.dropFirst()
+                continue
+            }
             break
         }
         release = numbers
@@ -117,7 +122,9 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
     /// Whether the release starts with `prefix` (`2.1` matches 2.1, 2.1.0, 2.1.3, 2.1.0a0+abc).
     public func hasReleasePrefix(_ prefix: [Int]) -> Bool {
         // Missing parts count as zero; no arrays are made (this runs for every catalog row).
-        for (index, part) in prefix.enumerated() where (index < release.count ? release[index] : 0) != part { return false }
+        for (index, part) in prefix.enumerated() where (index < release.count ? release[index] : 0) != part {
+            return false
+        }
         return true
     }
 
@@ -152,16 +159,19 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
         }
         let (pa, pb) = (preKey(a), preKey(b))
         if pa != pb { return pa < pb ? -1 : 1 }
-        let postA = a.post.map { $0 + 1 } ?? 0, postB = b.post.map { $0 + 1 } ?? 0
+        let postA = a.post.map { $0 + 1 } ?? 0
+        let postB = b.post.map { $0 + 1 } ?? 0
         if postA != postB { return postA < postB ? -1 : 1 }
-        let devA = a.dev ?? Int.max, devB = b.dev ?? Int.max
+        let devA = a.dev ?? Int.max
+        let devB = b.dev ?? Int.max
         if devA != devB { return devA < devB ? -1 : 1 }
         for index in 0..<max(a.local.count, b.local.count) {
             guard index < a.local.count else { return -1 }
             guard index < b.local.count else { return 1 }
-            let x = a.local[index], y = b.local[index]
+            let x = a.local[index]
+            let y = b.local[index]
             switch (Int(x), Int(y)) {
-            case let (i?, j?): if i != j { return i < j ? -1 : 1 }
+            case (let i?, let j?): if i != j { return i < j ? -1 : 1 }
             case (_?, nil): return 1
             case (nil, _?): return -1
             default: if x != y { return x < y ? -1 : 1 }

@@ -2,8 +2,14 @@
 public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
     /// The comparison operators of PEP 440.
     public enum Operator: String, Sendable, CaseIterable {
-        case compatible = "~=", arbitrary = "===", equal = "==", notEqual = "!=", lessEqual = "<="
-        case greaterEqual = ">=", less = "<", greater = ">"
+        case compatible = "~="
+        case arbitrary = "==="
+        case equal = "=="
+        case notEqual = "!="
+        case lessEqual = "<="
+        case greaterEqual = ">="
+        case less = "<"
+        case greater = ">"
     }
 
     /// The operator.
@@ -27,7 +33,9 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
         if parsed == .arbitrary { return }
         guard let value = self.version else { return nil }
         if wildcard && !(parsed == .equal || parsed == .notEqual) { return nil }
-        if wildcard && (value.pre != nil || value.post != nil || value.dev != nil || !value.local.isEmpty) { return nil }
+        if wildcard && (value.pre != nil || value.post != nil || value.dev != nil || !value.local.isEmpty) {
+            return nil
+        }
         if parsed == .compatible && value.release.count < 2 { return nil }
         if !value.local.isEmpty && !(parsed == .equal || parsed == .notEqual) { return nil }
     }
@@ -44,15 +52,29 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
         case .equal where !wildcard:
             return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(v, inclusive: true))]
         case .equal:
-            return [VersionInterval(lower: .init(Self.floor(v.release, epoch: v.epoch), inclusive: true), upper: .init(Self.floor(Self.bump(v.release), epoch: v.epoch), inclusive: false))]
+            return [
+                VersionInterval(
+                    lower: .init(Self.floor(v.release, epoch: v.epoch), inclusive: true),
+                    upper: .init(Self.floor(Self.bump(v.release), epoch: v.epoch), inclusive: false))
+            ]
         case .notEqual where !wildcard:
-            return [VersionInterval(lower: nil, upper: .init(v, inclusive: false)), VersionInterval(lower: .init(v, inclusive: false), upper: nil)]
+            return [
+                VersionInterval(lower: nil, upper: .init(v, inclusive: false)),
+                VersionInterval(lower: .init(v, inclusive: false), upper: nil),
+            ]
         case .notEqual:
-            return [VersionInterval(lower: nil, upper: .init(Self.floor(v.release, epoch: v.epoch), inclusive: false)),
-                    VersionInterval(lower: .init(Self.floor(Self.bump(v.release), epoch: v.epoch), inclusive: true), upper: nil)]
+            return [
+                VersionInterval(lower: nil, upper: .init(Self.floor(v.release, epoch: v.epoch), inclusive: false)),
+                VersionInterval(
+                    lower: .init(Self.floor(Self.bump(v.release), epoch: v.epoch), inclusive: true), upper: nil),
+            ]
         case .compatible:
             let prefix = Array(v.release.dropLast())
-            return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(Self.floor(Self.bump(prefix), epoch: v.epoch), inclusive: false))]
+            return [
+                VersionInterval(
+                    lower: .init(v, inclusive: true),
+                    upper: .init(Self.floor(Self.bump(prefix), epoch: v.epoch), inclusive: false))
+            ]
         case .greaterEqual:
             return [VersionInterval(lower: .init(v, inclusive: true), upper: nil)]
         case .greater:
@@ -61,13 +83,19 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
             return [VersionInterval(lower: nil, upper: .init(v, inclusive: true))]
         case .less:
             // PEP 440: `<2` excludes 2's own pre-releases unless 2 is itself one.
-            return [VersionInterval(lower: nil, upper: .init(v.isPrerelease ? v : Self.floor(v.release, epoch: v.epoch), inclusive: false))]
+            return [
+                VersionInterval(
+                    lower: nil,
+                    upper: .init(v.isPrerelease ? v : Self.floor(v.release, epoch: v.epoch), inclusive: false))
+            ]
         }
     }
 
     /// Whether `candidate` satisfies the specifier (local labels are ignored unless `==` names one).
     public func contains(_ candidate: PEP440Version) -> Bool {
-        if op == .arbitrary { return candidate.description == versionText || candidate.withoutLocal.description == versionText }
+        if op == .arbitrary {
+            return candidate.description == versionText || candidate.withoutLocal.description == versionText
+        }
         if op == .equal, !wildcard, let v = version, !v.local.isEmpty { return candidate == v }
         return intervals.contains { $0.contains(candidate.withoutLocal) }
     }
