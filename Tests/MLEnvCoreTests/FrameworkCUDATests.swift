@@ -123,3 +123,32 @@ final class FrameworkCUDATests: XCTestCase {
         XCTAssertNil(compilation("env: {FORCE_CUDA: \"0\"}\n"))
     }
 }
+
+final class CompanionInstallTests: XCTestCase {
+    /// torchvision and torchaudio come from PyTorch's own index with torch, never from PyPI beside it.
+    func testCompanionsInstallFromTorchsIndex() throws {
+        let spec = """
+            mlenv: 1
+            name: t
+            base: nvidia/cuda:11.8.0-runtime-ubuntu22.04
+            framework: {name: pytorch, version: "2.1"}
+            python: "3.10"
+            cuda: "11.8"
+            packages:
+              pip: ["torchvision==0.16.1", "torchaudio==2.1.1", "numpy==1.26.4"]
+            """
+        let result = MLEnv.generate(
+            SourceFile(path: "t.yaml", text: spec), outputDirectory: "out", workingDirectory: "/w",
+            files: InMemoryFiles())
+        XCTAssertFalse(result.diagnostics.containsErrors, "\(result.diagnostics.map(\.message))")
+        guard case .text(let dockerfile)? = result.outputs.first(where: { $0.path == "Dockerfile" })?.contents else {
+            return XCTFail("no Dockerfile")
+        }
+        XCTAssertTrue(
+            dockerfile.contains(
+                "python3 -m pip install 'torch==2.1.*' torchvision==0.16.1 torchaudio==2.1.1 --index-url https://download.pytorch.org/whl/cu118"
+            ),
+            dockerfile)
+        XCTAssertFalse(dockerfile.contains("numpy==1.26.4 --index-url"), "other packages stay with requirements.txt")
+    }
+}

@@ -42,7 +42,33 @@ public struct FrameworkInstall: Sendable, Equatable {
             framework, version: environment.frameworkVersion, cuda: environment.cuda.any,
             cpuOnly: environment.cpuOnly, catalog: catalog, fit: fit)
         install?.unpinned = environment.frameworkVersion == nil
+        if framework == .pytorch { install = install.map { withCompanions($0, spec: environment.spec) } }
         return install
+    }
+
+    /// torchvision and torchaudio from `packages.pip` go into PyTorch's own install, from the same
+    /// index: PyTorch's index builds them for the same CUDA as torch, while PyPI's are built for
+    /// PyPI's default CUDA (a torch from `whl/cu118` beside a torchvision from PyPI fails with
+    /// "PyTorch and torchvision were compiled with different CUDA versions", or does not resolve).
+    /// requirements.txt still lists them; pip finds them installed there.
+    static func withCompanions(_ install: FrameworkInstall, spec: EnvironmentSpec) -> FrameworkInstall {
+        guard let index = install.words.firstIndex(of: "--index-url"), index + 1 < install.words.count,
+            install.words[index + 1].hasPrefix("https://download.pytorch.org/whl/")
+        else { return install }
+        let companions = spec.pip.map(\.value).filter { requirement in
+            ["torchvision", "torchaudio"].contains(requirement.normalizedName) && requirement.url == nil
+        }
+        guard !companions.isEmpty else { return install }
+        var result = install
+        var texts: [String] = []
+        var names: [String] = []
+        for companion in companions {
+            if !texts.contains(companion.text) { texts.append(companion.text) }
+            if !names.contains(companion.normalizedName) { names.append(companion.normalizedName) }
+        }
+        result.words.insert(contentsOf: texts, at: index)
+        result.description += ", with \(names.joined(separator: " and ")) from the same index"
+        return result
     }
 
     static func choose(
