@@ -18,7 +18,12 @@ public struct Catalog: Sendable {
     /// CUDA toolkits.
     public var toolkits: [CUDAToolkit] = []
     /// GPU models.
-    public var gpus: [GPUModel] = []
+    public var gpus: [GPUModel] = [] {
+        didSet { gpuKeys = gpus.map(\.key) }
+    }
+    /// `gpus`' matching keys, made once: every spec with a host looks its GPU up, and making a
+    /// key splits and upper-cases the name.
+    private var gpuKeys: [String] = []
     /// GPU architectures and when CUDA dropped them.
     public var architectures: [ArchitectureLifecycle] = []
     /// The tables read, with their sources: table name -> (source key -> description).
@@ -114,12 +119,13 @@ public struct Catalog: Sendable {
     /// The GPU model a host inventory names (`A100-SXM4-80GB` is the A100).
     public func gpu(named model: String) -> GPUModel? {
         let wanted = GPUModel.key(model)
-        return gpus.filter { entry in
-            let key = entry.key
-            guard wanted.hasPrefix(key) else { return false }
+        var best: Int?
+        for (index, key) in gpuKeys.enumerated() where wanted.hasPrefix(key) {
             let rest = wanted.dropFirst(key.count)
-            return rest.first.map { !$0.isASCIIAlnum } ?? true
-        }.max { $0.key.count < $1.key.count }
+            guard rest.first.map({ !$0.isASCIIAlnum }) ?? true else { continue }
+            if best.map({ gpuKeys[$0].count < key.count }) ?? true { best = index }
+        }
+        return best.map { gpus[$0] }
     }
 }
 

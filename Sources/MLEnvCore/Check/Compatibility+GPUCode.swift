@@ -58,11 +58,15 @@ extension Compatibility {
         }
         // The architectures at or below the GPU in its major, with the first toolkit of each.
         var family: [(sm: Int, first: DottedVersion)] = []
-        for model in catalog.gpus + [gpu] {
-            guard let other = model.computeCapability.known, let first = model.minimumCUDA.any else { continue }
+        // Through the catalog's models in place, then the GPU itself: no copy of the table per call
+        // (`base: auto` asks this for every candidate image).
+        func consider(_ model: GPUModel) {
+            guard let other = model.computeCapability.known, let first = model.minimumCUDA.any else { return }
             let target = Self.sm(other)
             if target / 10 == sm / 10, target <= sm { family.append((target, first.prefix(2))) }
         }
+        for index in catalog.gpus.indices { consider(catalog.gpus[index]) }
+        consider(gpu)
         let reachable = family.filter { target in
             target.first <= toolkit.prefix(2) && entry?.maximumSM.known.map { target.sm <= $0 } ?? true
         }
