@@ -135,6 +135,31 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// `base: auto` for a CPU spec: `python:X.Y-slim` and CPU wheels, not a CUDA framework image.
+    func testAutoBaseForTheCPUIsAPythonImage() throws {
+        let cases: [(spec: String, image: String)] = [
+            ("framework: {name: pytorch, version: \"2.5\"}\ncuda: none\n", "python:3.13-slim"),
+            ("framework: {name: tensorflow, version: \"2.15\"}\npython: \"3.11\"\ncuda: none\n", "python:3.11-slim"),
+            ("python: \"3.12\"\ncuda: none\n", "python:3.12-slim"),
+        ]
+        for item in cases {
+            let source = SourceFile(path: "t.yaml", text: "mlenv: 1\nname: t\nbase: auto\n" + item.spec)
+            let result = MLEnv.check([source], files: InMemoryFiles())
+            XCTAssertFalse(result.diagnostics.containsErrors, "\(item.spec): \(result.diagnostics.map(\.message))")
+            XCTAssertEqual(result.environments.first?.image.description, item.image, item.spec)
+            XCTAssertEqual(result.environments.first?.cpuOnly, true)
+        }
+        // A GPU spec still gets the newest framework image that fits.
+        let gpu = MLEnv.check(
+            [
+                SourceFile(
+                    path: "g.yaml",
+                    text: "mlenv: 1\nname: g\nbase: auto\nframework: {name: pytorch, version: \"2.5\"}\n")
+            ],
+            files: InMemoryFiles())
+        XCTAssertEqual(gpu.environments.first?.image.repository, "nvidia/pytorch")
+    }
+
     /// Release notes that call a Python "experimental" while PyPI has its wheels: supported.
     func testExperimentalPythonWithWheelsIsSupported() throws {
         let release = try XCTUnwrap(catalog.pytorch.first { $0.version.description == "2.2.0" })

@@ -9,6 +9,10 @@ enum AutoBase {
         }
         // What the spec asks for, parsed once for every candidate image.
         let wanted = Wanted(spec: spec, host: host, catalog: catalog)
+        if spec.cuda?.value == CUDARequest.none, let python = cpuPython(spec, catalog: catalog) {
+            return cpuImage(
+                spec, python: python, catalog: catalog, host: host, isCandidate: isCandidate, wanted: wanted)
+        }
         // The newest image that fits (the first of equals), found without copying the catalog's
         // images: every `base: auto` spec looks at all of them.
         var newest: (index: Int, order: DottedVersion)?
@@ -47,6 +51,48 @@ enum AutoBase {
                     fix: nearest.first.map { "change the spec as noted, or name a base such as `\($0.0.reference)`" })
             ]
         )
+    }
+
+    /// A spec that runs on the CPU (`cuda: none`) gets the official `python:X.Y-slim` image and
+    /// the framework's CPU wheels: an NGC image would bring gigabytes of CUDA it never uses.
+    static func cpuImage(
+        _ spec: EnvironmentSpec, python: DottedVersion, catalog: Catalog, host: HostSpec?,
+        isCandidate: (CatalogImage) -> Bool, wanted: Wanted
+    ) -> (ResolvedEnvironment?, [Diagnostic]) {
+        let reference = ImageReference(parsing: "python:\(python)-slim")!
+        var reason = "`base: auto` chose `\(reference)`: the spec runs on the CPU (`cuda: none`), "
+        if let framework = spec.framework?.name.value, framework != .none {
+            let version = spec.framework?.version.map { " \($0.value)" } ?? ""
+            reason += "so \(framework.displayName)\(version) installs as CPU wheels on Python \(python)"
+        } else {
+            reason += "on Python \(python)"
+        }
+        // The framework image that would have been chosen, named as the runner-up.
+        let runnerUp = catalog.images.indices
+            .filter { isCandidate(catalog.images[$0]) && catalog.images[$0].framework != nil }
+            .filter { problems(with: catalog.images[$0], wanted: wanted).isEmpty }
+            .max { order(catalog.images[$0]) < order(catalog.images[$1]) }
+        if let runnerUp {
+            reason += "; runner-up `\(catalog.images[runnerUp].reference)`, which ships CUDA the spec does not use"
+        }
+        let environment = Resolver.environment(spec, image: reference, catalog: catalog, host: host, choice: reason)
+        return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
+    }
+
+    /// The Python of a CPU spec's image: the spec's, else the newest the framework version's
+    /// known ranges reach (the ranges come from PyPI's wheels); nil when neither says.
+    static func cpuPython(_ spec: EnvironmentSpec, catalog: Catalog) -> DottedVersion? {
+        if let python = spec.python.flatMap({ DottedVersion($0.value) }) { return Compatibility.minor(python) }
+        guard let framework = spec.framework?.name.value, framework != .none else { return nil }
+        let prefix = spec.framework?.version?.value
+        let ranges: [FrameworkPythonRule.PythonRange]
+        if let prefix {
+            ranges = FrameworkPythonRule.pythonRanges(framework, prefix, catalog: catalog)
+        } else {
+            let newest = Compatibility.releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.max()
+            ranges = newest.map { FrameworkPythonRule.pythonRanges(framework, $0.description, catalog: catalog) } ?? []
+        }
+        return ranges.compactMap(\.maximum).max().map(Compatibility.minor)
     }
 
     /// The spec's constraints, parsed once.
