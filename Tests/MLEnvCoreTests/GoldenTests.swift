@@ -186,7 +186,16 @@ final class GoldenTests: XCTestCase {
             $0.cmd == "ENV" && $0.value.count == 2 && !$0.value[0].hasPrefix("PIP_") && $0.value[0] != "VIRTUAL_ENV"
         }
         XCTAssertEqual(env.map { $0.value[0] }, spec.env.map(\.name.value), name)
-        XCTAssertEqual(env.map { DockerfileWords.unquote($0.value[1]) }, spec.env.map(\.value.value), name)
+        // `$$` is a literal `$`; `${NAME}` stays for ENV to expand to the image's previous value.
+        let expected = spec.env.map { variable in
+            variable.parts.map { part -> String in
+                switch part {
+                case .literal(let text): text
+                case .previousValue: "${\(variable.name.value)}"
+                }
+            }.joined()
+        }
+        XCTAssertEqual(env.map { DockerfileWords.unquote($0.value[1]) }, expected, name)
         let runs = instructions.filter { $0.cmd == "RUN" }
         let setupRuns = Array(runs.suffix(spec.setup.count))
         XCTAssertEqual(setupRuns.count, spec.setup.count, name)

@@ -121,7 +121,7 @@ packages:
 gpus: none
 jupyter: {port: $port}
 volumes: ["./data:/workspace/data"]
-env: {MLENV_E2E: "it's \$HOME \"quoted\""}
+env: {MLENV_E2E: "it's \$\$HOME \"quoted\"", PATH: "/opt/e2e/bin:\${PATH}"}
 setup: ["python3 -c 'import six, packaging' && echo setup-ran > /opt/mlenv-setup-ran"]
 build: {ca_bundle: certs/host-ca.pem}
 EOF
@@ -161,6 +161,9 @@ in_container() { "$docker_bin" exec "$container" "$@"; }
 [[ "$(in_container python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')" == "$python3_version" ]] || fail "Python version"
 in_container python3 -c 'import six, packaging, jupyterlab' || fail "pip packages do not import"
 [[ "$(in_container printenv MLENV_E2E)" == "it's \$HOME \"quoted\"" ]] || fail "env value: $(in_container printenv MLENV_E2E)"
+# `${PATH}` extends the image's own PATH; it is not written literally.
+container_path="$(in_container printenv PATH)"
+[[ "$container_path" == /opt/e2e/bin:* && ":$container_path:" == *:/usr/bin:* ]] || fail "env PATH: $container_path"
 in_container test -f /opt/mlenv-setup-ran || fail "setup step did not run"
 in_container jq --version >/dev/null || fail "apt package jq missing"
 in_container sh -c 'echo written > /workspace/data/from-container.txt'

@@ -101,11 +101,21 @@ struct BuildStepsView: TemplateView {
     struct Variable: TemplateView {
         static let fields: [String: PartialKeyPath<Self> & Sendable] = [
             "name": \Self.name,
-            "value": \Self.value,
+            "dockerfileValue": \Self.dockerfileValue,
+            "shellValue": \Self.shellValue,
         ]
 
         var name: String
-        var value: String
+        /// A Dockerfile double-quoted word, `${NAME}` left for `ENV` to expand.
+        var dockerfileValue: String
+        /// A shell word, `"${NAME}"` left for the shell to expand.
+        var shellValue: String
+
+        init(name: String, parts: [EnvPart]) {
+            self.name = name
+            dockerfileValue = Quoting.dockerfile(parts: parts, name: name)
+            shellValue = Quoting.shell(parts: parts, name: name)
+        }
     }
 
     struct Setup: TemplateView {
@@ -205,7 +215,7 @@ struct BuildStepsView: TemplateView {
         writableFolders = recipe.writableFolders.joined(separator: " ")
         jupyter = recipe.exposedPort != nil
         hasEnv = !recipe.env.isEmpty
-        env = recipe.env.map { Variable(name: $0.name, value: $0.value) }
+        env = recipe.env.map { Variable(name: $0.name, parts: $0.value) }
         hasSetup = !recipe.setup.isEmpty
         setup = recipe.setup.enumerated().map { index, command in
             Setup(command: Self.runArgument(command), script: command, consecutive: index > 0)

@@ -7,6 +7,11 @@ public enum Quoting {
     /// A single shell word: `it's` -> `'it'\''s'`. Safe for any text bash can hold (no NUL).
     public static func shell(_ text: String) -> String {
         if !text.isEmpty && text.unicodeScalars.allSatisfy({ isShellSafe($0) }) { return text }
+        return singleQuoted(text)
+    }
+
+    /// `text` in single quotes, each `'` as `'\''`.
+    static func singleQuoted(_ text: String) -> String {
         var out = "'"
         // Scalar by scalar: a `'` followed by a combining mark is one Character, and must
         // still end the quoted part.
@@ -35,6 +40,32 @@ public enum Quoting {
             }
         }
         return out + "\""
+    }
+
+    /// An env value for `ENV NAME=...`: literal parts escaped as `dockerfile(_:)` does, and
+    /// `${NAME}` where the value extends the variable's previous one.
+    public static func dockerfile(parts: [EnvPart], name: String) -> String {
+        var out = "\""
+        for part in parts {
+            switch part {
+            case .literal(let text): out += String(dockerfile(text).dropFirst().dropLast())
+            case .previousValue: out += "${\(name)}"
+            }
+        }
+        return out + "\""
+    }
+
+    /// An env value for `export NAME=...`: literal parts single-quoted, `"${NAME}"` expanded.
+    public static func shell(parts: [EnvPart], name: String) -> String {
+        guard parts.contains(.previousValue) else {
+            return shell(parts.map { if case .literal(let text) = $0 { text } else { "" } }.joined())
+        }
+        return parts.map { part in
+            switch part {
+            case .literal(let text): singleQuoted(text)
+            case .previousValue: "\"${\(name)}\""
+            }
+        }.joined()
     }
 
     /// `text` as XML character data or an attribute value: `&`, `<`, `>`, `"` and `'` escaped.

@@ -256,6 +256,9 @@ public struct EnvVariable: Sendable {
     public var name: Located<String>
     /// The value, exactly as written.
     public var value: Located<String>
+    /// The value as the image gets it: text, and the variable's previous value where it says
+    /// `${NAME}`.
+    public var parts: [EnvPart] = []
 }
 
 /// `build:`.

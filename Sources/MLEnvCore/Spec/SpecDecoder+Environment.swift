@@ -449,7 +449,16 @@ extension NodeDecoder {
             guard validName, let value, plainText(value, "env.\(pair.key)", allowNewlines: false),
                 noTrailingBackslash(value, "env.\(pair.key)")
             else { continue }
-            result.append(EnvVariable(name: name, value: value))
+            switch EnvValue.parts(value.value, name: pair.key) {
+            case .success(let parts):
+                result.append(EnvVariable(name: name, value: value, parts: parts))
+            case .failure(let problem):
+                // The column of the `$`, inside a quoted scalar after its opening quote.
+                let quoted = { if case .scalar(_, .plain) = pair.value.kind { return 0 } else { return 1 } }()
+                let location = SourceLocation(
+                    line: value.location.line, column: value.location.column + quoted + problem.offset)
+                report(.invalidEnvReference, problem.message, at: location, fix: problem.fix)
+            }
         }
         return result
     }

@@ -74,6 +74,16 @@ extension DiagnosticCode {
             Variable names are letters, digits and `_`, not starting with a digit \
             (`HF_HOME`). Other names cannot be set from a shell or a Dockerfile reliably.
             """)
+    static let invalidEnvReference = DiagnosticCode(
+        "E135", .error, name: "env-reference",
+        summary: "An `env:` value uses `$` other than `${NAME}` of its own variable or `$$`.",
+        explanation: """
+            `env:` values are set in the image as a Dockerfile `ENV` sets them. A variable may \
+            extend the base image's own value with `${NAME}` (`PATH: "/opt/tool/bin:${PATH}"`); \
+            that is the only expansion. `$$` is a literal `$`. `$PATH` unbraced, another \
+            variable (`${HOME}/bin`) or `$(command)` would otherwise end up as literal text or \
+            expand differently in each target, so they are refused.
+            """)
     static let notABoolean = DiagnosticCode(
         "E112", .error, name: "not-a-boolean", summary: "A yes/no value is not written as true or false.",
         explanation: """
@@ -204,7 +214,7 @@ enum SpecDecoderCodes: Rule {
             .invalidPath,
             .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver, .duplicateEntry,
             .repeatedRequirement,
-            .invalidClusterSetting,
+            .invalidClusterSetting, .invalidEnvReference,
         ],
         triggering: [
             RuleExample(
@@ -290,6 +300,17 @@ enum SpecDecoderCodes: Rule {
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 env: {↓HF-HOME: /x}
+                """),
+            RuleExample(
+                .invalidEnvReference,
+                """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                env:
+                  PATH: "/opt/tool/bin:↓$PATH"
+                  TOOL_HOME: "↓${HOME}/tool"
+                  PRICE: ↓$5
                 """),
             RuleExample(
                 .notABoolean,
@@ -444,7 +465,7 @@ enum SpecDecoderCodes: Rule {
                 shm_size: 16g
                 jupyter: {port: 18888, bind: 127.0.0.1}
                 workdir: /srv/team
-                env: {HF_HOME: /data/hf, P: 'C:\\x'}
+                env: {HF_HOME: /data/hf, P: 'C:\\x', PATH: "/opt/tool/bin:${PATH}", PS1: "$$ "}
                 packages:
                   pip: ["numpy==1.26.4; python_version < '3.9'", "numpy==2.1.0; python_version >= '3.9'"]
                   apt: [git, htop]

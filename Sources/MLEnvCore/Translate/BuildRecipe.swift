@@ -20,7 +20,7 @@ public struct BuildRecipe: Sendable {
     /// Distributions later pip installs may not replace (the framework and its companions).
     public var protectedDistributions: [String]
     /// `env:`, in order.
-    public var env: [(name: String, value: String)]
+    public var env: [(name: String, value: [EnvPart])]
     /// The working folder.
     public var workdir: String
     /// Folders any user id may write to: the home, the working folder, named-volume targets.
