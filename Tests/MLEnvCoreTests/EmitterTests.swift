@@ -242,3 +242,40 @@ final class FolderGenerateTests: XCTestCase {
         XCTAssertNil(GeneratedFiles.specPath(inDockerfile: "# mlenv-spec: \n"))
     }
 }
+
+final class BuildEnvTests: XCTestCase {
+    /// `build.env` reaches the build's steps (ARG, %post) and never the image's environment.
+    func testBuildEnvIsForTheBuildOnly() throws {
+        let spec = """
+            mlenv: 1
+            name: t
+            base: nvidia/cuda:12.4.1-devel-ubuntu22.04
+            python: "3.10"
+            build: {env: {TORCH_CUDA_ARCH_LIST: "8.0;9.0", MAX_JOBS: "4"}}
+            setup: ["pip install --no-build-isolation flash-attn==2.7.4.post1"]
+            """
+        let result = MLEnv.generate(
+            SourceFile(path: "t.yaml", text: spec), outputDirectory: "out", workingDirectory: "/w",
+            files: InMemoryFiles(),
+            targets: [.docker, .apptainer])
+        XCTAssertFalse(result.diagnostics.containsErrors, "\(result.diagnostics.map(\.message))")
+        func text(_ path: String) throws -> String {
+            let file = try XCTUnwrap(result.outputs.first { $0.path == path }, "no \(path)")
+            guard case .text(let text) = file.contents else { throw XCTestError(.failureWhileWaiting) }
+            return text
+        }
+        let dockerfile = try text("Dockerfile")
+        XCTAssertTrue(dockerfile.contains("ARG TORCH_CUDA_ARCH_LIST=\"8.0;9.0\"\n"), dockerfile)
+        XCTAssertTrue(dockerfile.contains("ARG MAX_JOBS=\"4\"\n"), dockerfile)
+        XCTAssertFalse(dockerfile.contains("ENV MAX_JOBS"), dockerfile)
+        let definition = try text("Apptainer.def")
+        let environment = try XCTUnwrap(
+            definition.components(separatedBy: "%environment").dropFirst().first?.components(separatedBy: "%post").first
+        )
+        XCTAssertFalse(environment.contains("MAX_JOBS"), environment)
+        XCTAssertTrue(definition.contains("    export MAX_JOBS=4\n"), definition)
+        // The toolkit checks know CUDA code is compiled, from build.env.
+        let check = MLEnv.check([SourceFile(path: "t.yaml", text: spec)], files: InMemoryFiles())
+        XCTAssertEqual(check.environments.first?.cudaCompilation?.evidence, "`TORCH_CUDA_ARCH_LIST` in `build.env`")
+    }
+}

@@ -122,8 +122,8 @@ gpus: none
 jupyter: {port: $port}
 volumes: ["./data:/workspace/data"]
 env: {MLENV_E2E: "it's \$\$HOME \"quoted\"", PATH: "/opt/e2e/bin:\${PATH}"}
-setup: ["python3 -c 'import six, packaging' && echo setup-ran > /opt/mlenv-setup-ran"]
-build: {ca_bundle: certs/host-ca.pem}
+setup: ["python3 -c 'import six, packaging' && echo \"setup-ran \$MLENV_BUILD_ONLY\" > /opt/mlenv-setup-ran"]
+build: {ca_bundle: certs/host-ca.pem, env: {MLENV_BUILD_ONLY: "for the build"}}
 EOF
 }
 write_spec "six==1.16.0"
@@ -164,7 +164,8 @@ in_container python3 -c 'import six, packaging, jupyterlab' || fail "pip package
 # `${PATH}` extends the image's own PATH; it is not written literally.
 container_path="$(in_container printenv PATH)"
 [[ "$container_path" == /opt/e2e/bin:* && ":$container_path:" == *:/usr/bin:* ]] || fail "env PATH: $container_path"
-in_container test -f /opt/mlenv-setup-ran || fail "setup step did not run"
+[[ "$(in_container cat /opt/mlenv-setup-ran)" == "setup-ran for the build" ]] || fail "setup step did not run with build.env"
+! in_container printenv MLENV_BUILD_ONLY >/dev/null || fail "build.env leaked into the image's environment"
 in_container jq --version >/dev/null || fail "apt package jq missing"
 in_container sh -c 'echo written > /workspace/data/from-container.txt'
 owner="$(stat -c %U "$project/specs/data/from-container.txt")"

@@ -205,14 +205,15 @@ enum HygieneRule: Rule {
                 .jupyterExposed, Message.jupyterExposed(bind: jupyter.bind.value), at: jupyter.bind.location,
                 fix: "remove `bind` (127.0.0.1) and reach Jupyter through the ssh line `run.sh url` prints")
         }
-        for variable in spec.env {
+        // `build.env` values are build arguments, which the image's history records.
+        for (variable, key) in spec.env.map({ ($0, "env") }) + spec.build.env.map({ ($0, "build.env") }) {
             guard let evidence = SecretEvidence.of(name: variable.name.value, value: variable.value.value) else {
                 continue
             }
             context.report(
                 .secretInImage, Message.secretInImage(variable.name.value, evidence),
                 at: variable.name.location,
-                fix: "remove it from `env` and list `\(variable.name.value)` under `secrets:`")
+                fix: "remove it from `\(key)` and list `\(variable.name.value)` under `secrets:`")
         }
     }
 

@@ -23,6 +23,7 @@ struct BuildStepsView: TemplateView {
         "containerPort": \Self.containerPort,
         "hasEnv": \Self.hasEnv,
         "env": \Self.env,
+        "buildEnv": \Self.buildEnv,
         "hasSetup": \Self.hasSetup,
         "setup": \Self.setup,
         "name": \Self.name,
@@ -162,6 +163,8 @@ struct BuildStepsView: TemplateView {
     var containerPort = String(JupyterRun.containerPort)
     var hasEnv: Bool
     var env: [Variable]
+    /// `build.env`: `ARG`s (Dockerfile) and `export`s in `%post` (Apptainer), not in the image.
+    var buildEnv: [Variable]
     var hasSetup: Bool
     var setup: [Setup]
     // Apptainer only: how the image runs, from the run profile.
@@ -216,6 +219,7 @@ struct BuildStepsView: TemplateView {
         jupyter = recipe.exposedPort != nil
         hasEnv = !recipe.env.isEmpty
         env = recipe.env.map { Variable(name: $0.name, parts: $0.value) }
+        buildEnv = recipe.buildEnv.map { Variable(name: $0.name, parts: $0.value) }
         hasSetup = !recipe.setup.isEmpty
         setup = recipe.setup.enumerated().map { index, command in
             Setup(command: Self.runArgument(command), script: command, consecutive: index > 0)

@@ -20,8 +20,10 @@ public struct CUDACompilation: Sendable, Equatable {
     /// The first evidence in the spec, `env` before `setup`; nil when it shows none.
     static func of(_ spec: EnvironmentSpec) -> CUDACompilation? {
         var found: CUDACompilation?
-        for variable in spec.env where variables.contains(variable.name.value) && variable.value.value != "0" {
-            var entry = CUDACompilation(evidence: "`\(variable.name.value)` in `env`", location: variable.name.location)
+        let settings = spec.env.map { ($0, "env") } + spec.build.env.map { ($0, "build.env") }
+        for (variable, key) in settings where variables.contains(variable.name.value) && variable.value.value != "0" {
+            var entry = CUDACompilation(
+                evidence: "`\(variable.name.value)` in `\(key)`", location: variable.name.location)
             if variable.name.value == "TORCH_CUDA_ARCH_LIST" {
                 entry.architectures = CUDAArchitectureList(variable.value.value, at: variable.value.location)
                 return entry

@@ -267,11 +267,14 @@ public struct BuildOptions: Sendable {
     public var caBundle: Located<String>?
     /// A PyPI mirror used at build time.
     public var pipIndexURL: Located<String>?
+    /// `build.env`: set for the build's steps (`TORCH_CUDA_ARCH_LIST`, `MAX_JOBS`), not in the image.
+    public var env: [EnvVariable] = []
 
     /// No build options.
-    public init(caBundle: Located<String>? = nil, pipIndexURL: Located<String>? = nil) {
+    public init(caBundle: Located<String>? = nil, pipIndexURL: Located<String>? = nil, env: [EnvVariable] = []) {
         self.caBundle = caBundle
         self.pipIndexURL = pipIndexURL
+        self.env = env
     }
 }
 

@@ -426,8 +426,8 @@ extension NodeDecoder {
             first)
     }
 
-    mutating func environment(_ node: YAMLNode) -> [EnvVariable] {
-        guard let fields = mapping(node, "env") else { return [] }
+    mutating func environment(_ node: YAMLNode, key: String = "env") -> [EnvVariable] {
+        guard let fields = mapping(node, key) else { return [] }
         var result: [EnvVariable] = []
         for pair in fields.pairs {
             let name = Located(pair.key, at: pair.keyLocation)
@@ -443,11 +443,11 @@ extension NodeDecoder {
             if case .scalar(let text, _) = pair.value.kind {
                 value = Located(pair.value.isNull ? "" : text, at: pair.value.location)
             } else {
-                wrongType("env.\(pair.key)", expected: "text", got: pair.value)
+                wrongType("\(key).\(pair.key)", expected: "text", got: pair.value)
                 value = nil
             }
-            guard validName, let value, plainText(value, "env.\(pair.key)", allowNewlines: false),
-                noTrailingBackslash(value, "env.\(pair.key)")
+            guard validName, let value, plainText(value, "\(key).\(pair.key)", allowNewlines: false),
+                noTrailingBackslash(value, "\(key).\(pair.key)")
             else { continue }
             switch EnvValue.parts(value.value, name: pair.key) {
             case .success(let parts):
@@ -551,6 +551,7 @@ extension NodeDecoder {
                     at: url.location)
             }
         }
+        if let pair = fields.take("env") { options.env = environment(pair.value, key: "build.env") }
         return options
     }
 }

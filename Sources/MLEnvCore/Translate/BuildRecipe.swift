@@ -21,6 +21,8 @@ public struct BuildRecipe: Sendable {
     public var protectedDistributions: [String]
     /// `env:`, in order.
     public var env: [(name: String, value: [EnvPart])]
+    /// `build.env`, in order: for the build's steps only.
+    public var buildEnv: [(name: String, value: [EnvPart])] = []
     /// The working folder.
     public var workdir: String
     /// Folders any user id may write to: the home, the working folder, named-volume targets.

@@ -76,7 +76,8 @@ enum Translator {
             apt: spec.apt.map(\.value), framework: environment.frameworkInstall,
             requirements: requirements(environment),
             protectedDistributions: environment.framework?.protectedDistributions ?? [],
-            env: spec.env.map { (name: $0.name.value, value: $0.parts) }, workdir: spec.workdir.value,
+            env: spec.env.map { (name: $0.name.value, value: $0.parts) },
+            buildEnv: spec.build.env.map { (name: $0.name.value, value: $0.parts) }, workdir: spec.workdir.value,
             writableFolders: ["/home/mlenv", spec.workdir.value] + namedVolumeTargets, setup: spec.setup.map(\.value),
             labels: labels(environment, header: header), exposedPort: app == nil ? nil : JupyterRun.containerPort,
             defaultCommand: app.map {
