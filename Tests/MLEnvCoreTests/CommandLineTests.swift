@@ -229,6 +229,16 @@ final class CommandLineTests: XCTestCase {
         let chosen = try mlenv("resolve", auto, stdoutOnly: true)
         XCTAssertEqual(chosen.status, 0, chosen.output)
         XCTAssertTrue(chosen.output.contains("base:      nvcr.io/nvidia/pytorch:23.10-py3"), chosen.output)
+        XCTAssertTrue(object["install"] is NSNull, "the NGC image ships PyTorch")
+        // A framework mlenv installs says which wheels, from where.
+        let wheels = try write(
+            "mlenv: 1\nname: w\nbase: nvidia/cuda:12.4.1-base-ubuntu22.04\nframework: {name: pytorch, version: \"2.7\"}\npython: \"3.11\"\n",
+            to: "wheels.yaml")
+        let installed = try mlenv("resolve", wheels, stdoutOnly: true)
+        XCTAssertTrue(
+            installed.output.contains(
+                "install:   pip install 'torch==2.7.*' --index-url https://download.pytorch.org/whl/cu126"),
+            installed.output)
         let catalog = try mlenv("catalog", "--framework", "pytorch", "--format", "json", stdoutOnly: true)
         let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(catalog.output.utf8)) as? [String: Any])
         XCTAssertEqual(

@@ -8,11 +8,18 @@ public enum ResolvedReport {
             "cuda:      \(environment.cpuOnly ? "none" : environment.cuda.text)",
             "framework: \(frameworkText(environment))",
         ]
+        if let install = environment.frameworkInstall {
+            lines.append(
+                "install:   pip install \(install.words.map(Quoting.shell).joined(separator: " ")) (\(install.description))"
+            )
+        }
         if let choice = environment.choice { lines.append("why:       \(choice)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One JSON object: `{"name", "base", "python", "cuda", "framework": {"name", "version"}, "choice"}`.
+    /// One JSON object: `{"name", "base", "python", "cuda", "framework": {"name", "version"}, "install", "choice"}`;
+    /// `install` is how pip installs the framework (`{"arguments", "variant", "description"}`), null
+    /// when the image ships it.
     /// Unknown facts are null; likely ones carry a `?` as in the catalog.
     public static func json(_ environment: ResolvedEnvironment) -> String {
         let framework = Document.mapping(
@@ -29,6 +36,14 @@ public enum ResolvedReport {
                     "python": fact(environment.python),
                     "cuda": environment.cpuOnly ? .string("none") : fact(environment.cuda),
                     "framework": framework,
+                    "install": environment.frameworkInstall.map { install in
+                        .mapping(
+                            [
+                                "arguments": .strings(install.words, .flow),
+                                "variant": install.variant.map(Document.string) ?? .null,
+                                "description": .string(install.description),
+                            ], .flow)
+                    } ?? .null,
                     "choice": environment.choice.map(Document.string) ?? .null,
                 ], .flow))
     }
