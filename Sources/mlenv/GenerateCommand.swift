@@ -63,6 +63,11 @@ struct GenerateCommand: ParsableCommand {
 struct TargetList: ExpressibleByArgument {
     var targets: Set<Target>
 
+    /// How `--help` shows the default: `docker`, not the Swift value.
+    var defaultValueDescription: String {
+        Target.allCases.filter(targets.contains).map(\.rawValue).joined(separator: ",")
+    }
+
     init(targets: Set<Target>) {
         self.targets = targets
     }

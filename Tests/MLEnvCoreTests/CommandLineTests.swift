@@ -27,6 +27,12 @@ final class CommandLineTests: XCTestCase {
     func mlenv(_ arguments: String..., in directory: URL? = nil, stdoutOnly: Bool = false) throws -> (
         status: Int32, output: String
     ) {
+        try mlenv(arguments, in: directory, stdoutOnly: stdoutOnly)
+    }
+
+    func mlenv(_ arguments: [String], in directory: URL? = nil, stdoutOnly: Bool = false) throws -> (
+        status: Int32, output: String
+    ) {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "build mlenv first: swift build")
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
@@ -98,6 +104,19 @@ final class CommandLineTests: XCTestCase {
             XCTAssertEqual(help.status, 0, command)
             XCTAssertTrue(help.output.contains("Examples:"), command)
         }
+        // Defaults read as a user writes them, never as a Swift value (`TargetList(targets: ...)`).
+        for command in [
+            ["check"], ["generate"], ["plan"], ["lock"], ["verify"], ["resolve"], ["catalog"], ["catalog", "probe"],
+            ["schema"],
+            ["explain"],
+        ] {
+            let help = try mlenv(command + ["--help"])
+            XCTAssertEqual(help.status, 0, "\(command)")
+            for swiftValue in ["MLEnvCore.", "Set([", "Optional(", "(targets:"] {
+                XCTAssertFalse(help.output.contains(swiftValue), "\(command) --help: \(help.output)")
+            }
+        }
+        XCTAssertTrue(try mlenv("generate", "--help").output.contains("(default: docker)"))
     }
 
     func testCheckExitCodes() throws {
