@@ -83,7 +83,7 @@ done
 step "a Debian base image with Python (debootstrap)"
 base="localhost/mlenv-e2e-base:bookworm-$run_id"
 debootstrap --variant=minbase --include=python3,python3-pip,python3-venv,ca-certificates \
-  bookworm "$work/rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+  bookworm "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
   || { tail -n 20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
 tar -C "$work/rootfs" -c . | "$docker_bin" import - "$base" >/dev/null
 rm -rf "$work/rootfs"

@@ -367,6 +367,11 @@ extension NodeDecoder {
         if first == UInt8(ascii: "~") {
             return invalid(
                 "`~` is not expanded", fix: "write the absolute path, or a path relative to the spec's folder")
+        } else if sourceText.containsByte(UInt8(ascii: "$")) {
+            // `$HOME/data` would be a folder named `$HOME` beside the spec: nothing expands it.
+            return invalid(
+                "`$` is not expanded in a volume source: `\(sourceText)` would be a folder of that name",
+                fix: "write the absolute path, or a path relative to the spec's folder")
         } else if first == slash {
             source = .absolutePath(sourceText)
         } else if sourceText.containsByte(slash) || sourceText == "." || sourceText == ".." {

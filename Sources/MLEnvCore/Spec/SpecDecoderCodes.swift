@@ -66,7 +66,7 @@ extension DiagnosticCode {
         explanation: """
             A volume maps a host path (absolute, or relative to the spec's folder) or a named \
             volume to an absolute path in the container, optionally read-only: \
-            `/data/vision:/workspace/data:ro`. `~` is not expanded; write the path out.
+            `/data/vision:/workspace/data:ro`. `~` and `$HOME` are not expanded; write the path out.
             """)
     static let invalidEnvName = DiagnosticCode(
         "E111", .error, name: "invalid-env-name", summary: "An `env:` name is not a POSIX variable name.",
@@ -292,6 +292,14 @@ enum SpecDecoderCodes: Rule {
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 volumes: [↓"/data:/workspace/data:rx"]
+                """),
+            RuleExample(
+                .invalidVolume,
+                """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                volumes: [↓"$HOME/datasets:/workspace/data:ro", ↓"./${RUN}/out:/workspace/out"]
                 """),
             RuleExample(
                 .invalidEnvName,
