@@ -6,11 +6,15 @@ public struct SourceFile: Sendable {
     public var path: String
     /// The raw contents.
     public var bytes: [UInt8]
+    /// Whether the file was found in a folder rather than named: then a YAML file that is not an
+    /// mlenv file (no `mlenv:` key: a `.pre-commit-config.yaml`, a manifest) is passed over.
+    public var foundInFolder = false
 
     /// Creates a source file.
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], foundInFolder: Bool = false) {
         self.path = path
         self.bytes = bytes
+        self.foundInFolder = foundInFolder
     }
 
     /// A source file from text (tests and examples).
@@ -89,8 +93,20 @@ public enum MLEnv {
     public static func load(_ source: SourceFile, limits: YAMLLimits = YAMLLimits()) -> (MLEnvFile?, [Diagnostic]) {
         let document = YAMLReader.read(source.bytes, file: source.path, limits: limits)
         guard let root = document.root else { return (nil, document.diagnostics) }
+        if source.foundInFolder, !document.diagnostics.containsErrors, !isMLEnvDocument(root) {
+            let note = Diagnostic(
+                .notAnMLEnvFile, "`\(source.path)` has no `mlenv:` key, so it is not an mlenv file; passed over",
+                file: source.path, at: root.location, fix: "name it on the command line to check it anyway")
+            return (nil, [note])
+        }
         let (file, diagnostics) = SpecDecoder.decode(root, file: source.path)
         return (file, document.diagnostics + diagnostics)
+    }
+
+    /// Whether a document is meant for mlenv: a mapping with the `mlenv:` key.
+    static func isMLEnvDocument(_ root: YAMLNode) -> Bool {
+        guard case .mapping(let pairs) = root.kind else { return false }
+        return pairs.contains { $0.key == "mlenv" }
     }
 
     /// Checks every file and reports every problem.

@@ -8,14 +8,14 @@ enum SourceLoader {
     /// Reads the files; reading stops one byte past `limit` (the core then reports the file as
     /// too large), so memory stays bounded whatever a file's size.
     static func load(_ paths: [String], limit: Int = YAMLLimits().maximumBytes) throws -> [SourceFile] {
-        var files: [String] = []
+        var files: [(path: String, inFolder: Bool)] = []
         for path in paths {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
                 printError("mlenv: error: \(path): no such file or folder")
                 throw ExitStatus.cannotRun
             }
-            let found = isFolder.boolValue ? try yamlFiles(in: path) : [path]
+            let found = isFolder.boolValue ? try yamlFiles(in: path).map { ($0, true) } : [(path, false)]
             if found.isEmpty {
                 printError("mlenv: error: \(path): no *.yaml or *.yml files in this folder")
                 throw ExitStatus.cannotRun
@@ -24,15 +24,15 @@ enum SourceLoader {
         }
         // Read on every core: a CI run reads thousands of small files, and the system calls
         // are most of the cost. The first file that cannot be read stops the command.
-        let contents = files.parallelMap { file in Result { try read(file, limit: limit) } }
+        let contents = files.parallelMap { file in Result { try read(file.path, limit: limit) } }
         var sources: [SourceFile] = []
         sources.reserveCapacity(files.count)
         for (file, content) in zip(files, contents) {
             guard case .success(let bytes) = content else {
-                printError("mlenv: error: \(file): cannot be read")
+                printError("mlenv: error: \(file.path): cannot be read")
                 throw ExitStatus.cannotRun
             }
-            sources.append(SourceFile(path: file, bytes: bytes))
+            sources.append(SourceFile(path: file.path, bytes: bytes, foundInFolder: file.inFolder))
         }
         return sources
     }

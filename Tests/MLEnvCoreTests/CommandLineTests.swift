@@ -95,6 +95,22 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("twins-out").path))
     }
 
+    /// A folder's YAML files that are not mlenv files are passed over with N102, not judged as specs.
+    func testCheckFolderPassesOverOtherYAMLFiles() throws {
+        _ = try write("mlenv: 1\nname: a\nbase: python:3.11-slim\ncuda: none\n", to: "mixed/a.yaml")
+        let precommit = try write(
+            "repos:\n  - repo: https://github.com/psf/black\n    rev: 24.1.0\n", to: "mixed/.config/../pre-commit.yaml")
+        _ = try write("services:\n  web: {image: nginx}\n", to: "mixed/compose.yml")
+        let checked = try mlenv("check", scratch.appendingPathComponent("mixed").path)
+        XCTAssertEqual(checked.status, 0, checked.output)
+        XCTAssertTrue(checked.output.contains("note[N102]"), checked.output)
+        XCTAssertFalse(checked.output.contains("error["), checked.output)
+        // Named on the command line, the same file is checked as a spec.
+        let named = try mlenv("check", precommit)
+        XCTAssertEqual(named.status, 1, named.output)
+        XCTAssertTrue(named.output.contains("E103") || named.output.contains("E101"), named.output)
+    }
+
     func testVersionAndHelp() throws {
         let version = try mlenv("--version")
         XCTAssertEqual(version.status, 0)

@@ -87,7 +87,11 @@ final class RuleExampleTests: XCTestCase {
             options.catalog.merge(table)
             found += problems
         }
-        let checked = sources(.checked)
+        let checked =
+            sources(.checked)
+            + example.files.filter { $0.role == .inFolder }.map {
+                SourceFile(path: $0.path, bytes: Array($0.contents.utf8), foundInFolder: true)
+            }
         switch example.command {
         case .check:
             found += MLEnv.check(checked, files: disk, options: options).diagnostics

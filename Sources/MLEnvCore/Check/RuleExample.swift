@@ -9,6 +9,8 @@ struct RuleExample: Sendable {
     enum Role: Sendable, Equatable {
         /// A file on the command line: a spec or a host inventory.
         case checked
+        /// A file found in a folder named on the command line.
+        case inFolder
         /// The spec's lock file, for `generate`.
         case lock
         /// A `--catalog` file.
@@ -51,6 +53,8 @@ struct RuleExample: Sendable {
 
         /// Another spec or a host file checked together with the example's spec.
         static func checked(_ path: String, _ text: String) -> File { File(path: path, text: text, role: .checked) }
+        /// A file found in a checked folder, not named.
+        static func inFolder(_ path: String, _ text: String) -> File { File(path: path, text: text, role: .inFolder) }
         /// The host inventory `host.yaml`, checked with the spec.
         static func host(_ text: String) -> File { File(path: "host.yaml", text: text, role: .checked) }
         /// The spec's lock, `spec.mlenv.lock`.
