@@ -21,6 +21,19 @@ final class ClusterTargetTests: XCTestCase {
             generateDiagnostics(minimalSpec + "gpus: all\n", targets: [.docker, .apptainer, .devcontainer]), [])
         XCTAssertEqual(generateDiagnostics(minimalSpec + "gpus: [2, 3]\n", targets: [.kubernetes]), ["W402@4:7"])
         XCTAssertEqual(generateDiagnostics(minimalSpec + "gpus: 2\n", targets: Set(Target.allCases)), [])
+        // A spec without `gpus:` is told which key to add, and which targets need it.
+        let implied = MLEnv.generate(
+            SourceFile(path: "spec.yaml", text: minimalSpec), outputDirectory: "out", workingDirectory: "/work",
+            files: InMemoryFiles([:]), targets: Set(Target.allCases)
+        ).diagnostics.first
+        XCTAssertEqual(
+            implied?.message,
+            "the spec has no `gpus:`, which means all GPUs, and that has no meaning on kubernetes and slurm: the scheduler hands out a number of GPUs"
+        )
+        XCTAssertEqual(
+            implied?.fix,
+            "add the number of GPUs, such as `gpus: 8`, or `gpus: none`; or generate without `--target kubernetes,slurm`"
+        )
     }
 
     func testVolumesThatATargetCannotMount() {

@@ -78,7 +78,10 @@ enum ClusterRule: Rule {
                         .gpuCountNeeded,
                         Message.gpuCountNeeded(on: names, gpusWritten: spec.keyLocations["gpus"] != nil),
                         file: file, at: spec.gpus.location,
-                        fix: "write the number of GPUs, such as `gpus: 8`, or `gpus: none`"))
+                        fix: (spec.keyLocations["gpus"] == nil ? "add" : "write")
+                            + " the number of GPUs, such as `gpus: 8`, or "
+                            + "`gpus: none`; or generate without `--target \(schedulers.map(\.rawValue).joined(separator: ","))`"
+                    ))
             case .devices(let devices):
                 diagnostics.append(
                     Diagnostic(
@@ -125,8 +128,8 @@ extension ClusterRule {
     /// The rule's messages, worded in one place.
     enum Message {
         static func gpuCountNeeded(on targets: String, gpusWritten: Bool) -> String {
-            "`gpus: all` has no meaning on \(targets): the scheduler hands out a number of GPUs"
-                + (gpusWritten ? "" : " (leaving out `gpus:` means all)")
+            (gpusWritten ? "`gpus: all`" : "the spec has no `gpus:`, which means all GPUs, and that")
+                + " has no meaning on \(targets): the scheduler hands out a number of GPUs"
         }
 
         static func gpuIndicesIgnored(scheduler: Target, on targets: String, devices: [Int]) -> String {
