@@ -46,7 +46,6 @@ public enum ImageProbe {
         /// The driver branches `NVIDIA_REQUIRE_CUDA` accepts below the CUDA's own minimum
         /// (`brand=tesla,driver>=470,driver<471`: data-center forward compatibility).
         public var forwardCompatible: [String]
-        public var environment: [String: String]
     }
 
     /// Reads the engine's inspection of `image` and the script's output. The error is a
@@ -98,8 +97,7 @@ public enum ImageProbe {
 
         var facts = Facts(
             reference: reference, digest: digest, os: lines["os"].flatMap { $0.isEmpty ? nil : $0 },
-            python: lines["python"].flatMap(DottedVersion.init), jupyter: false, forwardCompatible: [],
-            environment: environment)
+            python: lines["python"].flatMap(DottedVersion.init), jupyter: false, forwardCompatible: [])
         facts.cuda =
             environment["CUDA_VERSION"].flatMap(DottedVersion.init)
             ?? environment["NVIDIA_REQUIRE_CUDA"].flatMap(requiredCUDA)

@@ -106,17 +106,13 @@ enum CompanionRule: Rule {
         let fitting = entries.filter { candidate in partners.contains { candidate.requires.contains($0) } }
             .map(\.version).max()
         let fix: String
-        if requirementNamesPackage(entry.value, package), let fitting {
+        if entry.value.normalizedName == package, let fitting {
             fix =
                 "pin \(package)==\(fitting.description)\(entries.first?.isLine == true ? ".*" : ""), which fits \(partner) \(partnerText), or leave it unpinned"
         } else {
             fix = "pin \(partner) to what \(package) \(packageText) requires (\(wants)), or leave it unpinned"
         }
         context.report(.companionMismatch, message, at: entry.location, fix: fix)
-    }
-
-    private static func requirementNamesPackage(_ requirement: PipRequirement, _ package: String) -> Bool {
-        requirement.normalizedName == package
     }
 
     /// The releases `name` can be in this environment, when exact facts say: a `==` pin in

@@ -59,24 +59,10 @@ public enum YAMLPrinter {
 
     private static let reservedWords: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
 
-    /// A double-quoted scalar: JSON's escapes, which YAML shares, plus `\u` escapes for what YAML
-    /// reads as a line break (NEL, U+2028, U+2029) or does not allow raw (C1 controls, BOM).
+    /// A double-quoted scalar: a JSON string literal as `Quoting.json` writes it, which escapes
+    /// what YAML would read as a line break or refuses raw.
     static func doubleQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        Quoting.json(text)
     }
 
     /// A value on the rest of the current line: a scalar, an empty or flow container.

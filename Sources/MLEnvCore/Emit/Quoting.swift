@@ -109,8 +109,12 @@ public enum Quoting {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            // Also what YAML reads as a line break (NEL, U+2028, U+2029) or refuses raw (C1
+            // controls, BOM, U+FFFE/U+FFFF): escaped, the literal is a valid YAML double-quoted
+            // scalar too, which is how `YAMLPrinter` writes text it cannot leave plain.
             case _
-            where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
+            where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+                || scalar.value == 0x2029 || scalar.value == 0xFEFF || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
