@@ -162,7 +162,10 @@ public enum MLEnv {
         host: HostSpec?, lock: LockFile? = nil
     ) -> (ResolvedEnvironment?, [Diagnostic]) {
         var diagnostics = FileReferenceRule.check(spec, files: files)
-        let (resolved, found) = Resolver.resolve(spec, catalog: catalog, host: host, lock: lock)
+        let (requirements, unreadable) = RequirementsReader.read(spec, files: files)
+        diagnostics += unreadable
+        let (resolved, found) = Resolver.resolve(
+            spec, catalog: catalog, host: host, lock: lock, requirements: requirements)
         diagnostics += found
         guard let resolved else { return (nil, diagnostics) }
         var context = RuleContext(environment: resolved, catalog: catalog, host: host)
@@ -278,13 +281,15 @@ public enum MLEnv {
         let specFolderFromOutput = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
         let header = GeneratedHeader(
             mlenvVersion: version, specName: lastComponent(source.path), specHash: SHA256.hex(source.bytes),
-            inputsHash: SHA256.hex(source.bytes + (extraInputs?.bytes ?? [])),
+            inputsHash: SHA256.hex(
+                source.bytes + (extraInputs?.bytes ?? []) + environment.requirements.files.flatMap(\.bytes)),
             lockName: extraInputs.map { lastComponent($0.path) },
             specPathFromOutput: printable(
                 SpecPaths.relativePath(from: absolute(outputDirectory), to: absolute(source.path))
                     ?? absolute(source.path)))
         let (recipe, run) = Translator.translate(
-            environment, header: header, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
+            environment, header: header, specFolderFromOutput: specFolderFromOutput,
+            workingDirectory: workingDirectory, allocation: allocation)
         let input = RenderInput(recipe: recipe, run: run, header: header)
         // Every target in a fixed order (the Dockerfile's first), each by its own renderer.
         let chosen = Target.allCases.filter { $0 == .docker || targets.contains($0) }

@@ -43,6 +43,15 @@ final class GoldenTests: XCTestCase {
             if FileManager.default.fileExists(atPath: bundle.path) {
                 files["specs/corp-ca.pem"] = try String(contentsOf: bundle, encoding: .utf8)
             }
+            // A case's project/ folder holds the files its spec names, as they sit beside it.
+            let project = folder.appendingPathComponent("project")
+            if let names = FileManager.default.enumerator(atPath: project.path) {
+                for case let name as String in names {
+                    let url = project.appendingPathComponent(name)
+                    guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+                    files["specs/\(name)"] = text
+                }
+            }
             cases.append(
                 Case(name: name, spec: folder.appendingPathComponent("spec.yaml"), expected: folder, files: files))
         }
@@ -87,7 +96,7 @@ final class GoldenTests: XCTestCase {
                 }
             }
             let expectedNames = Set(
-                generated.map { String($0.0.split(separator: "/")[0]) } + ["spec.yaml", "corp-ca.pem"])
+                generated.map { String($0.0.split(separator: "/")[0]) } + ["spec.yaml", "corp-ca.pem", "project"])
             let present = (try? FileManager.default.contentsOfDirectory(atPath: test.expected.path)) ?? []
             for stale in present where !expectedNames.contains(stale) {
                 XCTFail("\(test.name): golden file \(stale) is no longer generated")

@@ -44,7 +44,7 @@ final class TemplateViewTests: XCTestCase {
             cuda: none
             framework: {name: pytorch, version: "2.3"}
             description: Every field that reaches a template
-            packages: {pip: [numpy], apt: [git]}
+            packages: {pip: [numpy], apt: [git], requirements: [requirements.txt, locked.txt]}
             gpus: none
             jupyter: {port: 18888}
             volumes: ["/data:/workspace/data:ro", "./checkpoints:/workspace/checkpoints", "cache:/workspace/cache"]
@@ -59,7 +59,12 @@ final class TemplateViewTests: XCTestCase {
             """
         let batch =
             "mlenv: 1\nname: batch\nbase: nvcr.io/nvidia/pytorch:23.10-py3\ngpus: 2\ncommand: [python, train.py]\n"
-        let files = InMemoryFiles(["specs/ca.pem": Array("-----BEGIN CERTIFICATE-----\n".utf8)])
+        let files = InMemoryFiles([
+            "specs/ca.pem": Array("-----BEGIN CERTIFICATE-----\n".utf8),
+            "specs/requirements.txt": Array("scipy==1.11.4\n".utf8),
+            "specs/locked.txt": Array(
+                "six==1.16.0 --hash=sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254\n".utf8),
+        ])
         return try [interactive, batch].map { text in
             let source = SourceFile(path: "specs/spec.yaml", text: text)
             let result = MLEnv.check([source], files: files)
@@ -68,7 +73,7 @@ final class TemplateViewTests: XCTestCase {
                 mlenvVersion: "0", specName: "spec.yaml", specHash: "h", inputsHash: "i", lockName: nil,
                 specPathFromOutput: "s")
             let (recipe, run) = Translator.translate(
-                environment, header: header, specFolderFromOutput: "..", allocation: nil)
+                environment, header: header, specFolderFromOutput: "..", workingDirectory: "/work", allocation: nil)
             return RenderInput(recipe: recipe, run: run, header: header)
         }
     }

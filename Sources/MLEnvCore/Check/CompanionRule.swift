@@ -73,7 +73,7 @@ enum CompanionRule: Rule {
     ]
 
     static func check(_ context: inout RuleContext) {
-        let pip = context.environment.spec.pip
+        let pip = context.environment.pip
         for pair in pairs {
             guard
                 let entry = pip.first(where: { $0.value.normalizedName == pair.reportAt && pin($0.value) != nil })
@@ -84,7 +84,7 @@ enum CompanionRule: Rule {
     }
 
     private static func check(
-        _ package: String, _ partner: String, at entry: Located<PipRequirement>, context: inout RuleContext
+        _ package: String, _ partner: String, at entry: PipEntry, context: inout RuleContext
     ) {
         let catalog = context.catalog
         guard let packages = candidates(package, context.environment, catalog), !packages.isEmpty,
@@ -112,14 +112,14 @@ enum CompanionRule: Rule {
         } else {
             fix = "pin \(partner) to what \(package) \(packageText) requires (\(wants)), or leave it unpinned"
         }
-        context.report(.companionMismatch, message, at: entry.location, fix: fix)
+        context.report(.companionMismatch, message, at: entry, fix: fix)
     }
 
     /// The releases `name` can be in this environment, when exact facts say: a `==` pin in
     /// `packages.pip`, or the framework mlenv installs (the catalog's releases of the spec's
     /// version). nil when unknown.
     static func candidates(_ name: String, _ environment: ResolvedEnvironment, _ catalog: Catalog) -> [PEP440Version]? {
-        if let requirement = environment.spec.pip.first(where: {
+        if let requirement = environment.pip.first(where: {
             $0.value.normalizedName == name && pin($0.value) != nil
         }) {
             return pin(requirement.value).map { [$0] }

@@ -260,7 +260,7 @@ enum GPUCodeRule: Rule {
         let installsNVCC =
             context.spec.apt.contains { package in
                 ["cuda-nvcc", "cuda-toolkit", "nvidia-cuda-toolkit"].contains { package.value.name.hasPrefix($0) }
-            } || context.spec.pip.contains { $0.value.normalizedName.hasPrefix("nvidia-cuda-nvcc") }
+            } || context.environment.pip.contains { $0.value.normalizedName.hasPrefix("nvidia-cuda-nvcc") }
         if let flavor = environment.traits.cudaFlavor, flavor != "devel", !installsNVCC {
             let devel = "`" + environment.image.description.replacing("-\(flavor)-", with: "-devel-") + "`"
             context.report(

@@ -188,11 +188,25 @@ enum HygieneRule: Rule {
                 fix: "add `version:`, e.g. `framework: {name: \(framework.name.value.rawValue), version: \"2.1\"}`")
         }
         // pip merges the entries of one project: `black` beside `black[jupyter]==24.1.0` is pinned.
-        let pinnedProjects = Set(spec.pip.filter(\.value.isPinned).map(\.value.projectKey))
-        for requirement in spec.pip where !pinnedProjects.contains(requirement.value.projectKey) {
+        // A constraint's pin counts too (`-c constraints.txt` is how many projects pin).
+        let pip = context.environment.pip
+        let pinnedProjects = Set(pip.filter(\.value.isPinned).map(\.value.projectKey))
+        let unpinnedPip = pip.filter { $0.role != .constraint && !pinnedProjects.contains($0.value.projectKey) }
+        for requirement in unpinnedPip where requirement.role == .spec {
             context.report(
-                .unpinnedPip, "`\(requirement.value.text)` is not pinned to one version", at: requirement.location,
+                .unpinnedPip, "`\(requirement.value.text)` is not pinned to one version", at: requirement,
                 fix: "pin it with ==")
+        }
+        // A requirements file gets one warning that names them all, at the first.
+        var files: [String] = []
+        for entry in unpinnedPip where entry.role != .spec && !files.contains(entry.file) { files.append(entry.file) }
+        for file in files {
+            let entries = unpinnedPip.filter { $0.file == file }
+            var names: [String] = []
+            for name in entries.map(\.value.normalizedName) where !names.contains(name) { names.append(name) }
+            context.report(
+                .unpinnedPip, Message.unpinnedRequirements(names, in: file),
+                at: entries[0], fix: "pin them with ==, or give pip a constraints file (`-c constraints.txt`)")
         }
         let unpinned = spec.apt.filter { $0.value.version == nil }
         if let first = unpinned.first {
@@ -262,6 +276,15 @@ extension HygieneRule {
 
         static func unpinnedApt(_ names: [String]) -> String {
             "apt package\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) \(names.count == 1 ? "is" : "are") not pinned"
+        }
+
+        static func unpinnedRequirements(_ names: [String], in file: String) -> String {
+            let shown =
+                names.count > 6
+                ? names.prefix(5).joined(separator: ", ") + " and \(names.count - 5) more"
+                : names.joined(separator: ", ")
+            return
+                "\(names.count) requirement\(names.count == 1 ? "" : "s") of `\(MLEnv.lastComponent(file))` \(names.count == 1 ? "is" : "are") not pinned to one version: \(shown)"
         }
 
         static func jupyterExposed(bind: String) -> String {

@@ -124,27 +124,29 @@ enum PipRule: Rule {
         let shipped = environment.shippedFramework
         let frameworks: [FrameworkName] = [.pytorch, .tensorflow, .jax]
         checkEntriesTogether(&context)
-        for located in context.spec.pip {
-            let requirement = located.value
+        for entry in environment.pip {
+            let requirement = entry.value
             if !requirement.specifiers.isSatisfiable {
                 context.report(
                     .pipConflict, "no version satisfies `\(requirement.text)`: its specifiers exclude each other",
-                    at: located.location)
+                    at: entry)
                 continue
             }
-            guard let owner = frameworks.first(where: { $0.pipDistributions.contains(requirement.normalizedName) })
+            // A constraint installs nothing: only what contradicts it matters (above).
+            guard entry.role != .constraint,
+                let owner = frameworks.first(where: { $0.pipDistributions.contains(requirement.normalizedName) })
             else { continue }
             if let shipped, owner == shipped {
-                checkShipped(&context, located, framework: shipped)
+                checkShipped(&context, entry, framework: shipped)
             } else if let shipped {
                 context.report(
                     .secondFramework,
                     "`\(requirement.text)` installs \(owner.displayName) on an image built around \(shipped.displayName)",
-                    at: located.location, notes: [context.baseNote])
+                    at: entry, notes: [context.baseNote])
             } else if owner == environment.framework, let prefix = environment.frameworkVersion,
                 owner.pipDistributions.first == requirement.normalizedName
             {
-                checkAgainstFramework(&context, located, framework: owner, prefix: prefix)
+                checkAgainstFramework(&context, entry, framework: owner, prefix: prefix)
             }
         }
     }
@@ -154,12 +156,12 @@ enum PipRule: Rule {
     /// contradicts (or at all of them, when only their combination does), and left out of the
     /// comparison with later entries. An entry that contradicts itself is reported by `check`.
     static func checkEntriesTogether(_ context: inout RuleContext) {
-        var agreed: [String: [Located<PipRequirement>]] = [:]
-        for located in context.spec.pip where located.value.specifiers.isSatisfiable {
+        var agreed: [String: [PipEntry]] = [:]
+        for located in context.environment.pip where located.value.specifiers.isSatisfiable {
             let requirement = located.value
             let key = requirement.projectKey
             let earlier = agreed[key] ?? []
-            var contradicted: [Located<PipRequirement>] = []
+            var contradicted: [PipEntry] = []
             if let url = requirement.url, let other = earlier.first(where: { $0.value.url.map { $0 != url } ?? false })
             {
                 contradicted = [other]
@@ -179,9 +181,9 @@ enum PipRule: Rule {
                 ? "they name different URLs"
                 : contradicted.count > 1 ? "no version satisfies them all" : "no version satisfies both"
             context.report(
-                .pipConflict, "`\(requirement.text)` contradicts \(others): \(why)", at: located.location,
+                .pipConflict, "`\(requirement.text)` contradicts \(others): \(why)", at: located,
                 notes: contradicted.map {
-                    DiagnosticNote("`\($0.value.text)` is listed here", file: context.file, at: $0.location)
+                    DiagnosticNote("`\($0.value.text)` is listed here", file: $0.file, at: $0.location)
                 },
                 fix: "keep one version of \(requirement.normalizedName)")
         }
@@ -189,29 +191,31 @@ enum PipRule: Rule {
 
     /// A pip entry for the framework the image ships: redundant when the image's build
     /// satisfies it, an error when pip would replace the build.
-    static func checkShipped(_ context: inout RuleContext, _ located: Located<PipRequirement>, framework: FrameworkName)
-    {
+    static func checkShipped(_ context: inout RuleContext, _ located: PipEntry, framework: FrameworkName) {
         let requirement = located.value
         let image = context.environment.image
         let version = context.environment.catalogImage?.frameworkVersion.known
         if let version, requirement.url == nil,
             requirement.specifiers.contains(version) || requirement.specifiers.specifiers.isEmpty
         {
+            // A requirements file also serves installs outside the image; an entry the image
+            // satisfies is no risk there, since the build keeps the image's framework.
+            guard located.role == .spec else { return }
             context.report(
                 .redundantFramework,
                 "`\(image)` already ships \(framework.displayName) \(version), which satisfies `\(requirement.text)`",
-                at: located.location, notes: [context.baseNote], fix: "remove `\(requirement.text)` from packages.pip")
+                at: located, notes: [context.baseNote], fix: "remove `\(requirement.text)` from packages.pip")
             return
         }
         let what = version.map { "\(framework.displayName) \($0)" } ?? "its own \(framework.displayName) build"
         context.report(
             .frameworkReinstalled, "`\(requirement.text)` would replace \(what) that `\(image)` ships",
-            at: located.location, notes: [context.baseNote], fix: "remove `\(requirement.text)` from packages.pip")
+            at: located, notes: [context.baseNote], fix: "remove `\(requirement.text)` from \(located.place)")
     }
 
     /// `torch==2.3.0` in pip while `framework.version` says 2.1.
     static func checkAgainstFramework(
-        _ context: inout RuleContext, _ located: Located<PipRequirement>, framework: FrameworkName, prefix: String
+        _ context: inout RuleContext, _ located: PipEntry, framework: FrameworkName, prefix: String
     ) {
         guard let wanted = PEP440Version(prefix) else { return }
         let release = wanted.release
@@ -230,7 +234,7 @@ enum PipRule: Rule {
         context.report(
             .pipConflict,
             "`\(located.value.text)` contradicts \(framework.displayName) \(prefix) from `framework.version`",
-            at: located.location, notes: notes,
+            at: located, notes: notes,
             fix: "remove the pip entry; mlenv installs \(framework.displayName) \(prefix) itself")
     }
 }

@@ -22,6 +22,14 @@ struct RuleContext {
         diagnostics.append(Diagnostic(code, message, file: file, at: location, notes: notes, fix: fix))
     }
 
+    /// A diagnostic at a pip requirement, in the file it is written in.
+    mutating func report(
+        _ code: DiagnosticCode, _ message: String, at entry: PipEntry, notes: [DiagnosticNote] = [],
+        fix: String? = nil
+    ) {
+        diagnostics.append(Diagnostic(code, message, file: entry.file, at: entry.location, notes: notes, fix: fix))
+    }
+
     /// A note pointing at a key of the spec, when it is written.
     func note(_ message: String, atKey key: String) -> DiagnosticNote? {
         spec.keyLocations[key].map { DiagnosticNote(message, file: file, at: $0) }

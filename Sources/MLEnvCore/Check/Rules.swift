@@ -4,7 +4,8 @@ enum Rules {
     /// What one spec can get wrong by itself, or against the catalog and its host.
     static var oneSpec: [any Rule.Type] {
         [
-            YAMLReaderCodes.self, SpecDecoderCodes.self, FileReferenceRule.self, ResolverCodes.self,
+            YAMLReaderCodes.self, SpecDecoderCodes.self, FileReferenceRule.self, RequirementsReader.self,
+            ResolverCodes.self,
             BaseImageRule.self, FrameworkPythonRule.self, FrameworkCUDARule.self, PipRule.self, CompanionRule.self,
             HostRule.self,
             GPUCodeRule.self,

@@ -9,7 +9,9 @@ struct BuildStepsView: TemplateView {
         "specPath": \Self.specPath,
         "base": \Self.base,
         "workdir": \Self.workdir,
-        "requirements": \Self.requirements,
+        "pip": \Self.pip,
+        "files": \Self.files,
+        "hasFiles": \Self.hasFiles,
         "labels": \Self.labels,
         "defaultCommand": \Self.defaultCommand,
         "pipIndexURL": \Self.pipIndexURL,
@@ -87,6 +89,48 @@ struct BuildStepsView: TemplateView {
         var unpinned: Bool
     }
 
+    /// The pip steps after the framework: the files they read, copied in, then pip's runs.
+    struct PipSteps: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "comment": \Self.comment,
+            "copies": \Self.copies,
+            "runs": \Self.runs,
+        ]
+
+        var comment: String
+        var copies: [Copy]
+        var runs: [Run]
+    }
+
+    /// A file or folder of the build context and where the image gets it.
+    struct Copy: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "from": \Self.from,
+            "to": \Self.to,
+        ]
+
+        var from: String
+        var to: String
+    }
+
+    /// One `pip install`.
+    struct Run: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "arguments": \Self.arguments,
+            "constraintNames": \Self.constraintNames,
+            "explainsConstraint": \Self.explainsConstraint,
+            "consecutive": \Self.consecutive,
+        ]
+
+        var arguments: String
+        /// The protected distributions as a `grep -E` alternation, when there are any.
+        var constraintNames: String?
+        /// The first run that uses the constraint says why.
+        var explainsConstraint: Bool
+        /// Not the first run: hadolint's DL3059 (consecutive RUNs) is meant.
+        var consecutive: Bool
+    }
+
     struct Framework: TemplateView {
         static let fields: [String: PartialKeyPath<Self> & Sendable] = [
             "description": \Self.description,
@@ -149,7 +193,10 @@ struct BuildStepsView: TemplateView {
     var specPath: String
     var base: String
     var workdir: String
-    var requirements: Bool
+    var pip: PipSteps?
+    /// What Apptainer's `%files` copies for pip.
+    var files: [Copy]
+    var hasFiles: Bool
     var labels: [Label]
     var defaultCommand: String
     var pipIndexURL: String?
@@ -187,7 +234,11 @@ struct BuildStepsView: TemplateView {
         specPath = header.specPathFromOutput
         base = recipe.base.description
         workdir = recipe.workdir
-        requirements = recipe.requirements != nil
+        pip = Self.pipSteps(recipe)
+        files =
+            pip?.copies.map { Copy(from: $0.from.hasSuffix("/") ? String($0.from.dropLast()) : $0.from, to: $0.to) }
+            ?? []
+        hasFiles = !files.isEmpty || recipe.caBundle != nil
         labels = recipe.labels.enumerated().map { index, label in
             Label(
                 key: label.key, value: label.value, plainValue: MLEnv.printable(label.value),
@@ -242,6 +293,40 @@ struct BuildStepsView: TemplateView {
             case .named: return nil
             }
         }.joined(separator: " ")
+    }
+
+    /// requirements.txt and the project's requirements files: hash-checked files in a run of
+    /// their own (pip's hash-checking mode needs every requirement of its run hashed), then the
+    /// others together with requirements.txt.
+    static func pipSteps(_ recipe: BuildRecipe) -> PipSteps? {
+        let files = recipe.requirementsFiles
+        guard recipe.requirements != nil || files != nil else { return nil }
+        var copies: [Copy] = []
+        var comment: [String] = []
+        if files != nil {
+            copies.append(
+                Copy(from: RequirementsFilesInstall.folder + "/", to: RequirementsFilesInstall.imageFolder + "/"))
+            comment.append("packages.requirements (the project's files, copied as they are)")
+        }
+        var plain = (files?.plain ?? []).map { "-r " + Quoting.shell($0) }
+        if recipe.requirements != nil {
+            copies.append(Copy(from: GeneratedFiles.requirements, to: "/tmp/mlenv/requirements.txt"))
+            comment.append("packages.pip (see requirements.txt)")
+            plain.append("-r /tmp/mlenv/requirements.txt")
+        }
+        var argumentLists: [String] = []
+        if let hashed = files?.hashed, !hashed.isEmpty {
+            argumentLists.append(
+                (["--require-hashes"] + hashed.map { "-r " + Quoting.shell($0) }).joined(separator: " "))
+        }
+        if !plain.isEmpty { argumentLists.append(plain.joined(separator: " ")) }
+        let names = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
+        let runs = argumentLists.enumerated().map { index, arguments in
+            Run(
+                arguments: arguments, constraintNames: names, explainsConstraint: index == 0 && names != nil,
+                consecutive: index > 0)
+        }
+        return PipSteps(comment: comment.joined(separator: ", then "), copies: copies, runs: runs)
     }
 
     /// A `RUN` argument that keeps the command inside this one instruction: shell form when the

@@ -25,6 +25,9 @@ enum DockerRenderer: TargetRenderer {
                     path: GeneratedFiles.requirements,
                     contents: .text(TemplateRenderer.shared.render(.requirements, view))))
         }
+        for copy in input.recipe.requirementsFiles?.copies ?? [] {
+            outputs.append(OutputFile(path: copy.contextPath, contents: .copy(of: copy.source)))
+        }
         if let bundle = input.recipe.caBundle {
             outputs.append(OutputFile(path: bundle.file, contents: .copy(of: bundle.source)))
         }

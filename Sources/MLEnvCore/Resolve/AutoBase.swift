@@ -1,6 +1,8 @@
 /// `base: auto`: the newest catalog image that satisfies every constraint of the spec and host.
 enum AutoBase {
-    static func choose(_ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?) -> (
+    static func choose(
+        _ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?, requirements: ProjectRequirements
+    ) -> (
         ResolvedEnvironment?, [Diagnostic]
     ) {
         let framework = spec.framework?.name.value
@@ -11,7 +13,8 @@ enum AutoBase {
         let wanted = Wanted(spec: spec, host: host, catalog: catalog)
         if spec.cuda?.value == CUDARequest.none, let python = cpuPython(spec, catalog: catalog) {
             return cpuImage(
-                spec, python: python, catalog: catalog, host: host, isCandidate: isCandidate, wanted: wanted)
+                spec, python: python, catalog: catalog, host: host, isCandidate: isCandidate, wanted: wanted,
+                requirements: requirements)
         }
         // The newest image that fits (the first of equals), found without copying the catalog's
         // images: every `base: auto` spec looks at all of them.
@@ -27,7 +30,7 @@ enum AutoBase {
             let reason =
                 "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
             let environment = Resolver.environment(
-                spec, image: best.reference, catalog: catalog, host: host, choice: reason)
+                spec, image: best.reference, catalog: catalog, host: host, choice: reason, requirements: requirements)
             return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
         }
         let candidates = catalog.images.filter(isCandidate)
@@ -57,7 +60,7 @@ enum AutoBase {
     /// the framework's CPU wheels: an NGC image would bring gigabytes of CUDA it never uses.
     static func cpuImage(
         _ spec: EnvironmentSpec, python: DottedVersion, catalog: Catalog, host: HostSpec?,
-        isCandidate: (CatalogImage) -> Bool, wanted: Wanted
+        isCandidate: (CatalogImage) -> Bool, wanted: Wanted, requirements: ProjectRequirements
     ) -> (ResolvedEnvironment?, [Diagnostic]) {
         let reference = ImageReference(parsing: "python:\(python)-slim")!
         var reason = "`base: auto` chose `\(reference)`: the spec runs on the CPU (`cuda: none`), "
@@ -75,7 +78,8 @@ enum AutoBase {
         if let runnerUp {
             reason += "; runner-up `\(catalog.images[runnerUp].reference)`, which ships CUDA the spec does not use"
         }
-        let environment = Resolver.environment(spec, image: reference, catalog: catalog, host: host, choice: reason)
+        let environment = Resolver.environment(
+            spec, image: reference, catalog: catalog, host: host, choice: reason, requirements: requirements)
         return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
     }
 

@@ -31,6 +31,11 @@ public struct ResolvedEnvironment: Sendable {
     public var frameworkInstall: FrameworkInstall?
     /// What shows that the image compiles CUDA code, when the spec does.
     public var cudaCompilation: CUDACompilation?
+    /// `packages.requirements`, as pip reads them.
+    public var requirements: ProjectRequirements
+    /// Every pip requirement and constraint pip is given: the requirements files' in pip's
+    /// order, then `packages.pip`.
+    public var pip: [PipEntry]
 
     /// Whether the base image ships the framework (so pip must leave it alone).
     public var imageShipsFramework: Bool { shippedFramework != nil }

@@ -24,23 +24,30 @@ public enum Resolver {
     /// Resolves `spec`; nil (with an error) when `base: auto` finds no image.
     public static func resolve(
         _ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?,
-        lock: LockFile? = nil
+        lock: LockFile? = nil, requirements: ProjectRequirements = .none
     ) -> (ResolvedEnvironment?, [Diagnostic]) {
         if let lock, let image = ImageReference(parsing: lock.base) {
             let choice: String? = image == spec.base.value.image ? nil : "locked in \(lock.spec)"
-            return (environment(spec, image: image, catalog: catalog, host: host, choice: choice, lock: lock), [])
+            return (
+                environment(
+                    spec, image: image, catalog: catalog, host: host, choice: choice, lock: lock,
+                    requirements: requirements), []
+            )
         }
         switch spec.base.value {
         case .image(let image):
-            return (environment(spec, image: image, catalog: catalog, host: host, choice: nil), [])
+            return (
+                environment(
+                    spec, image: image, catalog: catalog, host: host, choice: nil, requirements: requirements), []
+            )
         case .auto:
-            return AutoBase.choose(spec, catalog: catalog, host: host)
+            return AutoBase.choose(spec, catalog: catalog, host: host, requirements: requirements)
         }
     }
 
     static func environment(
         _ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, host: HostSpec?, choice: String?,
-        lock: LockFile? = nil
+        lock: LockFile? = nil, requirements: ProjectRequirements
     ) -> ResolvedEnvironment {
         let entry = catalog.image(image)
         let traits = BaseImageTraits.of(image)
@@ -68,7 +75,9 @@ public enum Resolver {
         var resolved = ResolvedEnvironment(
             spec: spec, image: image, choice: choice, catalogImage: entry, traits: traits,
             imagePython: imagePython, imageCUDA: imageCUDA, python: python, cuda: cuda,
-            cpuOnly: cpuOnly, framework: framework, frameworkVersion: version)
+            cpuOnly: cpuOnly, framework: framework, frameworkVersion: version, requirements: requirements,
+            pip: requirements.entries
+                + spec.pip.map { PipEntry(value: $0.value, file: spec.file, location: $0.location, role: .spec) })
         resolved.cudaCompilation = CUDACompilation.of(spec)
         resolved.frameworkInstall = FrameworkInstall.choose(resolved, catalog: catalog, host: host)
         return resolved

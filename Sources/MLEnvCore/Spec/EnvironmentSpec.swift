@@ -30,6 +30,9 @@ public final class EnvironmentSpec: Sendable {
     /// `packages.apt:` - Debian packages in the order written.
     public let apt: [Located<AptPackage>]
 
+    /// `packages.requirements:` - pip requirements files, relative to the spec's folder, in order.
+    public let requirements: [Located<String>]
+
     /// `gpus:`; when absent, all GPUs unless `cuda: none`.
     public let gpus: Located<GPURequest>
 
@@ -80,7 +83,8 @@ public final class EnvironmentSpec: Sendable {
     init(
         file: String, name: Located<String>, description: String?, base: Located<BaseImage>,
         framework: FrameworkSpec?, python: Located<String>?, cuda: Located<CUDARequest>?,
-        pip: [Located<PipRequirement>], apt: [Located<AptPackage>], gpus: Located<GPURequest>, gpusShared: Bool,
+        pip: [Located<PipRequirement>], apt: [Located<AptPackage>], requirements: [Located<String>],
+        gpus: Located<GPURequest>, gpusShared: Bool,
         jupyter: JupyterSpec?, sharedMemory: SharedMemory, volumes: [Located<VolumeMount>], env: [EnvVariable],
         secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>], build: BuildOptions,
         command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
@@ -95,6 +99,7 @@ public final class EnvironmentSpec: Sendable {
         self.cuda = cuda
         self.pip = pip
         self.apt = apt
+        self.requirements = requirements
         self.gpus = gpus
         self.gpusShared = gpusShared
         self.jupyter = jupyter

@@ -11,7 +11,7 @@ extension NodeDecoder {
         let framework = fields.take("framework").flatMap { self.framework($0.value) }
         let python = fields.take("python").flatMap { self.dottedVersion($0.value, "python", example: "\"3.10\"") }
         let cuda = fields.take("cuda").flatMap { self.cudaRequest($0.value) }
-        let (pip, apt) = fields.take("packages").map { self.packages($0.value) } ?? ([], [])
+        let (pip, apt, requirements) = fields.take("packages").map { self.packages($0.value) } ?? ([], [], [])
         let gpusPair = fields.take("gpus")
         let gpus = gpusPair.flatMap { self.gpuRequest($0.value) }
         let gpusShared = fields.take("gpus_shared").flatMap { self.boolean($0.value, "gpus_shared") } ?? false
@@ -33,7 +33,7 @@ extension NodeDecoder {
         let defaultGPUs: GPURequest = cuda?.value == CUDARequest.none ? .none : .all
         return EnvironmentSpec(
             file: file, name: name, description: description, base: base, framework: framework,
-            python: python, cuda: cuda, pip: pip, apt: apt,
+            python: python, cuda: cuda, pip: pip, apt: apt, requirements: requirements,
             gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
             jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env, secrets: secrets,
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
@@ -129,8 +129,10 @@ extension NodeDecoder {
         }
     }
 
-    mutating func packages(_ node: YAMLNode) -> ([Located<PipRequirement>], [Located<AptPackage>]) {
-        guard var fields = mapping(node, "packages") else { return ([], []) }
+    mutating func packages(_ node: YAMLNode) -> (
+        [Located<PipRequirement>], [Located<AptPackage>], [Located<String>]
+    ) {
+        guard var fields = mapping(node, "packages") else { return ([], [], []) }
         defer { reportUnknownKeys(fields) }
         var pip: [Located<PipRequirement>] = []
         var apt: [Located<AptPackage>] = []
@@ -184,7 +186,33 @@ extension NodeDecoder {
                 apt.append(Located(package, at: text.location))
             }
         }
-        return (pip, apt)
+        var requirements: [Located<String>] = []
+        if let pair = fields.take("requirements"), let items = sequence(pair.value, "packages.requirements") {
+            var seen: [String: SourceLocation] = [:]
+            for item in items {
+                guard let path = text(item, "packages.requirements"),
+                    plainText(path, "packages.requirements", allowNewlines: false)
+                else { continue }
+                if path.value.hasPrefix("~") || path.value.isEmpty {
+                    report(
+                        .invalidPath,
+                        "`packages.requirements`: `\(path.value)` is not a path relative to the spec's folder",
+                        at: path.location)
+                    continue
+                }
+                let key = SpecPaths.normalize(path.value)
+                if let first = seen[key] {
+                    report(
+                        .duplicateEntry, "`\(path.value)` is listed twice in `packages.requirements`",
+                        at: path.location, notes: [DiagnosticNote("first listed here", file: file, at: first)],
+                        fix: "remove one of the entries")
+                    continue
+                }
+                seen[key] = path.location
+                requirements.append(path)
+            }
+        }
+        return (pip, apt, requirements)
     }
 
     /// Debian policy 5.6.1 (names) and 5.6.12 (versions), with `:arch` qualifiers; read as bytes.

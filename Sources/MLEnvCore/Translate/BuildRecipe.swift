@@ -17,6 +17,8 @@ public struct BuildRecipe: Sendable {
     public var framework: FrameworkInstall?
     /// requirements.txt, when there is anything for pip to install.
     public var requirements: RequirementsList?
+    /// `packages.requirements`: the project's own files, copied into the build as they are.
+    public var requirementsFiles: RequirementsFilesInstall?
     /// Distributions later pip installs may not replace (the framework and its companions).
     public var protectedDistributions: [String]
     /// `env:`, in order.
@@ -57,6 +59,31 @@ public struct PythonInstall: Sendable, Equatable {
     public var ppaPackages: [String]
     /// `python3.11`: the interpreter that makes the virtual environment.
     public var interpreter: String
+}
+
+/// The project's requirements files in the build: each copied under `requirements-files/`
+/// with the folders between them kept, so that their `-r`/`-c` includes still lead to each other.
+public struct RequirementsFilesInstall: Sendable, Equatable {
+    /// One file: where it is read from, and its path in the build context.
+    public struct Copy: Sendable, Equatable {
+        /// The file, relative to the working directory (or absolute).
+        public var source: String
+        /// Its path in the build context, under `requirements-files/`.
+        public var contextPath: String
+    }
+
+    /// Every file, the spec's and those they include.
+    public var copies: [Copy]
+    /// The paths inside the image of the spec's files that pip reads in hash-checking mode
+    /// (they or their includes have `--hash`), installed in a run of their own.
+    public var hashed: [String]
+    /// The paths inside the image of the others, installed together with requirements.txt.
+    public var plain: [String]
+
+    /// The build context's folder that holds the copies.
+    public static let folder = "requirements-files"
+    /// Where the image gets it.
+    public static let imageFolder = "/tmp/mlenv/requirements-files"
 }
 
 /// What requirements.txt lists: the spec's requirements as written, then what mlenv adds.

@@ -20,10 +20,10 @@ enum Translator {
     /// What to build and how to run it.
     static func translate(
         _ environment: ResolvedEnvironment, header: GeneratedHeader, specFolderFromOutput: String,
-        allocation: Allocation? = nil
+        workingDirectory: String, allocation: Allocation? = nil
     ) -> (BuildRecipe, RunProfile) {
         (
-            recipe(environment, header: header),
+            recipe(environment, header: header, workingDirectory: workingDirectory),
             profile(environment.spec, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
         )
     }
@@ -61,7 +61,9 @@ enum Translator {
         }
     }
 
-    static func recipe(_ environment: ResolvedEnvironment, header: GeneratedHeader) -> BuildRecipe {
+    static func recipe(
+        _ environment: ResolvedEnvironment, header: GeneratedHeader, workingDirectory: String
+    ) -> BuildRecipe {
         let spec = environment.spec
         let namedVolumeTargets = spec.volumes.compactMap { volume -> String? in
             if case .named = volume.value.source { return volume.value.target }
@@ -75,6 +77,7 @@ enum Translator {
             }, python: pythonInstall(environment),
             apt: spec.apt.map(\.value), framework: environment.frameworkInstall,
             requirements: requirements(environment),
+            requirementsFiles: requirementsFiles(environment.requirements, workingDirectory: workingDirectory),
             protectedDistributions: environment.framework?.protectedDistributions ?? [],
             env: spec.env.map { (name: $0.name.value, value: $0.parts) },
             buildEnv: spec.build.env.map { (name: $0.name.value, value: $0.parts) }, workdir: spec.workdir.value,
@@ -103,6 +106,36 @@ enum Translator {
         }
         guard !spec.pip.isEmpty || !added.isEmpty else { return nil }
         return RequirementsList(requirements: spec.pip.map(\.value.text), added: added)
+    }
+
+    /// The requirements files' places in the build: their paths below the deepest folder that
+    /// holds them all, so that the folders between them (and their includes) stay as they are.
+    static func requirementsFiles(
+        _ requirements: ProjectRequirements, workingDirectory: String
+    ) -> RequirementsFilesInstall? {
+        guard !requirements.files.isEmpty else { return nil }
+        let absolute = { (path: String) in
+            SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+        }
+        let parts = requirements.files.map { absolute($0.path).split(separator: "/").map(String.init) }
+        var common = parts[0].count - 1
+        for path in parts.dropFirst() {
+            var shared = 0
+            while shared < min(common, path.count - 1), path[shared] == parts[0][shared] { shared += 1 }
+            common = shared
+        }
+        var inContext: [String: String] = [:]
+        let copies = zip(requirements.files, parts).map { file, path in
+            let contextPath = ([RequirementsFilesInstall.folder] + path[common...]).joined(separator: "/")
+            inContext[file.path] = contextPath
+            return RequirementsFilesInstall.Copy(source: file.path, contextPath: contextPath)
+        }
+        let inImage = { (root: ProjectRequirements.Root) in
+            "/tmp/mlenv/" + (inContext[root.path] ?? RequirementsFilesInstall.folder)
+        }
+        return RequirementsFilesInstall(
+            copies: copies, hashed: requirements.roots.filter(\.usesHashes).map(inImage),
+            plain: requirements.roots.filter { !$0.usesHashes }.map(inImage))
     }
 
     /// How the base image gets the Python the spec asks for, when it has none.
