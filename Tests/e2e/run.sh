@@ -118,6 +118,7 @@ cuda: none
 packages:
   pip: ["$1", "packaging==24.0"]
   apt: ["jq"]
+  requirements: [reqs/locked.txt, reqs/extra.txt]
 gpus: none
 jupyter: {port: $port}
 volumes: ["./data:/workspace/data"]
@@ -126,6 +127,18 @@ setup: ["python3 -c 'import six, packaging' && echo \"setup-ran \$MLENV_BUILD_ON
 build: {ca_bundle: certs/host-ca.pem, env: {MLENV_BUILD_ONLY: "for the build"}}
 EOF
 }
+# The project's own requirements files: a hash-pinned one that includes another (pip's
+# hash-checking mode, in a run of its own), and a plain one installed with packages.pip.
+mkdir -p "$project/specs/reqs"
+cat >"$project/specs/reqs/locked.txt" <<'REQS'
+# hash-pinned, as pip-compile --generate-hashes writes it
+-r common.txt
+idna==3.6 \
+    --hash=sha256:c05567e9c24a6b9faaa835c4821bad0590fbb9d5779e7caa6e1cc4978e7eb24f
+REQS
+echo 'attrs==23.2.0 --hash=sha256:99b87a485a5820b23b879f04c2305b44b951b502fd64be915879d77a7e8fc6f1' \
+  >"$project/specs/reqs/common.txt"
+printf -- '--prefer-binary\ntomli==2.0.1  # a plain requirement\n' >"$project/specs/reqs/extra.txt"
 write_spec "six==1.16.0"
 "$mlenv" generate --catalog "$project/catalog.yaml" "$project/specs/e2e.yaml" -o "$project/out" >/dev/null
 chmod -R a+rX "$project"
@@ -160,6 +173,9 @@ container="mlenv-e2e-$run_id"
 in_container() { "$docker_bin" exec "$container" "$@"; }
 [[ "$(in_container python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')" == "$python3_version" ]] || fail "Python version"
 in_container python3 -c 'import six, packaging, jupyterlab' || fail "pip packages do not import"
+in_container python3 -c 'import idna, attrs, tomli' || fail "the requirements files' packages do not import"
+grep -q -- '--require-hashes -r /tmp/mlenv/requirements-files/locked.txt' "$work/build1.log" \
+  || fail "the hash-pinned file was not installed in hash-checking mode"
 [[ "$(in_container printenv MLENV_E2E)" == "it's \$HOME \"quoted\"" ]] || fail "env value: $(in_container printenv MLENV_E2E)"
 # `${PATH}` extends the image's own PATH; it is not written literally.
 container_path="$(in_container printenv PATH)"
@@ -192,6 +208,11 @@ apt_step="${apt_step%% *}"
 [[ -n "$apt_step" ]] || { cat "$work/build3.log" >&2; fail "no apt step in the third build's log"; }
 grep -qE "^$apt_step CACHED" "$work/build3.log" || { grep -E "^$apt_step " "$work/build3.log" >&2; fail "the apt layer was rebuilt after a pip change"; }
 grep -qE 'six==1.17.0|six-1.17.0' "$work/build3.log" || fail "the pip layer did not install the changed package"
+hashed_step="$(grep -m1 -E '^#[0-9]+ \[[^]]*\] RUN .*--require-hashes' "$work/build3.log" || true)"
+hashed_step="${hashed_step%% *}"
+if [[ -z "$hashed_step" ]] || ! grep -qE "^$hashed_step CACHED" "$work/build3.log"; then
+  fail "the hash-pinned requirements were reinstalled after a packages.pip change"
+fi
 
 step "run.sh down leaves no container"
 as_user "$script" down >/dev/null

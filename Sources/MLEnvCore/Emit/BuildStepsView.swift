@@ -89,17 +89,18 @@ struct BuildStepsView: TemplateView {
         var unpinned: Bool
     }
 
-    /// The pip steps after the framework: the files they read, copied in, then pip's runs.
+    /// The pip steps after the framework: each run after the files it reads are copied in.
     struct PipSteps: TemplateView {
         static let fields: [String: PartialKeyPath<Self> & Sendable] = [
             "comment": \Self.comment,
-            "copies": \Self.copies,
             "runs": \Self.runs,
         ]
 
         var comment: String
-        var copies: [Copy]
         var runs: [Run]
+
+        /// Every file copied, in order.
+        var copies: [Copy] { runs.flatMap(\.copies) }
     }
 
     /// A file or folder of the build context and where the image gets it.
@@ -113,15 +114,17 @@ struct BuildStepsView: TemplateView {
         var to: String
     }
 
-    /// One `pip install`.
+    /// One `pip install`, after the files it reads that no earlier run copied.
     struct Run: TemplateView {
         static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "copies": \Self.copies,
             "arguments": \Self.arguments,
             "constraintNames": \Self.constraintNames,
             "explainsConstraint": \Self.explainsConstraint,
             "consecutive": \Self.consecutive,
         ]
 
+        var copies: [Copy]
         var arguments: String
         /// The protected distributions as a `grep -E` alternation, when there are any.
         var constraintNames: String?
@@ -301,32 +304,31 @@ struct BuildStepsView: TemplateView {
     static func pipSteps(_ recipe: BuildRecipe) -> PipSteps? {
         let files = recipe.requirementsFiles
         guard recipe.requirements != nil || files != nil else { return nil }
-        var copies: [Copy] = []
+        let projectFiles = Copy(
+            from: RequirementsFilesInstall.folder + "/", to: RequirementsFilesInstall.imageFolder + "/")
         var comment: [String] = []
-        if files != nil {
-            copies.append(
-                Copy(from: RequirementsFilesInstall.folder + "/", to: RequirementsFilesInstall.imageFolder + "/"))
-            comment.append("packages.requirements (the project's files, copied as they are)")
+        // (copies, arguments) of each run; requirements.txt is copied only before the run that
+        // reads it, so that editing packages.pip leaves the hash-checked run cached.
+        var plans: [([Copy], [String])] = []
+        if let hashed = files?.hashed, !hashed.isEmpty {
+            plans.append(([projectFiles], ["--require-hashes"] + hashed.map { "-r " + Quoting.shell($0) }))
         }
         var plain = (files?.plain ?? []).map { "-r " + Quoting.shell($0) }
+        var plainCopies = plans.isEmpty && files != nil ? [projectFiles] : []
+        if files != nil { comment.append("packages.requirements (the project's files, copied as they are)") }
         if recipe.requirements != nil {
-            copies.append(Copy(from: GeneratedFiles.requirements, to: "/tmp/mlenv/requirements.txt"))
+            plainCopies.append(Copy(from: GeneratedFiles.requirements, to: "/tmp/mlenv/requirements.txt"))
             comment.append("packages.pip (see requirements.txt)")
             plain.append("-r /tmp/mlenv/requirements.txt")
         }
-        var argumentLists: [String] = []
-        if let hashed = files?.hashed, !hashed.isEmpty {
-            argumentLists.append(
-                (["--require-hashes"] + hashed.map { "-r " + Quoting.shell($0) }).joined(separator: " "))
-        }
-        if !plain.isEmpty { argumentLists.append(plain.joined(separator: " ")) }
+        if !plain.isEmpty { plans.append((plainCopies, plain)) }
         let names = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
-        let runs = argumentLists.enumerated().map { index, arguments in
+        let runs = plans.enumerated().map { index, plan in
             Run(
-                arguments: arguments, constraintNames: names, explainsConstraint: index == 0 && names != nil,
-                consecutive: index > 0)
+                copies: plan.0, arguments: plan.1.joined(separator: " "), constraintNames: names,
+                explainsConstraint: index == 0 && names != nil, consecutive: index > 0 && plan.0.isEmpty)
         }
-        return PipSteps(comment: comment.joined(separator: ", then "), copies: copies, runs: runs)
+        return PipSteps(comment: comment.joined(separator: ", then "), runs: runs)
     }
 
     /// A `RUN` argument that keeps the command inside this one instruction: shell form when the
