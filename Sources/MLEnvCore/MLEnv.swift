@@ -32,6 +32,8 @@ public struct CheckOptions: Sendable {
     public var host: HostSpec?
     /// Size limits for reading files.
     public var limits: YAMLLimits
+    /// `--ignore`: codes whose findings are counted as ignored, in every file.
+    public var ignored: Set<DiagnosticCode> = []
 
     /// Options with the built-in catalog, no host and the default limits.
     public init(catalog: Catalog = CatalogLoader.builtIn, host: HostSpec? = nil, limits: YAMLLimits = YAMLLimits()) {
@@ -51,6 +53,8 @@ public struct CheckResult: Sendable {
     public var environments: [ResolvedEnvironment]
     /// How many files were checked.
     public var fileCount: Int
+    /// The findings `ignore:` and `--ignore` set aside.
+    public var ignored: [IgnoredDiagnostic] = []
 }
 
 /// The result of generating one spec's artifacts.
@@ -63,6 +67,8 @@ public struct GenerateResult: Sendable {
     public var outputDirectory: String?
     /// The spec, when it decoded as an environment.
     var spec: EnvironmentSpec? = nil
+    /// The findings `ignore:` and `--ignore` set aside.
+    public var ignored: [IgnoredDiagnostic] = []
 }
 
 /// What `generate FOLDER` makes of a folder of specs.
@@ -81,6 +87,8 @@ public struct FolderGenerateResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// The environments to write: those without errors.
     public var environments: [Environment]
+    /// The findings `ignore:` and `--ignore` set aside.
+    public var ignored: [IgnoredDiagnostic] = []
 }
 
 /// The pipeline: parse, decode, check, emit. Text in, values out; no printing, no file system
@@ -123,12 +131,18 @@ public enum MLEnv {
         locks: [String: LockFile]
     ) -> CheckResult {
         var diagnostics: [Diagnostic] = []
+        var ignored: [IgnoredDiagnostic] = []
+        let suppression = Suppression(commandLine: options.ignored)
         var decoded: [MLEnvFile] = []
         decoded.reserveCapacity(sources.count)
         // Files are read, and specs checked, independently: on every core, results in order.
         let limits = options.limits
         for (file, found) in sources.parallelMap({ load($0, limits: limits) }) {
-            diagnostics += found
+            var spec: EnvironmentSpec?
+            if case .environment(let decodedSpec)? = file { spec = decodedSpec }
+            let (reported, set) = suppression.apply(found, spec: spec)
+            diagnostics += reported
+            ignored += set
             if let file { decoded.append(file) }
         }
         let hosts = decoded.compactMap { file -> HostSpec? in
@@ -142,18 +156,27 @@ public enum MLEnv {
             if case .environment(let spec) = file { return spec }
             return nil
         }
-        if specs.count > 1 || host != nil { diagnostics += SharedHostRule.check(specs, host: host) }
+        if specs.count > 1 || host != nil {
+            let bySpec = Dictionary(specs.map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first })
+            for diagnostic in SharedHostRule.check(specs, host: host) {
+                let (reported, set) = suppression.apply([diagnostic], spec: bySpec[diagnostic.file])
+                diagnostics += reported
+                ignored += set
+            }
+        }
         let catalog = options.catalog
         let checked = specs.parallelMap {
             checkEnvironment($0, files: files, catalog: catalog, host: host, lock: locks[$0.file])
         }
-        for (environment, found) in checked {
-            diagnostics += found
+        for (spec, (environment, found)) in zip(specs, checked) {
+            let (reported, set) = suppression.apply(found, spec: spec)
+            diagnostics += reported
+            ignored += set
             if let environment { environments.append(environment) }
         }
         return CheckResult(
             diagnostics: diagnostics.sortedForDisplay(), files: decoded, environments: environments,
-            fileCount: sources.count)
+            fileCount: sources.count, ignored: ignored)
     }
 
     /// Resolves a spec and runs every check rule on it.
@@ -216,27 +239,36 @@ public enum MLEnv {
         let (lockFile, lockProblems) = usableLock(lock, for: source, locked: locked)
         let result = check([source], files: files, options: options, locks: lockFile.map { [source.path: $0] } ?? [:])
         var diagnostics = result.diagnostics
+        var ignored = result.ignored
+        let suppression = Suppression(commandLine: options.ignored)
         for case .environment(let spec) in result.files {
-            diagnostics += ClusterRule.check(spec, targets: targets)
+            let (reported, set) = suppression.apply(
+                ClusterRule.check(spec, targets: targets) + lockProblems, spec: spec)
+            diagnostics += reported
+            ignored += set
         }
-        diagnostics += lockProblems
-        guard let file = result.files.first else { return GenerateResult(diagnostics: diagnostics, outputs: []) }
+        if result.files.isEmpty { diagnostics += lockProblems }
+        guard let file = result.files.first else {
+            return GenerateResult(diagnostics: diagnostics, outputs: [], ignored: ignored)
+        }
         guard case .environment(let spec) = file else {
             diagnostics.append(
                 Diagnostic(
                     .notAnEnvironment,
                     "`\(source.path)` describes a host, not an environment; `generate` takes an environment spec",
                     file: source.path, at: SourceLocation(line: 1, column: 1)))
-            return GenerateResult(diagnostics: diagnostics, outputs: [])
+            return GenerateResult(diagnostics: diagnostics + lockProblems, outputs: [], ignored: ignored)
         }
         let outputDirectory = outputDirectoryFor(spec)
         guard !diagnostics.containsErrors, let environment = result.environments.first else {
-            return GenerateResult(diagnostics: diagnostics, outputs: [], outputDirectory: outputDirectory)
+            return GenerateResult(
+                diagnostics: diagnostics, outputs: [], outputDirectory: outputDirectory, spec: nil, ignored: ignored)
         }
         let outputs = artifacts(
             environment, source: source, extraInputs: lockFile == nil ? nil : lock, outputDirectory: outputDirectory,
             workingDirectory: workingDirectory, targets: targets)
-        return GenerateResult(diagnostics: diagnostics, outputs: outputs, outputDirectory: outputDirectory, spec: spec)
+        return GenerateResult(
+            diagnostics: diagnostics, outputs: outputs, outputDirectory: outputDirectory, spec: spec, ignored: ignored)
     }
 
     /// `generate FOLDER`: each environment spec (with its lock, when it has one) into
@@ -264,7 +296,8 @@ public enum MLEnv {
             return FolderGenerateResult.Environment(
                 source: spec.source, outputDirectory: directory, outputs: result.outputs)
         }
-        return FolderGenerateResult(diagnostics: diagnostics, environments: environments)
+        return FolderGenerateResult(
+            diagnostics: diagnostics, environments: environments, ignored: results.flatMap(\.ignored))
     }
 
     /// The files for one checked environment. `extraInputs` (a lock, or a plan's allocation) is

@@ -15,6 +15,7 @@ struct CheckCommand: ParsableCommand {
               mlenv check --format json specs/vision.yaml specs/nlp.yaml
               mlenv check --format sarif specs/ > mlenv.sarif
               mlenv check --host specs/dgx-01.yaml --catalog corp-images.yaml specs/
+              mlenv check --strict --ignore W302 specs/
             """
     )
 
@@ -27,7 +28,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
 
-    @Flag(help: "Report errors only.")
+    @Flag(help: "Show errors only; warnings and notes are still counted in the summary.")
     var quiet = false
 
     @OptionGroup var knowledge: KnowledgeOptions
@@ -39,8 +40,10 @@ struct CheckCommand: ParsableCommand {
         let result = MLEnv.check(sources, files: DiskFiles(), options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
         let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
-        let report = format.formatter(color: format == .text && wantsColor(STDOUT_FILENO))
-            .format(shown, fileCount: result.fileCount, sources: SourceLoader.texts(sources + extraSources, for: shown))
+        let hidden = quiet ? diagnostics.filter { $0.severity != .error } : []
+        let report = format.formatter(color: format == .text && wantsColor(STDOUT_FILENO)).format(
+            Report(shown, hidden: hidden, ignored: result.ignored, fileCount: result.fileCount),
+            sources: SourceLoader.texts(sources + extraSources, for: shown))
         FileHandle.standardOutput.write(Data(report.utf8))
         let failing = diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
         // Exit here: freeing every spec, diagnostic and source on the way out of `run` took

@@ -105,7 +105,7 @@ struct Generation {
         }
         let result = generate(source, into: output, options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
-        report(diagnostics, fileCount: 1, sources: [source] + extraSources)
+        report(diagnostics, ignored: result.ignored, fileCount: 1, sources: [source] + extraSources)
         guard !result.outputs.isEmpty, !extraDiagnostics.containsErrors else { throw ExitStatus.problems }
         if check {
             try DriftCheck.compare(result.outputs, with: output)
@@ -127,7 +127,7 @@ struct Generation {
             specs, outputFolder: output, workingDirectory: FileManager.default.currentDirectoryPath,
             files: DiskFiles(), options: options, locked: locked, targets: targets)
         let diagnostics = extraDiagnostics + result.diagnostics
-        report(diagnostics, fileCount: sources.count, sources: sources + extraSources)
+        report(diagnostics, ignored: result.ignored, fileCount: sources.count, sources: sources + extraSources)
         var drifted = false
         for environment in result.environments {
             if check {
@@ -171,14 +171,14 @@ struct Generation {
     }
 
     /// JSON is the command's output (on standard output, alone); text reports are for people.
-    func report(_ diagnostics: [Diagnostic], fileCount: Int, sources: [SourceFile]) {
+    func report(_ diagnostics: [Diagnostic], ignored: [IgnoredDiagnostic], fileCount: Int, sources: [SourceFile]) {
+        let report = Report(diagnostics, ignored: ignored, fileCount: fileCount)
         if format == .json {
-            FileHandle.standardOutput.write(
-                Data(JSONFormatter().format(diagnostics, fileCount: fileCount, sources: [:]).utf8))
-        } else if !diagnostics.isEmpty {
+            FileHandle.standardOutput.write(Data(JSONFormatter().format(report, sources: [:]).utf8))
+        } else if !diagnostics.isEmpty || !ignored.isEmpty {
             printError(
                 TextFormatter(color: wantsColor(STDERR_FILENO)).format(
-                    diagnostics, fileCount: fileCount, sources: SourceLoader.texts(sources, for: diagnostics)))
+                    report, sources: SourceLoader.texts(sources, for: diagnostics)))
         }
     }
 }

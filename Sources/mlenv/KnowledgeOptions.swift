@@ -14,6 +14,13 @@ struct KnowledgeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A host inventory (kind: host) to check drivers and GPUs against.", valueName: "file"))
     var host: String?
 
+    @Option(
+        name: .customLong("ignore"),
+        help: ArgumentHelp(
+            "A code (W302) or its name (unpinned-pip) whose findings are counted as ignored, not reported (repeatable).",
+            valueName: "code"))
+    var ignoredCodes: [String] = []
+
     @Option(help: ArgumentHelp("Largest YAML file read, in bytes.", valueName: "bytes"))
     var maxFileSize: Int = YAMLLimits().maximumBytes
 
@@ -29,6 +36,18 @@ struct KnowledgeOptions: ParsableArguments {
     /// The options, and any problems found in the catalog and host files themselves.
     func load() throws -> (CheckOptions, [SourceFile], [Diagnostic]) {
         var options = CheckOptions(limits: limits)
+        for text in ignoredCodes {
+            guard let code = DiagnosticCode.named(text) ?? DiagnosticCode.registry.first(where: { $0.name == text })
+            else {
+                printError("mlenv: error: --ignore \(text): no such code (see `mlenv explain`)")
+                throw ExitStatus.cannotRun
+            }
+            guard code.isIgnorable else {
+                printError("mlenv: error: --ignore \(code.id): errors of reading a file cannot be ignored")
+                throw ExitStatus.cannotRun
+            }
+            options.ignored.insert(code)
+        }
         var sources: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
         for path in catalogs {

@@ -336,7 +336,15 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try mlenv("check", "--strict", warned).status, 1, "--strict fails on warnings")
         let quiet = try mlenv("check", "--quiet", warned)
         XCTAssertFalse(quiet.output.contains("W301"), quiet.output)
-        XCTAssertTrue(quiet.output.hasSuffix("0 errors, 0 warnings in 1 file\n"), quiet.output)
+        // Hidden, not forgotten: the summary still counts the warning.
+        XCTAssertTrue(quiet.output.hasSuffix("0 errors, 1 warning in 1 file (1 hidden by --quiet)\n"), quiet.output)
+        let ignored = try mlenv("check", "--strict", "--ignore", "unpinned-base", warned)
+        XCTAssertEqual(ignored.status, 0, "an ignored warning fails nothing: \(ignored.output)")
+        XCTAssertTrue(ignored.output.hasSuffix("0 errors, 0 warnings in 1 file (1 ignored)\n"), ignored.output)
+        let unknown = try mlenv("check", "--ignore", "W999", warned)
+        XCTAssertEqual(unknown.status, 2, unknown.output)
+        XCTAssertTrue(unknown.output.contains("--ignore W999: no such code"), unknown.output)
+        XCTAssertEqual(try mlenv("check", "--ignore", "E101", warned).status, 2, "reading errors cannot be ignored")
     }
 
     func testExplain() throws {

@@ -4,8 +4,8 @@ public struct GitHubFormatter: DiagnosticFormatter {
     /// Creates a GitHub formatter.
     public init() {}
 
-    public func format(_ diagnostics: [Diagnostic], fileCount: Int, sources: [String: String]) -> String {
-        var lines = diagnostics.map { diagnostic -> String in
+    public func format(_ report: Report, sources: [String: String]) -> String {
+        var lines = report.diagnostics.map { diagnostic -> String in
             let command: String
             switch diagnostic.severity {
             case .error: command = "error"
@@ -25,8 +25,10 @@ public struct GitHubFormatter: DiagnosticFormatter {
             ]
             return "::\(command) \(properties.joined(separator: ","))::\(Self.data(message))"
         }
-        let summary = DiagnosticSummary(diagnostics)
-        lines.append("mlenv: \(summary.errors) error(s), \(summary.warnings) warning(s) in \(fileCount) file(s)")
+        let summary = DiagnosticSummary(report)
+        lines.append(
+            "mlenv: \(summary.errors) error(s), \(summary.warnings) warning(s) in \(report.fileCount) file(s)"
+                + summary.asides)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,12 +1,13 @@
 /// Exactly one JSON object:
 /// `{"diagnostics": [{"code", "severity", "message", "file", "line", "column", "notes": [...], "fix"?}],
-///   "summary": {"files", "errors", "warnings", "notes"}}`. Keys are always in this order.
+///   "summary": {"files", "errors", "warnings", "notes", "ignored"}}`. Keys are always in this order;
+/// findings `--quiet` leaves out of `diagnostics` are still counted.
 public struct JSONFormatter: DiagnosticFormatter {
     /// Creates a JSON formatter.
     public init() {}
 
-    public func format(_ diagnostics: [Diagnostic], fileCount: Int, sources: [String: String]) -> String {
-        let items = diagnostics.map { diagnostic -> Document in
+    public func format(_ report: Report, sources: [String: String]) -> String {
+        let items = report.diagnostics.map { diagnostic -> Document in
             .mapping(
                 [
                     "code": .string(diagnostic.code.id),
@@ -19,14 +20,15 @@ public struct JSONFormatter: DiagnosticFormatter {
                     "fix": diagnostic.fix.map(Document.string),
                 ], .flow)
         }
-        let summary = DiagnosticSummary(diagnostics)
+        let summary = DiagnosticSummary(report)
         return JSONPrinter.print(
             .mapping([
                 "diagnostics": .sequence(items, .block),
                 "summary": .mapping(
                     [
-                        "files": .integer(fileCount), "errors": .integer(summary.errors),
+                        "files": .integer(report.fileCount), "errors": .integer(summary.errors),
                         "warnings": .integer(summary.warnings), "notes": .integer(summary.notes),
+                        "ignored": .integer(summary.ignored),
                     ], .flow),
             ]))
     }

@@ -1,6 +1,7 @@
 /// SARIF 2.1.0 (OASIS), the format code-scanning tools read: one rule per diagnostic code (name,
 /// short and full description, help from `mlenv explain`) and one result per diagnostic, with its
-/// region and related locations for the notes.
+/// region and related locations for the notes. Ignored findings are results with a suppression
+/// (`inSource` for a spec's `ignore:`, `external` for `--ignore`), as SARIF 2.1.0 3.35 has them.
 public struct SARIFFormatter: DiagnosticFormatter {
     /// Where SARIF consumers can read about mlenv.
     public static let informationURI = "https://github.com/mlenv/mlenv#readme"
@@ -8,7 +9,10 @@ public struct SARIFFormatter: DiagnosticFormatter {
     /// Creates a SARIF formatter.
     public init() {}
 
-    public func format(_ diagnostics: [Diagnostic], fileCount: Int, sources: [String: String]) -> String {
+    public func format(_ report: Report, sources: [String: String]) -> String {
+        let entries =
+            report.diagnostics.map { ($0, String?.none) }
+            + report.ignored.map { ($0.diagnostic, Optional($0.byCommandLine ? "external" : "inSource")) }
         let rules = DiagnosticCode.registry
         var ruleIndex: [String: Int] = [:]
         for (index, rule) in rules.enumerated() { ruleIndex[rule.id] = index }
@@ -23,7 +27,7 @@ public struct SARIFFormatter: DiagnosticFormatter {
                     "defaultConfiguration": .mapping(["level": .string(Self.level(rule.severity))], .flow),
                 ], .flow)
         }
-        let results = diagnostics.map { diagnostic -> Document in
+        let results = entries.map { diagnostic, suppression -> Document in
             var message = diagnostic.message
             if let fix = diagnostic.fix { message += " Fix: \(fix)." }
             let related = diagnostic.notes.enumerated().compactMap { index, note -> Document? in
@@ -41,6 +45,7 @@ public struct SARIFFormatter: DiagnosticFormatter {
                         [Self.location(diagnostic.file, diagnostic.location, message: nil, id: nil)], .flow),
                     "relatedLocations": related.isEmpty ? nil : .sequence(related, .flow),
                     "properties": loose.isEmpty ? nil : .mapping(["notes": .strings(loose, .flow)], .flow),
+                    "suppressions": suppression.map { .sequence([.mapping(["kind": .string($0)], .flow)], .flow) },
                 ], .flow)
         }
         let driver = Document.mapping(

@@ -9,7 +9,8 @@ public struct TextFormatter: DiagnosticFormatter {
         self.color = color
     }
 
-    public func format(_ diagnostics: [Diagnostic], fileCount: Int, sources: [String: String]) -> String {
+    public func format(_ report: Report, sources: [String: String]) -> String {
+        let diagnostics = report.diagnostics
         var lines: [String] = []
         // Where each line of a file starts, in UTF-8 bytes: found once per file, by bytes.
         var lineStarts: [String: [Int]] = [:]
@@ -57,9 +58,10 @@ public struct TextFormatter: DiagnosticFormatter {
             }
             if let fix = diagnostic.fix { lines.append("  fix: \(fix)") }
         }
-        let summary = DiagnosticSummary(diagnostics)
+        let summary = DiagnosticSummary(report)
         lines.append(
-            "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")) in \(count(fileCount, "file"))")
+            "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")) in \(count(report.fileCount, "file"))"
+                + summary.asides)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -77,6 +77,10 @@ public final class EnvironmentSpec: Sendable {
     /// `slurm:`, with its defaults when absent.
     public let slurm: SlurmOptions
 
+    /// `ignore:` - codes whose findings in this spec (and its requirements files) are counted
+    /// as ignored instead of reported.
+    public let ignore: [Located<DiagnosticCode>]
+
     /// Where each top-level key is written, for notes that point at "the other side".
     public let keyLocations: KeyLocations
 
@@ -88,7 +92,7 @@ public final class EnvironmentSpec: Sendable {
         jupyter: JupyterSpec?, sharedMemory: SharedMemory, volumes: [Located<VolumeMount>], env: [EnvVariable],
         secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>], build: BuildOptions,
         command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
-        keyLocations: KeyLocations
+        ignore: [Located<DiagnosticCode>], keyLocations: KeyLocations
     ) {
         self.file = file
         self.name = name
@@ -114,6 +118,7 @@ public final class EnvironmentSpec: Sendable {
         self.resources = resources
         self.kubernetes = kubernetes
         self.slurm = slurm
+        self.ignore = ignore
         self.keyLocations = keyLocations
     }
 }

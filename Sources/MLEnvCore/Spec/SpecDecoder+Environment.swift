@@ -27,6 +27,7 @@ extension NodeDecoder {
         let resources = fields.take("resources").map { self.resources($0.value) } ?? ResourceSpec()
         let kubernetes = fields.take("kubernetes").map { self.kubernetes($0.value) } ?? KubernetesOptions()
         let slurm = fields.take("slurm").map { self.slurm($0.value) } ?? SlurmOptions()
+        let ignore = fields.take("ignore").map { self.ignoreList($0.value) } ?? []
 
         let keyLocations = KeyLocations(fields.pairs)
         guard let name, let base else { return nil }
@@ -37,7 +38,8 @@ extension NodeDecoder {
             gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
             jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env, secrets: secrets,
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
-            command: command, resources: resources, kubernetes: kubernetes, slurm: slurm, keyLocations: keyLocations)
+            command: command, resources: resources, kubernetes: kubernetes, slurm: slurm, ignore: ignore,
+            keyLocations: keyLocations)
     }
 
     mutating func baseImage(_ node: YAMLNode) -> Located<BaseImage>? {
@@ -500,6 +502,31 @@ extension NodeDecoder {
     static func isVariableName(_ text: String) -> Bool {
         guard let first = text.utf8.first, !ASCII.isDigit(first) else { return false }
         return text.allBytes { ASCII.isAlnum($0) || $0 == UInt8(ascii: "_") }
+    }
+
+    /// `ignore: [W302, unpinned-apt]`: the codes, as ids.
+    mutating func ignoreList(_ node: YAMLNode) -> [Located<DiagnosticCode>] {
+        guard let items = sequence(node, "ignore") else { return [] }
+        var codes: [Located<DiagnosticCode>] = []
+        for item in items {
+            guard let text = text(item, "ignore") else { continue }
+            guard
+                let code = DiagnosticCode.named(text.value)
+                    ?? DiagnosticCode.registry.first(where: { $0.name == text.value })
+            else {
+                report(
+                    .invalidIgnore, "`\(text.value)` is not a diagnostic code (see `mlenv explain`)", at: text.location)
+                continue
+            }
+            guard code.isIgnorable else {
+                report(
+                    .invalidIgnore, "\(code.id) cannot be ignored: a spec with it has nothing left to check",
+                    at: text.location)
+                continue
+            }
+            codes.append(Located(code, at: text.location))
+        }
+        return codes
     }
 
     mutating func secrets(_ node: YAMLNode, env: [EnvVariable]) -> [Located<String>] {

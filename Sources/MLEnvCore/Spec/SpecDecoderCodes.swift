@@ -1,4 +1,12 @@
 extension DiagnosticCode {
+    static let invalidIgnore = DiagnosticCode(
+        "E136", .error, name: "invalid-ignore",
+        summary: "`ignore:` names a code that does not exist or cannot be ignored.",
+        explanation: """
+            `ignore:` takes codes (`W302`) or their names (`unpinned-pip`), as `mlenv explain` \
+            lists them. The codes of reading and decoding a file cannot be ignored: a spec with \
+            such an error has nothing left to check or build.
+            """)
     static let unknownKey = DiagnosticCode(
         "E101", .error, name: "unknown-key", summary: "A key that mlenv does not know.",
         explanation: """
@@ -214,7 +222,7 @@ enum SpecDecoderCodes: Rule {
             .invalidPath,
             .invalidURL, .invalidText, .unknownKind, .invalidPortRange, .invalidDriver, .duplicateEntry,
             .repeatedRequirement,
-            .invalidClusterSetting, .invalidEnvReference,
+            .invalidClusterSetting, .invalidEnvReference, .invalidIgnore,
         ],
         triggering: [
             RuleExample(
@@ -308,6 +316,14 @@ enum SpecDecoderCodes: Rule {
                 name: team
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 env: {↓HF-HOME: /x}
+                """),
+            RuleExample(
+                .invalidIgnore,
+                """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                ignore: [W302, unpinned-apt, ↓W999, ↓E101]
                 """),
             RuleExample(
                 .invalidEnvReference,
