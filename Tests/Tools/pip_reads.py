@@ -35,10 +35,17 @@ def read(path):
     for line in parser._parse_file(path, constraint=False):
         opts = line.opts
         hashes = sorted(f"{algo}:{digest}" for algo, digests in (opts.hashes or {}).items() for digest in digests)
-        if line.is_requirement:
+        # pip 23 has `is_requirement`; pip 25 and later a `requirement` that is None otherwise.
+        if hasattr(line, "is_requirement"):
+            is_requirement = line.is_requirement
+            editable = is_requirement and line.is_editable
+        else:
+            is_requirement = line.requirement is not None
+            editable = not line.args and bool(opts.editables)
+        if is_requirement:
             lines.append(
                 {"line": line.lineno, "kind": "requirement", "text": line.requirement,
-                 "editable": line.is_editable, "hashes": hashes})
+                 "editable": editable, "hashes": hashes})
         elif opts.requirements or opts.constraints:
             include = opts.requirements[0] if opts.requirements else opts.constraints[0]
             lines.append(
