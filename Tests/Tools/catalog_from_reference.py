@@ -324,11 +324,23 @@ def tensorflow():
           sources, "releases", entries)
 
 
+def cuda_minimum(cell):
+    """The lowest CUDA a jax_releases.csv wheel cell accepts: `requires CUDA>=12.1` (the wheels'
+    own floor, which beats the CUDA they were built with), `CUDA>=11.4`, or the one CUDA a
+    variant of that time was published for (`built CUDA 11.8 + cuDNN 8.6`, `CUDA 12.3 + cuDNN
+    8.9`: 0.4.8 dropped CUDA 11.4, 0.4.24 CUDA 12.2); None for `?` or an empty cell."""
+    text = (cell or "").strip()
+    match = (re.search(r"requires CUDA\s*>=\s*(\d+\.\d+)", text) or re.search(r"CUDA\s*>=\s*(\d+\.\d+)", text)
+             or re.match(r"^(?:built\s+)?CUDA\s+(\d+\.\d+)", text))
+    return match.group(1) if match else None
+
+
 def jax():
     entries, sources = [], ["J1"]
     for row in rows("jax_releases.csv"):
         variants = row["cuda_wheel_variants"]
         majors = sorted(set(re.findall(r"cuda(\d+)", variants)))
+        minimums = [m for m in (cuda_minimum(row.get(f"cuda{major}_wheel_reqs")) for major in majors) if m]
         extras = []
         for match in re.finditer(r"cuda\d+(?:_pip|_local)?(\?)?", variants):
             name = match.group(0)
@@ -347,7 +359,7 @@ def jax():
             keys.append(PYPI_SOURCE)
             sources.append(PYPI_SOURCE)
         entries.append({"version": version, "python_min": low, "python_max": high,
-                        "cuda_majors": majors, "cuda_extras": extras, "min_compute_capability": fact(row["min_compute_capability"]),
+                        "cuda_majors": majors, "cuda_min": minimums, "cuda_extras": extras, "min_compute_capability": fact(row["min_compute_capability"]),
                         "sources": keys, "notes": notes})
     known = {entry["version"] for entry in entries}
     for (package, version) in PYPI:

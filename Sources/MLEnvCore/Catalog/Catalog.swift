@@ -214,8 +214,14 @@ public struct JAXRelease: Sendable {
     public var pythonMaximum: Fact<DottedVersion> = .unknown
     /// CUDA majors with `jax[cudaN]` wheels.
     public var cudaMajors: [Int]
+    /// The lowest CUDA of each major the wheels accept (jaxlib's CUDA 11 wheels from 0.4.8 need
+    /// 11.8), where the reference states it.
+    public var cudaMinimums: [DottedVersion] = []
     /// The pip extras that bring CUDA (`cuda12`, or before 0.4.26 `cuda12_pip`).
     public var cudaExtras: [Fact<String>]
+
+    /// The lowest CUDA of `major` the release's wheels accept, when known.
+    public func cudaMinimum(major: Int) -> DottedVersion? { cudaMinimums.first { $0.major == major } }
 }
 
 /// What one release (or, for torchvision and torchaudio, one minor line) of a package requires of

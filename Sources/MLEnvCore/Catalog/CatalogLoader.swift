@@ -228,7 +228,8 @@ private struct CatalogReader {
         return JAXRelease(
             version: version, pythonMinimum: fact(&fields, "python_min", DottedVersion.init),
             pythonMaximum: fact(&fields, "python_max", DottedVersion.init),
-            cudaMajors: list(&fields, "cuda_majors").compactMap { Int($0) }, cudaExtras: extras)
+            cudaMajors: list(&fields, "cuda_majors").compactMap { Int($0) },
+            cudaMinimums: list(&fields, "cuda_min").compactMap(DottedVersion.init), cudaExtras: extras)
     }
 
     mutating func toolkit(_ fields: inout FieldSet) -> CUDAToolkit? {
