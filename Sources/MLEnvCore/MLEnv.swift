@@ -172,6 +172,7 @@ public enum MLEnv {
         PipRule.check(&context)
         CompanionRule.check(&context)
         HostRule.check(&context)
+        ContainerToolkitRule.check(&context)
         GPUCodeRule.check(&context)
         HygieneRule.check(&context)
         return (resolved, diagnostics + context.diagnostics)

@@ -13,6 +13,7 @@ import re
 import sys
 
 REFERENCE, OUTPUT = sys.argv[1], sys.argv[2]
+TOOLS = os.path.dirname(os.path.abspath(__file__))
 
 
 def rows(name):
@@ -173,6 +174,19 @@ def write(name, header, sources, key, entries):
         handle.write("\n".join(lines) + "\n")
 
 
+def container_requirements():
+    """Tests/Tools/container_requirements.csv: image -> (NVIDIA_REQUIRE_CUDA, source keys), with its `# KEY text`
+    source lines added to DESCRIPTIONS. `nvidia/cuda:12.4.1` stands for every nvidia/cuda:12.4.1-* tag."""
+    with open(os.path.join(TOOLS, "container_requirements.csv"), newline="", encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    for line in lines:
+        match = re.match(r"^# (C\d+) (.*)$", line)
+        if match:
+            DESCRIPTIONS[match.group(1)] = match.group(2).strip()
+    return {row["image"]: (row["nvidia_require_cuda"], split_sources(row["source"]))
+            for row in csv.DictReader(line for line in lines if not line.startswith("#"))}
+
+
 def forward_compat(cell):
     text = (cell or "").strip()
     if text in ("", "?"):
@@ -182,15 +196,18 @@ def forward_compat(cell):
 
 def ngc_images():
     entries, sources = [], []
+    requirements = container_requirements()
     for row in rows("ngc_pytorch.csv"):
         keys = split_sources(row["sources"])
+        requirement, requirement_keys = requirements.get(row["container_tag"].strip(), (None, []))
+        keys = keys + [key for key in requirement_keys if key not in keys]
         sources += keys
         entries.append({
             "image": row["container_tag"].strip(), "ubuntu": fact(row["ubuntu"]), "python": fact(row["python"]),
             "cuda": fact(row["cuda"]), "cudnn": fact(row["cudnn"]), "framework": "pytorch",
             "framework_version": fact(row["pytorch_version"], r"\d[0-9A-Za-z.+]*"),
             "min_driver": fact(row["min_driver_stated"]), "forward_compat": forward_compat(row["datacenter_forward_compat_drivers"]),
-            "confidence": row["confidence"].strip(), "sources": keys,
+            "nvidia_require_cuda": requirement, "confidence": row["confidence"].strip(), "sources": keys,
         })
     for row in rows("ngc_tensorflow.csv"):
         keys = split_sources(row["sources"])
@@ -206,9 +223,6 @@ def ngc_images():
                             "framework_version": fact(row["tensorflow_tf1_version"]), **tail})
     write("ngc_images", "NVIDIA NGC framework containers: what each tag ships (shared/reference ngc_pytorch.csv, ngc_tensorflow.csv)",
           sources, "images", entries)
-
-
-TOOLS = os.path.dirname(os.path.abspath(__file__))
 
 
 def wheel_archs():
@@ -404,6 +418,7 @@ def companions():
 
 
 def cuda():
+    requirements = container_requirements()
     arch = {}
     for row in rows("cuda_arch.csv"):
         arch[row["cuda_toolkit"].strip()] = (row["min_sm_offline"].strip(), row["max_sm_offline"].strip(), split_sources(row["source"]))
@@ -414,14 +429,19 @@ def cuda():
         minor_compat = fact((row["minor_version_compat_min_linux"] or "").replace(">=", ""))
         short = ".".join(version.rstrip("?").split(".")[:2])
         low_sm, high_sm, arch_keys = arch.get(short, ("?", "?", []))
-        sources += keys + arch_keys
+        # What NVIDIA's nvidia/cuda:VERSION-* images ask of the container toolkit.
+        requirement, requirement_keys = requirements.get(f"nvidia/cuda:{version}", (None, []))
+        sources += keys + arch_keys + requirement_keys
         entries.append({
             "version": version, "min_driver": fact(row["linux_x86_64_min_driver_toolkit"]),
             "branch": (row["driver_branch"] or "").strip() or None,
             "minor_compat_min_driver": minor_compat,
             "min_sm": fact(low_sm.replace("sm_", "").rstrip("a"), r"\d+"), "max_sm": fact(high_sm.replace("sm_", "").rstrip("a"), r"\d+"),
-            "sources": keys + arch_keys,
+            "nvidia_require_cuda": requirement, "sources": keys + arch_keys + requirement_keys,
         })
+    known = {entry["version"] for entry in entries}
+    unused = sorted(image for image in requirements if image.startswith("nvidia/cuda:") and image[12:] not in known)
+    assert not unused, f"container_requirements.csv rows for CUDA versions cuda_driver.csv lacks: {unused}"
     write("cuda", "CUDA toolkits: minimum Linux driver, minor-version compatibility and the GPU architectures nvcc targets (shared/reference cuda_driver.csv, cuda_arch.csv)",
           sources, "toolkits", entries)
 

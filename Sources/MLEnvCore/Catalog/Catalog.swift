@@ -161,6 +161,10 @@ public struct CatalogImage: Sendable {
     public var forwardCompatibleDrivers: [String]
     /// Whether JupyterLab is installed.
     public var shipsJupyter: Bool
+    /// What NVIDIA's container toolkit checks before it starts the image with GPUs: its
+    /// `NVIDIA_REQUIRE_CUDA` (NGC images: `cuda>=9.0`); empty when the image asks nothing, nil
+    /// when not known.
+    public var nvidiaRequireCUDA: String? = nil
     /// The table the entry comes from, and its source keys.
     public var table: String
     public var sources: [String]
@@ -257,6 +261,8 @@ public struct CUDAToolkit: Sendable {
     /// Lowest and highest `sm_NN` nvcc compiles for.
     public var minimumSM: Fact<Int>
     public var maximumSM: Fact<Int>
+    /// The `NVIDIA_REQUIRE_CUDA` of NVIDIA's `nvidia/cuda:VERSION-*` images (linux/amd64), when known.
+    public var imageRequirement: String? = nil
 }
 
 /// A GPU model.
