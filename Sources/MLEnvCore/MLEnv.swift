@@ -136,6 +136,14 @@ public enum MLEnv {
             return nil
         }
         let host = options.host ?? (hosts.count == 1 ? hosts[0] : nil)
+        // Each host file is judged once by itself: its driver against its own GPUs.
+        for inventory in hosts
+            + [options.host].compactMap({ $0 }).filter({ given in
+                !hosts.contains { $0.file == given.file }
+            })
+        {
+            diagnostics += HostGPURule.check(inventory, catalog: options.catalog)
+        }
         var environments: [ResolvedEnvironment] = []
         environments.reserveCapacity(decoded.count)
         let specs = decoded.compactMap { file -> EnvironmentSpec? in
