@@ -174,17 +174,23 @@ def write(name, header, sources, key, entries):
         handle.write("\n".join(lines) + "\n")
 
 
-def container_requirements():
-    """Tests/Tools/container_requirements.csv: image -> (NVIDIA_REQUIRE_CUDA, source keys), with its `# KEY text`
-    source lines added to DESCRIPTIONS. `nvidia/cuda:12.4.1` stands for every nvidia/cuda:12.4.1-* tag."""
-    with open(os.path.join(TOOLS, "container_requirements.csv"), newline="", encoding="utf-8") as handle:
+def tool_table(name, key):
+    """The rows of a table beside this script, with its `# KEY text` source lines (keys starting
+    with `key`) added to DESCRIPTIONS."""
+    with open(os.path.join(TOOLS, name), newline="", encoding="utf-8") as handle:
         lines = handle.read().splitlines()
     for line in lines:
-        match = re.match(r"^# (C\d+) (.*)$", line)
+        match = re.match(r"^# (" + key + r"\d+) (.*)$", line)
         if match:
             DESCRIPTIONS[match.group(1)] = match.group(2).strip()
+    return list(csv.DictReader(line for line in lines if not line.startswith("#")))
+
+
+def container_requirements():
+    """Tests/Tools/container_requirements.csv: image -> (NVIDIA_REQUIRE_CUDA, source keys).
+    `nvidia/cuda:12.4.1` stands for every nvidia/cuda:12.4.1-* tag."""
     return {row["image"]: (row["nvidia_require_cuda"], split_sources(row["source"]))
-            for row in csv.DictReader(line for line in lines if not line.startswith("#"))}
+            for row in tool_table("container_requirements.csv", "C")}
 
 
 def forward_compat(cell):
@@ -228,14 +234,8 @@ def ngc_images():
 def wheel_archs():
     """Tests/Tools/pytorch_wheel_archs.csv: (release prefix, variant) -> the wheels' cubins and PTX, with its
     `# KEY text` source lines added to DESCRIPTIONS."""
-    with open(os.path.join(TOOLS, "pytorch_wheel_archs.csv"), newline="", encoding="utf-8") as handle:
-        lines = handle.read().splitlines()
-    for line in lines:
-        match = re.match(r"^# (W\d+) (.*)$", line)
-        if match:
-            DESCRIPTIONS[match.group(1)] = match.group(2).strip()
     table = {}
-    for row in csv.DictReader(line for line in lines if not line.startswith("#")):
+    for row in tool_table("pytorch_wheel_archs.csv", "W"):
         for cell in (row["sm"], row["ptx"]):
             assert re.match(r"^(none|\d+( \d+)*)?\??$", cell), f"pytorch_wheel_archs.csv: `{cell}`"
         table[(row["pytorch"], row["variant"])] = row
