@@ -90,6 +90,7 @@ final class ImageProbeTests: XCTestCase {
             ImageProbe.requirement(["NVIDIA_REQUIRE_CUDA": "cuda>=12.4", "NVIDIA_DISABLE_REQUIRE": "1"]), "")
         XCTAssertEqual(
             ImageProbe.requirement(["NVIDIA_REQUIRE_CUDA": "cuda>=12.4", "NVIDIA_DISABLE_REQUIRE": "no"]), "cuda>=12.4")
+        XCTAssertEqual(ImageProbe.requirement(["CUDA_VERSION": "11.8.0", "NVIDIA_REQUIRE_CUDA": ""]), "cuda>=11.8")
         XCTAssertNil(ImageProbe.requirement(["PATH": "/usr/bin"]))
     }
 

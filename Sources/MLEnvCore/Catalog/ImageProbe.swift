@@ -51,6 +51,7 @@ public enum ImageProbe {
         /// (nvidia-container-toolkit `internal/config/image/cuda_image.go`): nothing when
         /// `NVIDIA_DISABLE_REQUIRE` is true, else `NVIDIA_REQUIRE_CUDA`, else for a "legacy"
         /// image with only `CUDA_VERSION`, `cuda>=MAJOR.MINOR`; nil when the image names none.
+        /// Other `NVIDIA_REQUIRE_*` variables, which the toolkit checks as well, are not recorded.
         public var requirement: String? = nil
     }
 
@@ -141,7 +142,8 @@ public enum ImageProbe {
         if let disable = environment["NVIDIA_DISABLE_REQUIRE"], ContainerRequirement.disabling.contains(disable) {
             return ""
         }
-        if let text = environment["NVIDIA_REQUIRE_CUDA"] { return text }
+        // An empty NVIDIA_REQUIRE_CUDA makes the image "legacy" too (`IsLegacy`).
+        if let text = environment["NVIDIA_REQUIRE_CUDA"], !text.isEmpty { return text }
         guard let cuda = environment["CUDA_VERSION"].flatMap(DottedVersion.init), cuda.parts.count >= 2 else {
             return nil
         }
