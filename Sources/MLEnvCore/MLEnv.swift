@@ -150,6 +150,14 @@ public enum MLEnv {
             return nil
         }
         let host = options.host ?? (hosts.count == 1 ? hosts[0] : nil)
+        // Each host file is judged once by itself: its driver against its own GPUs.
+        for inventory in hosts
+            + [options.host].compactMap({ $0 }).filter({ given in
+                !hosts.contains { $0.file == given.file }
+            })
+        {
+            diagnostics += HostGPURule.check(inventory, catalog: options.catalog)
+        }
         var environments: [ResolvedEnvironment] = []
         environments.reserveCapacity(decoded.count)
         let specs = decoded.compactMap { file -> EnvironmentSpec? in
@@ -198,6 +206,7 @@ public enum MLEnv {
         PipRule.check(&context)
         CompanionRule.check(&context)
         HostRule.check(&context)
+        ContainerToolkitRule.check(&context)
         GPUCodeRule.check(&context)
         HygieneRule.check(&context)
         return (resolved, diagnostics + context.diagnostics)

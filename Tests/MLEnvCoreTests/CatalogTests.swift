@@ -232,7 +232,11 @@ final class CatalogTests: XCTestCase {
         let spec =
             "mlenv: 1\nname: t\nbase: nvidia/cuda:12.2.2-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"12.2.2\"\n"
         XCTAssertEqual(check(spec, host: host(driver: "535.129.03", model: "A100-SXM4-80GB")), [])
-        XCTAssertEqual(check(spec, host: host(driver: "530.30.02", model: "A100-SXM4-80GB")), ["spec.yaml:W206@5:7"])
+        // Minor-version compatibility would run CUDA 12.2.2 on R530, but NVIDIA's 12.2.2 images
+        // except only R470 and R525 from their `cuda>=12.2`: the container toolkit refuses them.
+        XCTAssertEqual(
+            check(spec, host: host(driver: "530.30.02", model: "A100-SXM4-80GB")),
+            ["spec.yaml:E210@3:7", "spec.yaml:W206@5:7"])
         XCTAssertEqual(check(spec, host: host(driver: "470.57.02", model: "A100-SXM4-80GB")), ["spec.yaml:E206@5:7"])
         let result = MLEnv.check(
             [SourceFile(path: "spec.yaml", text: spec), host(driver: "470.57.02", model: "A100")],
@@ -241,11 +245,15 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(result.diagnostics.first?.notes.first?.location, SourceLocation(line: 4, column: 9))
         // NGC 22.10 (CUDA 11.8) lists R470 among its forward-compatible branches: fine on an A100, not on a GeForce.
         let ngc = "mlenv: 1\nname: t\nbase: nvcr.io/nvidia/pytorch:22.10-py3\n"
-        XCTAssertEqual(check(ngc, host: host(driver: "440.33.01", model: "A100")), ["spec.yaml:E206@3:7"])
+        // (R440 also predates the A100, whose CUDA 11.0 came with R450: W211 on the host.)
+        XCTAssertEqual(
+            check(ngc, host: host(driver: "440.33.01", model: "A100")), ["host.yaml:W211@4:9", "spec.yaml:E206@3:7"])
         XCTAssertEqual(check(ngc, host: host(driver: "470.57.02", model: "A100")), ["spec.yaml:W206@3:7"])
         XCTAssertEqual(check(ngc, host: host(driver: "520.61.05", model: "A100")), [])
         let cpu = "mlenv: 1\nname: t\nbase: python:3.11\ncuda: none\n"
-        XCTAssertEqual(check(cpu, host: host(driver: "390.1", model: "A100")), [], "CPU-only specs need no driver")
+        XCTAssertEqual(
+            check(cpu, host: host(driver: "390.1", model: "A100")), ["host.yaml:W211@4:9"],
+            "CPU-only specs need no driver; the host's own driver still predates its A100")
     }
 
     func testGPURules() {
@@ -267,10 +275,10 @@ final class CatalogTests: XCTestCase {
         // CUDA 11.0's sm_80 cubins run on an A10 (sm_86), CUDA 12.8's sm_100 on a B300 (sm_103).
         let ampere =
             "mlenv: 1\nname: t\nbase: nvidia/cuda:11.0.3-runtime-ubuntu20.04\npython: \"3.8\"\ncuda: \"11.0\"\n"
-        XCTAssertEqual(check(ampere, host: host(driver: "450.80.02", model: "A10")), [])
+        XCTAssertEqual(check(ampere, host: host(driver: "460.32.03", model: "A10")), [])
         let blackwell =
             "mlenv: 1\nname: t\nbase: nvidia/cuda:12.8.1-runtime-ubuntu24.04\npython: \"3.12\"\ncuda: \"12.8\"\n"
-        XCTAssertEqual(check(blackwell, host: host(driver: "570.124.06", model: "B300")), [])
+        XCTAssertEqual(check(blackwell, host: host(driver: "575.57.08", model: "B300")), [])
     }
 
     func testAutoBaseHonoursTheHost() {

@@ -105,6 +105,46 @@ final class FrameworkCUDATests: XCTestCase {
         XCTAssertEqual(codes(result), ["N202"], "\(result.diagnostics.map(\.message))")
     }
 
+    /// jaxlib's CUDA 11 wheels needed CUDA 11.8 (0.4.8 dropped 11.4): a minimum that is a minor
+    /// version, from the reference's wheel columns (J1).
+    func testJAXsCUDAMinimumsAreMinorVersions() throws {
+        let catalog = CatalogLoader.builtIn
+        func floor(_ version: String, _ major: Int) throws -> DottedVersion? {
+            try XCTUnwrap(catalog.jax.first { $0.version == PEP440Version(version) }, version).cudaMinimum(major: major)
+        }
+        XCTAssertEqual(try floor("0.4.6", 11), DottedVersion("11.4"))
+        XCTAssertEqual(try floor("0.4.20", 11), DottedVersion("11.8"))
+        XCTAssertEqual(try floor("0.4.20", 12), DottedVersion("12.2"))
+        XCTAssertEqual(try floor("0.4.24", 12), DottedVersion("12.3"))
+        XCTAssertEqual(try floor("0.4.30", 12), DottedVersion("12.1"), "`requires CUDA>=12.1` beats `built CUDA 12.3`")
+        XCTAssertEqual(try floor("0.8.0", 13), DottedVersion("13.0"))
+        XCTAssertNil(try floor("0.4.7", 12), "the reference's `?`")
+    }
+
+    /// JAX 0.4.20 on CUDA 11.4: the wheels bring 11.8 along (a note), a -devel image's ptxas 11.4
+    /// comes first on PATH (a warning), and the host's driver is judged by 11.8, not 11.0.
+    func testJAXOnACUDABelowItsMinorFloorIsFlagged() {
+        func spec(_ base: String, cuda: String? = nil) -> String {
+            "mlenv: 1\nname: t\nbase: \(base)\nframework: {name: jax, version: \"0.4.20\"}\npython: \"3.10\"\n"
+                + (cuda.map { "cuda: \"\($0)\"\n" } ?? "")
+        }
+        let devel = check(spec("nvidia/cuda:11.4.3-cudnn8-devel-ubuntu20.04", cuda: "11.4"))
+        XCTAssertEqual(triples(devel.diagnostics), ["W202@6:7"], "\(devel.diagnostics.map(\.message))")
+        XCTAssertTrue(devel.diagnostics.first?.message.contains("CUDA 11.8 or newer") ?? false)
+        let runtime = check(spec("nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04"))
+        XCTAssertEqual(triples(runtime.diagnostics), ["N202@4:33"], "\(runtime.diagnostics.map(\.message))")
+        XCTAssertEqual(runtime.environments.first?.frameworkInstall?.bundledCUDA, DottedVersion("11.8"))
+        XCTAssertEqual(codes(check(spec("nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04"))), [])
+        // CUDA 11.8 through minor-version compatibility needs 450.80.02 (S6); 450.51.06 ran CUDA 11.0.
+        let old = check(
+            spec("nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04"), host: host(driver: "450.51.06", gpu: "A100"))
+        // (and the toolkit refuses the 11.4.3 image's `cuda>=11.4` on a CUDA 11.0 driver: E210).
+        XCTAssertEqual(codes(old), ["E210", "E206", "N202"], "\(old.diagnostics.map(\.message))")
+        let compatible = check(
+            spec("nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04"), host: host(driver: "470.57.02", gpu: "A100"))
+        XCTAssertEqual(codes(compatible), ["W206"], "\(compatible.diagnostics.map(\.message))")
+    }
+
     func testSetupStepsAndEnvShowCompilation() {
         func compilation(_ lines: String) -> CUDACompilation? {
             check("mlenv: 1\nname: t\nbase: nvidia/cuda:12.6.3-devel-ubuntu22.04\npython: \"3.11\"\n" + lines)

@@ -42,6 +42,7 @@ final class ImageProbeTests: XCTestCase {
         XCTAssertEqual(facts.frameworkVersion, "2.15.0a0+abcdef0")
         XCTAssertTrue(facts.jupyter)
         XCTAssertEqual(facts.forwardCompatible, ["535", "570"])
+        XCTAssertEqual(facts.requirement?.hasPrefix("cuda>=9.0 brand=tesla,driver>=535,driver<536"), true)
         let text = ImageProbe.catalogText(facts, engine: "docker", date: "2026-12-01")
         // The file is a catalog mlenv reads, and the image is then known exactly.
         let (catalog, problems) = CatalogLoader.load(SourceFile(path: "probed.yaml", text: text))
@@ -52,6 +53,7 @@ final class ImageProbeTests: XCTestCase {
         XCTAssertEqual(image.ubuntu, .known("24.04"))
         XCTAssertEqual(image.frameworkVersion.known?.description, "2.15.0a0+abcdef0")
         XCTAssertEqual(image.cudnn, .known("9.30.0.12"))
+        XCTAssertEqual(image.nvidiaRequireCUDA, facts.requirement, "the toolkit's requirement is recorded verbatim")
         XCTAssertTrue(
             text.contains("sources:\n  PROBE: \"`docker image inspect` and a run of the image on 2026-12-01"), text)
     }
@@ -73,6 +75,23 @@ final class ImageProbeTests: XCTestCase {
             if case .success(let facts) = result { XCTAssertNil(facts.cuda, broken) }
         }
         XCTAssertThrowsError(try ImageProbe.facts(image: "Not An Image", inspection: [], run: "").get())
+        XCTAssertNil(facts.requirement)
+        XCTAssertNil(catalog.images.first?.nvidiaRequireCUDA)
+    }
+
+    /// What the toolkit checks, read as it reads it (internal/config/image/cuda_image.go): a
+    /// "legacy" image with only CUDA_VERSION requires `cuda>=MAJOR.MINOR`; NVIDIA_DISABLE_REQUIRE
+    /// (strconv.ParseBool) turns the check off.
+    func testTheProbeRecordsTheToolkitsRequirement() {
+        XCTAssertEqual(ImageProbe.requirement(["CUDA_VERSION": "10.0.130"]), "cuda>=10.0")
+        XCTAssertEqual(
+            ImageProbe.requirement(["CUDA_VERSION": "12.4.1", "NVIDIA_REQUIRE_CUDA": "cuda>=12.4"]), "cuda>=12.4")
+        XCTAssertEqual(
+            ImageProbe.requirement(["NVIDIA_REQUIRE_CUDA": "cuda>=12.4", "NVIDIA_DISABLE_REQUIRE": "1"]), "")
+        XCTAssertEqual(
+            ImageProbe.requirement(["NVIDIA_REQUIRE_CUDA": "cuda>=12.4", "NVIDIA_DISABLE_REQUIRE": "no"]), "cuda>=12.4")
+        XCTAssertEqual(ImageProbe.requirement(["CUDA_VERSION": "11.8.0", "NVIDIA_REQUIRE_CUDA": ""]), "cuda>=11.8")
+        XCTAssertNil(ImageProbe.requirement(["PATH": "/usr/bin"]))
     }
 
     /// The command end to end against a stand-in engine: `image inspect` answers with a

@@ -13,6 +13,7 @@ import re
 import sys
 
 REFERENCE, OUTPUT = sys.argv[1], sys.argv[2]
+TOOLS = os.path.dirname(os.path.abspath(__file__))
 
 
 def rows(name):
@@ -173,6 +174,25 @@ def write(name, header, sources, key, entries):
         handle.write("\n".join(lines) + "\n")
 
 
+def tool_table(name, key):
+    """The rows of a table beside this script, with its `# KEY text` source lines (keys starting
+    with `key`) added to DESCRIPTIONS."""
+    with open(os.path.join(TOOLS, name), newline="", encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    for line in lines:
+        match = re.match(r"^# (" + key + r"\d+) (.*)$", line)
+        if match:
+            DESCRIPTIONS[match.group(1)] = match.group(2).strip()
+    return list(csv.DictReader(line for line in lines if not line.startswith("#")))
+
+
+def container_requirements():
+    """Tests/Tools/container_requirements.csv: image -> (NVIDIA_REQUIRE_CUDA, source keys).
+    `nvidia/cuda:12.4.1` stands for every nvidia/cuda:12.4.1-* tag."""
+    return {row["image"]: (row["nvidia_require_cuda"], split_sources(row["source"]))
+            for row in tool_table("container_requirements.csv", "C")}
+
+
 def forward_compat(cell):
     text = (cell or "").strip()
     if text in ("", "?"):
@@ -182,15 +202,18 @@ def forward_compat(cell):
 
 def ngc_images():
     entries, sources = [], []
+    requirements = container_requirements()
     for row in rows("ngc_pytorch.csv"):
         keys = split_sources(row["sources"])
+        requirement, requirement_keys = requirements.get(row["container_tag"].strip(), (None, []))
+        keys = keys + [key for key in requirement_keys if key not in keys]
         sources += keys
         entries.append({
             "image": row["container_tag"].strip(), "ubuntu": fact(row["ubuntu"]), "python": fact(row["python"]),
             "cuda": fact(row["cuda"]), "cudnn": fact(row["cudnn"]), "framework": "pytorch",
             "framework_version": fact(row["pytorch_version"], r"\d[0-9A-Za-z.+]*"),
             "min_driver": fact(row["min_driver_stated"]), "forward_compat": forward_compat(row["datacenter_forward_compat_drivers"]),
-            "confidence": row["confidence"].strip(), "sources": keys,
+            "nvidia_require_cuda": requirement, "confidence": row["confidence"].strip(), "sources": keys,
         })
     for row in rows("ngc_tensorflow.csv"):
         keys = split_sources(row["sources"])
@@ -208,20 +231,11 @@ def ngc_images():
           sources, "images", entries)
 
 
-TOOLS = os.path.dirname(os.path.abspath(__file__))
-
-
 def wheel_archs():
     """Tests/Tools/pytorch_wheel_archs.csv: (release prefix, variant) -> the wheels' cubins and PTX, with its
     `# KEY text` source lines added to DESCRIPTIONS."""
-    with open(os.path.join(TOOLS, "pytorch_wheel_archs.csv"), newline="", encoding="utf-8") as handle:
-        lines = handle.read().splitlines()
-    for line in lines:
-        match = re.match(r"^# (W\d+) (.*)$", line)
-        if match:
-            DESCRIPTIONS[match.group(1)] = match.group(2).strip()
     table = {}
-    for row in csv.DictReader(line for line in lines if not line.startswith("#")):
+    for row in tool_table("pytorch_wheel_archs.csv", "W"):
         for cell in (row["sm"], row["ptx"]):
             assert re.match(r"^(none|\d+( \d+)*)?\??$", cell), f"pytorch_wheel_archs.csv: `{cell}`"
         table[(row["pytorch"], row["variant"])] = row
@@ -324,11 +338,23 @@ def tensorflow():
           sources, "releases", entries)
 
 
+def cuda_minimum(cell):
+    """The lowest CUDA a jax_releases.csv wheel cell accepts: `requires CUDA>=12.1` (the wheels'
+    own floor, which beats the CUDA they were built with), `CUDA>=11.4`, or the one CUDA a
+    variant of that time was published for (`built CUDA 11.8 + cuDNN 8.6`, `CUDA 12.3 + cuDNN
+    8.9`: 0.4.8 dropped CUDA 11.4, 0.4.24 CUDA 12.2); None for `?` or an empty cell."""
+    text = (cell or "").strip()
+    match = (re.search(r"requires CUDA\s*>=\s*(\d+\.\d+)", text) or re.search(r"CUDA\s*>=\s*(\d+\.\d+)", text)
+             or re.match(r"^(?:built\s+)?CUDA\s+(\d+\.\d+)", text))
+    return match.group(1) if match else None
+
+
 def jax():
     entries, sources = [], ["J1"]
     for row in rows("jax_releases.csv"):
         variants = row["cuda_wheel_variants"]
         majors = sorted(set(re.findall(r"cuda(\d+)", variants)))
+        minimums = [m for m in (cuda_minimum(row.get(f"cuda{major}_wheel_reqs")) for major in majors) if m]
         extras = []
         for match in re.finditer(r"cuda\d+(?:_pip|_local)?(\?)?", variants):
             name = match.group(0)
@@ -347,7 +373,7 @@ def jax():
             keys.append(PYPI_SOURCE)
             sources.append(PYPI_SOURCE)
         entries.append({"version": version, "python_min": low, "python_max": high,
-                        "cuda_majors": majors, "cuda_extras": extras, "min_compute_capability": fact(row["min_compute_capability"]),
+                        "cuda_majors": majors, "cuda_min": minimums, "cuda_extras": extras, "min_compute_capability": fact(row["min_compute_capability"]),
                         "sources": keys, "notes": notes})
     known = {entry["version"] for entry in entries}
     for (package, version) in PYPI:
@@ -392,6 +418,7 @@ def companions():
 
 
 def cuda():
+    requirements = container_requirements()
     arch = {}
     for row in rows("cuda_arch.csv"):
         arch[row["cuda_toolkit"].strip()] = (row["min_sm_offline"].strip(), row["max_sm_offline"].strip(), split_sources(row["source"]))
@@ -402,14 +429,19 @@ def cuda():
         minor_compat = fact((row["minor_version_compat_min_linux"] or "").replace(">=", ""))
         short = ".".join(version.rstrip("?").split(".")[:2])
         low_sm, high_sm, arch_keys = arch.get(short, ("?", "?", []))
-        sources += keys + arch_keys
+        # What NVIDIA's nvidia/cuda:VERSION-* images ask of the container toolkit.
+        requirement, requirement_keys = requirements.get(f"nvidia/cuda:{version}", (None, []))
+        sources += keys + arch_keys + requirement_keys
         entries.append({
             "version": version, "min_driver": fact(row["linux_x86_64_min_driver_toolkit"]),
             "branch": (row["driver_branch"] or "").strip() or None,
             "minor_compat_min_driver": minor_compat,
             "min_sm": fact(low_sm.replace("sm_", "").rstrip("a"), r"\d+"), "max_sm": fact(high_sm.replace("sm_", "").rstrip("a"), r"\d+"),
-            "sources": keys + arch_keys,
+            "nvidia_require_cuda": requirement, "sources": keys + arch_keys + requirement_keys,
         })
+    known = {entry["version"] for entry in entries}
+    unused = sorted(image for image in requirements if image.startswith("nvidia/cuda:") and image[12:] not in known)
+    assert not unused, f"container_requirements.csv rows for CUDA versions cuda_driver.csv lacks: {unused}"
     write("cuda", "CUDA toolkits: minimum Linux driver, minor-version compatibility and the GPU architectures nvcc targets (shared/reference cuda_driver.csv, cuda_arch.csv)",
           sources, "toolkits", entries)
 

@@ -161,6 +161,10 @@ public struct CatalogImage: Sendable {
     public var forwardCompatibleDrivers: [String]
     /// Whether JupyterLab is installed.
     public var shipsJupyter: Bool
+    /// What NVIDIA's container toolkit checks before it starts the image with GPUs: its
+    /// `NVIDIA_REQUIRE_CUDA` (NGC images: `cuda>=9.0`); empty when the image asks nothing, nil
+    /// when not known.
+    public var nvidiaRequireCUDA: String? = nil
     /// The table the entry comes from, and its source keys.
     public var table: String
     public var sources: [String]
@@ -214,8 +218,14 @@ public struct JAXRelease: Sendable {
     public var pythonMaximum: Fact<DottedVersion> = .unknown
     /// CUDA majors with `jax[cudaN]` wheels.
     public var cudaMajors: [Int]
+    /// The lowest CUDA of each major the wheels accept (jaxlib's CUDA 11 wheels from 0.4.8 need
+    /// 11.8), where the reference states it.
+    public var cudaMinimums: [DottedVersion] = []
     /// The pip extras that bring CUDA (`cuda12`, or before 0.4.26 `cuda12_pip`).
     public var cudaExtras: [Fact<String>]
+
+    /// The lowest CUDA of `major` the release's wheels accept, when known.
+    public func cudaMinimum(major: Int) -> DottedVersion? { cudaMinimums.first { $0.major == major } }
 }
 
 /// What one release (or, for torchvision and torchaudio, one minor line) of a package requires of
@@ -251,6 +261,8 @@ public struct CUDAToolkit: Sendable {
     /// Lowest and highest `sm_NN` nvcc compiles for.
     public var minimumSM: Fact<Int>
     public var maximumSM: Fact<Int>
+    /// The `NVIDIA_REQUIRE_CUDA` of NVIDIA's `nvidia/cuda:VERSION-*` images (linux/amd64), when known.
+    public var imageRequirement: String? = nil
 }
 
 /// A GPU model.

@@ -136,7 +136,8 @@ private struct CatalogReader {
         let ngc = ["nvcr.io/nvidia/pytorch", "nvcr.io/nvidia/tensorflow"].contains(reference.canonicalRepository)
         let jupyter = fields.take("jupyter").flatMap { decoder.boolean($0.value, "images[].jupyter") } ?? ngc
         let sources = list(&fields, "sources")
-        return CatalogImage(
+        let requirement = self.text(&fields, "nvidia_require_cuda")
+        var image = CatalogImage(
             reference: reference, ubuntu: fact(&fields, "ubuntu") { $0 },
             python: fact(&fields, "python", DottedVersion.init),
             cuda: fact(&fields, "cuda", DottedVersion.init), cudnn: fact(&fields, "cudnn") { $0 },
@@ -145,6 +146,8 @@ private struct CatalogReader {
             minimumDriver: fact(&fields, "min_driver", DottedVersion.init),
             forwardCompatibleDrivers: list(&fields, "forward_compat"), shipsJupyter: jupyter, table: table,
             sources: sources)
+        image.nvidiaRequireCUDA = requirement
+        return image
     }
 
     mutating func version(_ fields: inout FieldSet) -> PEP440Version? {
@@ -228,7 +231,8 @@ private struct CatalogReader {
         return JAXRelease(
             version: version, pythonMinimum: fact(&fields, "python_min", DottedVersion.init),
             pythonMaximum: fact(&fields, "python_max", DottedVersion.init),
-            cudaMajors: list(&fields, "cuda_majors").compactMap { Int($0) }, cudaExtras: extras)
+            cudaMajors: list(&fields, "cuda_majors").compactMap { Int($0) },
+            cudaMinimums: list(&fields, "cuda_min").compactMap(DottedVersion.init), cudaExtras: extras)
     }
 
     mutating func toolkit(_ fields: inout FieldSet) -> CUDAToolkit? {
@@ -237,7 +241,8 @@ private struct CatalogReader {
         return CUDAToolkit(
             version: version, minimumDriver: fact(&fields, "min_driver", DottedVersion.init), branch: branch,
             minorCompatibilityDriver: fact(&fields, "minor_compat_min_driver", DottedVersion.init),
-            minimumSM: fact(&fields, "min_sm") { Int($0) }, maximumSM: fact(&fields, "max_sm") { Int($0) })
+            minimumSM: fact(&fields, "min_sm") { Int($0) }, maximumSM: fact(&fields, "max_sm") { Int($0) },
+            imageRequirement: text(&fields, "nvidia_require_cuda"))
     }
 
     mutating func gpu(_ fields: inout FieldSet) -> GPUModel? {

@@ -46,6 +46,13 @@ public enum ImageProbe {
         /// The driver branches `NVIDIA_REQUIRE_CUDA` accepts below the CUDA's own minimum
         /// (`brand=tesla,driver>=470,driver<471`: data-center forward compatibility).
         public var forwardCompatible: [String]
+        /// What NVIDIA's container toolkit checks before it starts the image (its
+        /// `nvidia_require_cuda`), read as the toolkit reads it
+        /// (nvidia-container-toolkit `internal/config/image/cuda_image.go`): nothing when
+        /// `NVIDIA_DISABLE_REQUIRE` is true, else `NVIDIA_REQUIRE_CUDA`, else for a "legacy"
+        /// image with only `CUDA_VERSION`, `cuda>=MAJOR.MINOR`; nil when the image names none.
+        /// Other `NVIDIA_REQUIRE_*` variables, which the toolkit checks as well, are not recorded.
+        public var requirement: String? = nil
     }
 
     /// Reads the engine's inspection of `image` and the script's output. The error is a
@@ -103,6 +110,7 @@ public enum ImageProbe {
             ?? environment["NVIDIA_REQUIRE_CUDA"].flatMap(requiredCUDA)
         facts.cudnn = environment["CUDNN_VERSION"].flatMap { $0.isEmpty ? nil : $0 }
         facts.forwardCompatible = environment["NVIDIA_REQUIRE_CUDA"].map(forwardCompatibleBranches) ?? []
+        facts.requirement = requirement(environment)
         facts.jupyter = dist("jupyterlab") != nil || dist("notebook") != nil || dist("jupyter-server") != nil
         // The framework the image is built around: the one it names in its environment, else
         // the one installed (PyTorch, TensorFlow, JAX in that order).
@@ -127,6 +135,19 @@ public enum ImageProbe {
             facts.frameworkVersion = match.1
         }
         return .success(facts)
+    }
+
+    /// The requirement the toolkit takes from an image's environment (`GetRequirements`).
+    static func requirement(_ environment: [String: String]) -> String? {
+        if let disable = environment["NVIDIA_DISABLE_REQUIRE"], ContainerRequirement.disabling.contains(disable) {
+            return ""
+        }
+        // An empty NVIDIA_REQUIRE_CUDA makes the image "legacy" too (`IsLegacy`).
+        if let text = environment["NVIDIA_REQUIRE_CUDA"], !text.isEmpty { return text }
+        guard let cuda = environment["CUDA_VERSION"].flatMap(DottedVersion.init), cuda.parts.count >= 2 else {
+            return nil
+        }
+        return "cuda>=\(cuda.prefix(2))"
     }
 
     /// `cuda>=12.2 brand=tesla,driver>=470,driver<471 ...` -> 12.2.
@@ -161,6 +182,7 @@ public enum ImageProbe {
             "framework": .string(facts.framework?.rawValue ?? "none"),
             "framework_version": facts.frameworkVersion.map(Document.string),
             "forward_compat": facts.forwardCompatible.isEmpty ? nil : .strings(facts.forwardCompatible, .flow),
+            "nvidia_require_cuda": facts.requirement.map(Document.string),
             "jupyter": .bool(facts.jupyter),
             "sources": .strings(["PROBE"], .flow),
         ])

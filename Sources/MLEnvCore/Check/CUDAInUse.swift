@@ -60,9 +60,11 @@ struct CUDAInUse {
             let location =
                 context.spec.framework?.version?.location ?? context.spec.framework?.name.location
                 ?? context.spec.base.location
+            // JAX's wheels bring the newest CUDA of their major, at least their floor.
+            let cudaName = framework == .jax && wheels.parts.count >= 2 ? "CUDA \(wheels) or newer" : "CUDA \(wheels)"
             var use = CUDAInUse(
                 cuda: wheels, origin: .wheels(framework, install), location: location,
-                name: "CUDA \(wheels), which \(wheelsName) bring,", build: "\(wheelsName) (CUDA \(wheels))")
+                name: "\(cudaName), which \(wheelsName) bring,", build: "\(wheelsName) (\(cudaName))")
             if framework == .pytorch, let variant = install.variant, let prefix = environment.frameworkVersion {
                 let release = context.catalog.pytorch.filter { [matches = Compatibility.matcher(prefix)] release in
                     matches(release.version) && release.cudaWheels.contains { $0.any == variant }

@@ -19,15 +19,19 @@ extension DiagnosticCode {
             CUDA version; CUDA code compiled in the image against PyTorch is built with the \
             image's nvcc, and PyTorch's extension builder warns when its minor differs from \
             PyTorch's own. Within one major CUDA's minor-version compatibility usually lets it \
-            run, but the combination was not tested.
+            run, but the combination was not tested. JAX's CUDA wheels need a minimum minor of \
+            their major (jaxlib's CUDA 11 wheels from 0.4.8: 11.8); they bring it along, but XLA \
+            compiles with the first `ptxas` on PATH, before the wheels' own (jax-ml/jax#17976), \
+            and a `-devel` image's older ptxas cannot read the PTX XLA writes.
             """)
     static let frameworkCUDAWheels = DiagnosticCode(
         "N202", .note, name: "framework-cuda-wheels",
         summary: "The framework's wheels bring another CUDA than the spec's, and which one mlenv chose.",
         explanation: """
             PyTorch publishes wheels for a few CUDA versions per release (2.7: cu118, cu126, \
-            cu128), JAX for CUDA majors, and TensorFlow's `and-cuda` extra pins the CUDA it was \
-            tested with. When none is the spec's CUDA, mlenv installs the nearest: the same major \
+            cu128), JAX for CUDA majors (each from a minimum minor: jaxlib's CUDA 11 wheels need \
+            11.8, and bring the newest 11.x along), and TensorFlow's `and-cuda` extra pins the \
+            CUDA it was tested with. When none is the spec's CUDA, mlenv installs the nearest: the same major \
             first, then the nearest minor. With a host inventory the wheels must also run on its \
             driver (natively or through minor-version compatibility) and carry code for its GPUs \
             (PyTorch's wheels publish their architectures). The wheels' CUDA libraries come from \
@@ -105,6 +109,26 @@ enum FrameworkCUDARule: Rule {
                 framework: {name: tensorflow, version: ↓"2.15"}
                 python: "3.10"
                 """),
+            // jaxlib's CUDA 11 wheels need 11.8; a -devel image's ptxas 11.4 comes first on PATH.
+            RuleExample(
+                .frameworkCUDAMinor,
+                """
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:11.4.3-cudnn8-devel-ubuntu20.04
+                framework: {name: jax, version: "0.4.20"}
+                python: "3.10"
+                cuda: ↓"11.4"
+                """),
+            RuleExample(
+                .frameworkCUDAWheels,
+                """
+                mlenv: 1
+                name: team
+                base: nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04
+                framework: {name: jax, version: ↓"0.4.20"}
+                python: "3.10"
+                """),
         ],
         passing: [
             RuleExample(
@@ -161,6 +185,30 @@ enum FrameworkCUDARule: Rule {
                         at: declared, notes: [evidence] + notes, fix: "use a CUDA \(bundled) base image")
                     return
                 }
+            }
+            if framework == .jax, install.choice == nil, let cuda = environment.cuda.known,
+                cuda.major == bundled.major, bundled.parts.count >= 2, cuda.prefix(2) < bundled
+            {
+                // The wheels bring at least their floor along; a -devel image's older ptxas still
+                // comes first on PATH.
+                if environment.traits.family == .cuda, environment.traits.cudaFlavor == "devel",
+                    let toolkit = environment.imageCUDA.known, toolkit.major == bundled.major,
+                    toolkit.prefix(2) < bundled
+                {
+                    context.report(
+                        .frameworkCUDAMinor, Message.jaxPTXAS(prefix: prefix, toolkit: toolkit, floor: bundled),
+                        at: declared, notes: notes,
+                        fix:
+                            "use a CUDA \(bundled) or newer image, or a `-runtime` or `-base` one: JAX's wheels bring their own ptxas"
+                    )
+                } else {
+                    context.report(
+                        .frameworkCUDAWheels,
+                        Message.jaxFloor(context, prefix: prefix, install: install, floor: bundled),
+                        at: context.spec.framework?.version?.location ?? context.spec.framework?.name.location
+                            ?? context.spec.base.location)
+                }
+                return
             }
             if let choice = install.choice {
                 let location =
@@ -229,6 +277,21 @@ extension FrameworkCUDARule {
                 + "(PyTorch's extension builder warns of the minor-version mismatch; it usually works)"
         }
 
+        static func jaxPTXAS(prefix: String, toolkit: DottedVersion, floor: DottedVersion) -> String {
+            "JAX \(prefix)'s CUDA \(floor.major) wheels need CUDA \(floor) or newer; this `-devel` image's ptxas is CUDA "
+                + "\(toolkit)'s, and XLA compiles with the ptxas on PATH before the one the wheels bring"
+        }
+
+        static func jaxFloor(_ context: RuleContext, prefix: String, install: FrameworkInstall, floor: DottedVersion)
+            -> String
+        {
+            let cuda = context.environment.cuda.known.map { "\($0)" } ?? "?"
+            let whose = context.spec.cuda == nil ? "the image's" : "the spec's"
+            return
+                "JAX \(prefix)'s `jax[\(install.variant ?? "cuda\(floor.major)")]` wheels need CUDA \(floor) or newer and "
+                + "bring it along as pip wheels; \(whose) CUDA \(cuda) matters only to CUDA code compiled in the image"
+        }
+
         static func wheels(
             _ context: RuleContext, framework: FrameworkName, prefix: String, install: FrameworkInstall,
             bundled: DottedVersion, choice: WheelChoice
@@ -254,7 +317,8 @@ extension FrameworkCUDARule {
                 let why =
                     choice.requested.map { "\(host) does not run JAX \(prefix)'s `jax[\($0)]` wheels" }
                     ?? "JAX \(prefix) has no wheels for \(asked) (it has \(choice.offered.map { "`jax[\($0)]`" }.joined(separator: ", ")))"
-                return "\(why); mlenv installs `jax[\(variant)]`, which brings CUDA \(bundled) along; \(theirs)"
+                let brought = bundled.parts.count >= 2 ? "CUDA \(bundled) or newer" : "CUDA \(bundled)"
+                return "\(why); mlenv installs `jax[\(variant)]`, which brings \(brought) along; \(theirs)"
             default:
                 let offered = choice.offered.joined(separator: ", ")
                 var why: String

@@ -7,7 +7,7 @@ enum Rules {
             YAMLReaderCodes.self, SpecDecoderCodes.self, FileReferenceRule.self, RequirementsReader.self,
             ResolverCodes.self,
             BaseImageRule.self, FrameworkPythonRule.self, FrameworkCUDARule.self, PipRule.self, CompanionRule.self,
-            HostRule.self,
+            HostRule.self, ContainerToolkitRule.self, HostGPURule.self,
             GPUCodeRule.self,
             HygieneRule.self, GenerateInputCodes.self, CatalogFileCodes.self,
         ]

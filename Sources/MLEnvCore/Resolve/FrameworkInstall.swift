@@ -10,7 +10,8 @@ public struct FrameworkInstall: Sendable, Equatable {
     /// Whether the spec named no version, so pip takes the newest release.
     public var unpinned: Bool
     /// The CUDA the wheels bring with them as `nvidia-*` wheels (PyTorch's cu126: 12.6,
-    /// `jax[cuda12]`: 12, TensorFlow's `and-cuda` extra: its tested CUDA): what the host's
+    /// `jax[cuda12]`: the release's floor for CUDA 12, 12.1 from 0.4.26, or 12 where the catalog
+    /// has none; TensorFlow's `and-cuda` extra: its tested CUDA): what the host's
     /// driver must run, whatever the image's toolkit is. Nil when the framework uses the image's
     /// CUDA, or runs on the CPU, or the catalog does not know.
     public var bundledCUDA: DottedVersion?
@@ -174,8 +175,15 @@ public struct FrameworkInstall: Sendable, Equatable {
             // The spec's CUDA major when the release has wheels for it and the host's driver runs
             // them, else the nearest major that fits: the wheels bring their CUDA along.
             let majors = Set(releases.flatMap(\.cudaMajors)).sorted()
+            // The wheels bring the newest CUDA of their major that pip finds, and at least the
+            // release's floor for it (jaxlib's CUDA 11 wheels need 11.8): the driver is judged by
+            // the floor of the newest release pip may take.
+            func floor(_ major: Int) -> DottedVersion {
+                releases.filter { $0.cudaMajors.contains(major) }.max { $0.version < $1.version }?
+                    .cudaMinimum(major: major) ?? DottedVersion("\(major)")!
+            }
             func pick(_ fit: WheelFit) -> Int? {
-                majors.filter { fit.driverRuns(DottedVersion("\($0)")!) }
+                majors.filter { fit.driverRuns(floor($0)) }
                     .min { (abs($0 - cuda.major), $0) < (abs($1 - cuda.major), $1) }
             }
             let unconstrained = pick(WheelFit())
@@ -187,6 +195,7 @@ public struct FrameworkInstall: Sendable, Equatable {
                     requested: majors.contains(cuda.major) ? "cuda\(cuda.major)" : nil,
                     offered: majors.map { "cuda\($0)" },
                     forHost: major != unconstrained)
+            let bundled = floor(major)
             if !extras.contains("cuda\(major)"), extras.contains("cuda\(major)_pip") {
                 return FrameworkInstall(
                     description: "JAX\(versionText) with CUDA \(major) wheels from JAX's release page",
@@ -194,11 +203,11 @@ public struct FrameworkInstall: Sendable, Equatable {
                         "jax[cuda\(major)_pip]\(pin)", "-f",
                         "https://storage.googleapis.com/jax-releases/jax_cuda_releases.html",
                     ],
-                    bundledCUDA: DottedVersion("\(major)"), variant: "cuda\(major)", choice: choice)
+                    bundledCUDA: bundled, variant: "cuda\(major)", choice: choice)
             }
             return FrameworkInstall(
                 description: "JAX\(versionText) from PyPI with CUDA \(major) wheels",
-                words: ["jax[cuda\(major)]\(pin)"], bundledCUDA: DottedVersion("\(major)"), variant: "cuda\(major)",
+                words: ["jax[cuda\(major)]\(pin)"], bundledCUDA: bundled, variant: "cuda\(major)",
                 choice: choice)
         case .none:
             return nil
