@@ -257,4 +257,36 @@ final class RequirementsFileTests: XCTestCase {
         }
         XCTAssertNotEqual(try hash("numpy==1.26.4\n"), try hash("numpy==1.26.3\n"))
     }
+
+    func testPackageIndexesReachThePackageStepsOnlyAndCarryNoCredentials() throws {
+        let spec = """
+            mlenv: 1
+            name: team
+            base: nvidia/cuda:12.1.1-runtime-ubuntu22.04
+            python: "3.11"
+            framework: {name: pytorch, version: "2.1"}
+            packages:
+              pip: ["torch-scatter==2.1.2"]
+              index:
+                extra_urls: ["https://download.pytorch.org/whl/cu121"]
+                find_links: ["https://data.pyg.org/whl/torch-2.1.0+cu121.html"]
+            """
+        let result = MLEnv.generate(
+            SourceFile(path: "spec.yaml", text: spec), outputDirectory: "out", workingDirectory: "/work",
+            files: InMemoryFiles())
+        XCTAssertFalse(result.diagnostics.containsErrors, "\(result.diagnostics.map(\.message))")
+        let dockerfile = try XCTUnwrap(result.outputs.first { $0.path == "Dockerfile" }?.text)
+        let pipLines = dockerfile.split(separator: "\n").filter { $0.contains("pip install") }
+        XCTAssertEqual(pipLines.filter { $0.contains("--extra-index-url") }.count, 1, dockerfile)
+        XCTAssertTrue(
+            pipLines.contains {
+                $0.contains(
+                    "--extra-index-url https://download.pytorch.org/whl/cu121 --find-links https://data.pyg.org/whl/torch-2.1.0+cu121.html -r /tmp/mlenv/requirements.txt"
+                )
+            }, dockerfile)
+
+        let secret = spec.replacingOccurrences(of: "https://download", with: "https://me:hunter2@download")
+        let refused = MLEnv.check([SourceFile(path: "spec.yaml", text: secret)], files: InMemoryFiles())
+        XCTAssertEqual(refused.diagnostics.filter { $0.code.id == "E121" }.map(\.location.line), [9])
+    }
 }

@@ -323,10 +323,11 @@ struct BuildStepsView: TemplateView {
         }
         if !plain.isEmpty { plans.append((plainCopies, plain)) }
         let names = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
-        let runs = plans.enumerated().map { index, plan in
+        let index = recipe.indexOptions.map(Quoting.shell)
+        let runs = plans.enumerated().map { number, plan in
             Run(
-                copies: plan.0, arguments: plan.1.joined(separator: " "), constraintNames: names,
-                explainsConstraint: index == 0 && names != nil, consecutive: index > 0 && plan.0.isEmpty)
+                copies: plan.0, arguments: (index + plan.1).joined(separator: " "), constraintNames: names,
+                explainsConstraint: number == 0 && names != nil, consecutive: number > 0 && plan.0.isEmpty)
         }
         return PipSteps(comment: comment.joined(separator: ", then "), runs: runs)
     }

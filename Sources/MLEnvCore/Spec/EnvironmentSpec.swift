@@ -33,6 +33,9 @@ public final class EnvironmentSpec: Sendable {
     /// `packages.requirements:` - pip requirements files, relative to the spec's folder, in order.
     public let requirements: [Located<String>]
 
+    /// `packages.index:` - more places pip looks for the spec's packages.
+    public let index: PackageIndex
+
     /// `gpus:`; when absent, all GPUs unless `cuda: none`.
     public let gpus: Located<GPURequest>
 
@@ -88,7 +91,7 @@ public final class EnvironmentSpec: Sendable {
         file: String, name: Located<String>, description: String?, base: Located<BaseImage>,
         framework: FrameworkSpec?, python: Located<String>?, cuda: Located<CUDARequest>?,
         pip: [Located<PipRequirement>], apt: [Located<AptPackage>], requirements: [Located<String>],
-        gpus: Located<GPURequest>, gpusShared: Bool,
+        index: PackageIndex, gpus: Located<GPURequest>, gpusShared: Bool,
         jupyter: JupyterSpec?, sharedMemory: SharedMemory, volumes: [Located<VolumeMount>], env: [EnvVariable],
         secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>], build: BuildOptions,
         command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
@@ -104,6 +107,7 @@ public final class EnvironmentSpec: Sendable {
         self.pip = pip
         self.apt = apt
         self.requirements = requirements
+        self.index = index
         self.gpus = gpus
         self.gpusShared = gpusShared
         self.jupyter = jupyter
@@ -307,6 +311,16 @@ public struct PipRequirement: Sendable, Equatable {
     public var isPinned: Bool {
         url != nil || specifiers.specifiers.contains { ($0.op == .equal && !$0.wildcard) || $0.op == .arbitrary }
     }
+}
+
+/// `packages.index`: indexes and link pages pip also reads for `packages.pip` and
+/// `packages.requirements` (the per-CUDA PyTorch index, a company mirror), never for the
+/// framework mlenv installs.
+public struct PackageIndex: Sendable, Equatable {
+    /// `extra_urls`: PEP 503 indexes besides the main one (`--extra-index-url`).
+    public var extraURLs: [Located<String>] = []
+    /// `find_links`: pages of links to archives (`--find-links`).
+    public var findLinks: [Located<String>] = []
 }
 
 /// One `packages.apt` entry: a Debian package, optionally `name=version`.

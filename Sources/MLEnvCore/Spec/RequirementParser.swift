@@ -12,7 +12,7 @@ enum RequirementParser {
             if scanner.peek == UInt8(ascii: "-") {
                 return .failure(
                     RequirementError(
-                        "pip options such as `\(text.split(separator: " ").first ?? "")` are not requirements; put index settings under `build:`"
+                        "pip options such as `\(text.split(separator: " ").first ?? "")` are not requirements; put indexes under `packages.index` or `build.pip_index_url`"
                     ))
             }
             return .failure(RequirementError("a requirement starts with a package name"))

@@ -11,7 +11,8 @@ extension NodeDecoder {
         let framework = fields.take("framework").flatMap { self.framework($0.value) }
         let python = fields.take("python").flatMap { self.dottedVersion($0.value, "python", example: "\"3.10\"") }
         let cuda = fields.take("cuda").flatMap { self.cudaRequest($0.value) }
-        let (pip, apt, requirements) = fields.take("packages").map { self.packages($0.value) } ?? ([], [], [])
+        let (pip, apt, requirements, index) =
+            fields.take("packages").map { self.packages($0.value) } ?? ([], [], [], PackageIndex())
         let gpusPair = fields.take("gpus")
         let gpus = gpusPair.flatMap { self.gpuRequest($0.value) }
         let gpusShared = fields.take("gpus_shared").flatMap { self.boolean($0.value, "gpus_shared") } ?? false
@@ -34,7 +35,7 @@ extension NodeDecoder {
         let defaultGPUs: GPURequest = cuda?.value == CUDARequest.none ? .none : .all
         return EnvironmentSpec(
             file: file, name: name, description: description, base: base, framework: framework,
-            python: python, cuda: cuda, pip: pip, apt: apt, requirements: requirements,
+            python: python, cuda: cuda, pip: pip, apt: apt, requirements: requirements, index: index,
             gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
             jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env, secrets: secrets,
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
@@ -132,9 +133,9 @@ extension NodeDecoder {
     }
 
     mutating func packages(_ node: YAMLNode) -> (
-        [Located<PipRequirement>], [Located<AptPackage>], [Located<String>]
+        [Located<PipRequirement>], [Located<AptPackage>], [Located<String>], PackageIndex
     ) {
-        guard var fields = mapping(node, "packages") else { return ([], [], []) }
+        guard var fields = mapping(node, "packages") else { return ([], [], [], PackageIndex()) }
         defer { reportUnknownKeys(fields) }
         var pip: [Located<PipRequirement>] = []
         var apt: [Located<AptPackage>] = []
@@ -214,7 +215,8 @@ extension NodeDecoder {
                 requirements.append(path)
             }
         }
-        return (pip, apt, requirements)
+        let index = fields.take("index").map { packageIndex($0.value) } ?? PackageIndex()
+        return (pip, apt, requirements, index)
     }
 
     /// Debian policy 5.6.1 (names) and 5.6.12 (versions), with `:arch` qualifiers; read as bytes.
@@ -504,6 +506,46 @@ extension NodeDecoder {
         return text.allBytes { ASCII.isAlnum($0) || $0 == UInt8(ascii: "_") }
     }
 
+    /// An http(s) URL pip reads packages from, without credentials: the build records it.
+    mutating func indexURL(_ node: YAMLNode, _ key: String) -> Located<String>? {
+        guard let url = text(node, key) else { return nil }
+        let lower = url.value.lowercased()
+        let valid =
+            (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && url.value.count > 8
+            && url.value.unicodeScalars.allSatisfy {
+                $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`^{}|".unicodeScalars.contains($0)
+            }
+        let authority =
+            url.value.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
+        if valid && authority.contains("@") {
+            report(
+                .invalidURL, "`\(key)` carries credentials, which the image's history would record",
+                at: url.location, fix: "remove `user:password@` and give pip its credentials through a netrc file")
+            return nil
+        }
+        guard valid else {
+            report(
+                .invalidURL, "`\(key)` must be an http(s) URL without spaces or quotes, not `\(url.value)`",
+                at: url.location)
+            return nil
+        }
+        return url
+    }
+
+    /// `packages.index: {extra_urls: [...], find_links: [...]}`.
+    mutating func packageIndex(_ node: YAMLNode) -> PackageIndex {
+        guard var fields = mapping(node, "packages.index") else { return PackageIndex() }
+        defer { reportUnknownKeys(fields) }
+        var index = PackageIndex()
+        for (key, path) in [("extra_urls", \PackageIndex.extraURLs), ("find_links", \PackageIndex.findLinks)] {
+            guard let pair = fields.take(key), let items = sequence(pair.value, "packages.index.\(key)") else {
+                continue
+            }
+            index[keyPath: path] = items.compactMap { indexURL($0, "packages.index.\(key)") }
+        }
+        return index
+    }
+
     /// `ignore: [W302, unpinned-apt]`: the codes, as ids.
     mutating func ignoreList(_ node: YAMLNode) -> [Located<DiagnosticCode>] {
         guard let items = sequence(node, "ignore") else { return [] }
@@ -589,27 +631,8 @@ extension NodeDecoder {
                 options.caBundle = path
             }
         }
-        if let pair = fields.take("pip_index_url"), let url = text(pair.value, "build.pip_index_url") {
-            let lower = url.value.lowercased()
-            let valid =
-                (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && url.value.count > 8
-                && url.value.unicodeScalars.allSatisfy {
-                    $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`^{}|".unicodeScalars.contains($0)
-                }
-            let authority =
-                url.value.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
-            if valid && authority.contains("@") {
-                report(
-                    .invalidURL, "`build.pip_index_url` carries credentials, which the image's history would record",
-                    at: url.location, fix: "remove `user:password@` and give pip its credentials through a netrc file")
-            } else if valid {
-                options.pipIndexURL = url
-            } else {
-                report(
-                    .invalidURL,
-                    "`build.pip_index_url` must be an http(s) URL without spaces or quotes, not `\(url.value)`",
-                    at: url.location)
-            }
+        if let pair = fields.take("pip_index_url") {
+            options.pipIndexURL = indexURL(pair.value, "build.pip_index_url")
         }
         if let pair = fields.take("env") { options.env = environment(pair.value, key: "build.env") }
         return options

@@ -19,6 +19,8 @@ public struct BuildRecipe: Sendable {
     public var requirements: RequirementsList?
     /// `packages.requirements`: the project's own files, copied into the build as they are.
     public var requirementsFiles: RequirementsFilesInstall?
+    /// `packages.index` as pip options for the package steps (not the framework's).
+    public var indexOptions: [String] = []
     /// Distributions later pip installs may not replace (the framework and its companions).
     public var protectedDistributions: [String]
     /// `env:`, in order.

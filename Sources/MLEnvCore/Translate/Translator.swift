@@ -78,6 +78,8 @@ enum Translator {
             apt: spec.apt.map(\.value), framework: environment.frameworkInstall,
             requirements: requirements(environment),
             requirementsFiles: requirementsFiles(environment.requirements, workingDirectory: workingDirectory),
+            indexOptions: spec.index.extraURLs.flatMap { ["--extra-index-url", $0.value] }
+                + spec.index.findLinks.flatMap { ["--find-links", $0.value] },
             protectedDistributions: environment.framework?.protectedDistributions ?? [],
             env: spec.env.map { (name: $0.name.value, value: $0.parts) },
             buildEnv: spec.build.env.map { (name: $0.name.value, value: $0.parts) }, workdir: spec.workdir.value,
