@@ -289,4 +289,21 @@ final class RequirementsFileTests: XCTestCase {
         let refused = MLEnv.check([SourceFile(path: "spec.yaml", text: secret)], files: InMemoryFiles())
         XCTAssertEqual(refused.diagnostics.filter { $0.code.id == "E121" }.map(\.location.line), [9])
     }
+
+    func testCredentialsInARequirementsURLAreRefusedButABuildVariableIsNot() throws {
+        let result = check([
+            "requirements.txt": """
+            tool @ git+https://ghp_abc123@github.com/org/tool.git@v1
+            other @ git+https://${GITHUB_TOKEN}@github.com/org/other.git@v2
+            third @ git+ssh://git@github.com/org/third.git@v3
+            cuda-tool==1.0+cu${CUDA_VERSION}
+            """
+        ])
+        let found = result.diagnostics.map { "\($0.code.id):\($0.location.line)" }
+        XCTAssertTrue(found.contains("E121:1"), "\(found)")
+        XCTAssertFalse(found.contains { $0.hasPrefix("E121:") && $0 != "E121:1" }, "\(found)")
+        // `${GITHUB_TOKEN}` is set by nothing in the build (W164); `${CUDA_VERSION}` may be the image's.
+        XCTAssertTrue(found.contains("W164:2"), "\(found)")
+        XCTAssertFalse(found.contains("W164:4"), "\(found)")
+    }
 }

@@ -262,7 +262,8 @@ enum RequirementsReader: Rule {
                         .invalidRequirementsLine, problem.message, file: path, at: problem.location,
                         fix: "write the line as pip's requirements-file format allows"))
             }
-            for variable in parsed.variables where !buildVariables.contains(variable.name) {
+            for variable in parsed.variables
+            where !buildVariables.contains(variable.name) && !RequirementsReader.mayBeInTheImage(variable.name) {
                 diagnostics.append(
                     Diagnostic(
                         .unsetRequirementsVariable,
@@ -331,6 +332,14 @@ enum RequirementsReader: Rule {
                         fix: "put `\(ignored.name)` on a line of its own, where it applies to the whole file"))
             }
             let role: PipEntry.Role = constraints ? .constraint : .requirement
+            if let url = RequirementsReader.urlWithCredentials(line.text) {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidURL,
+                        "`\(url)` carries credentials, which the image's layers would keep: the file is copied into the image",
+                        file: path, at: line.location,
+                        fix: "remove them from the URL and give pip its credentials through a netrc file"))
+            }
             switch RequirementsReader.classify(line.text, editable: line.editable) {
             case .local:
                 let what = line.editable ? "`-e \(line.text)`" : "`\(line.text)`"
@@ -451,6 +460,31 @@ enum RequirementsReader: Rule {
         let path = url.split(separator: "#").first.map { $0.split(separator: "?").first ?? $0 } ?? ""
         guard let file = path.split(separator: "/").last, file.lowercased().hasSuffix(".whl") else { return nil }
         return file.split(separator: "-").first.map(String.init)
+    }
+
+    /// Variables a base image commonly sets in its environment, which pip then expands: no
+    /// warning for them (`${CUDA_VERSION}` on an `nvidia/cuda` image is real).
+    static func mayBeInTheImage(_ name: String) -> Bool {
+        ["HOME", "PATH", "USER", "HOSTNAME", "LANG", "PYTHON_VERSION", "CUDA_VERSION", "CUDA_HOME", "VIRTUAL_ENV"]
+            .contains(name) || name.hasPrefix("NVIDIA_") || name.hasPrefix("PYTORCH_") || name.hasPrefix("PIP_")
+    }
+
+    /// The URL in a requirement line whose address carries a user or password (a token is often
+    /// the user), unless that part is only a `${NAME}` pip fills in at build time; `git@` of
+    /// ssh URLs is no secret.
+    static func urlWithCredentials(_ text: String) -> String? {
+        for word in text.split(separator: " ") {
+            let url = String(word)
+            guard let scheme = urlScheme(url), scheme.hasSuffix("http") || scheme.hasSuffix("https"),
+                hasCredentials(url)
+            else { continue }
+            let authority = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)[2]
+            let user = authority.split(separator: "@", omittingEmptySubsequences: false).dropLast().joined(
+                separator: "@")
+            if user.hasPrefix("${"), user.hasSuffix("}"), !user.dropFirst(2).contains("$") { continue }
+            return url
+        }
+        return nil
     }
 
     /// Whether a URL has `user:password@` or a token before its host.
