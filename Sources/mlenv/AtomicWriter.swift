@@ -65,16 +65,18 @@ enum AtomicWriter {
                 }
                 try writeNew(temporary, data, mode: file.executable ? 0o755 : 0o644)
             }
-            // Each file the set replaces is first moved aside, so that a failure part-way puts
-            // every earlier file back and the folder is as it was.
+            // Each file the set replaces keeps a second name (a hard link), so that a failure
+            // part-way puts every earlier file back and the folder is as it was; the file itself
+            // stays at its name until the rename replaces it, so a reader never finds it missing.
             var done: [(final: String, backup: String?)] = []
             do {
                 for (temporary, final) in staged {
                     var backup: String?
                     if manager.fileExists(atPath: final) {
                         let aside = final + ".mlenv-old-\(UUID().uuidString)"
-                        guard rename(final, aside) == 0 else {
-                            throw WriteError(description: "cannot move \(final) aside")
+                        // A file system without hard links: moved aside, missing for a moment.
+                        guard link(final, aside) == 0 || rename(final, aside) == 0 else {
+                            throw WriteError(description: "cannot keep a copy of \(final)")
                         }
                         backup = aside
                     }
