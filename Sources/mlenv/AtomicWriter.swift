@@ -5,9 +5,12 @@ import MLEnvCore
     import Glibc
 #endif
 
-/// Writes a set of files so that none is ever half-written: every file goes to a temporary
-/// name in the target folder first, and only when all were written are they renamed into
-/// place (rename is atomic within a folder). On failure the temporaries are removed.
+/// Writes a set of files so that none is ever half-written, nor missing for a moment: every file
+/// goes to a temporary name in the target folder first, and only when all were written are they
+/// renamed into place (rename is atomic within a folder and replaces the old file in one step).
+/// A folder that does not exist yet is written whole under a temporary name beside it and
+/// renamed into place, so that it appears with all its files. On failure the temporaries are
+/// removed and the replaced files put back.
 enum AtomicWriter {
     struct WriteError: Error, CustomStringConvertible {
         let description: String
@@ -21,7 +24,22 @@ enum AtomicWriter {
         }
     }
 
-    static func write(_ files: [OutputFile], into folder: String, force: Bool = false) throws {
+    /// Writes `files` into `folder`. `wait` nil: the caller holds the folder's lock. Otherwise
+    /// an existing folder is locked for the write (waiting up to `wait` seconds for another
+    /// holder), and a new one is created whole.
+    static func write(_ files: [OutputFile], into folder: String, force: Bool = false, wait: Double? = nil) throws {
+        guard let wait else {
+            try writeHeld(files, into: folder, force: force)
+            return
+        }
+        if !FileManager.default.fileExists(atPath: folder), try writeNewFolder(files, into: folder) { return }
+        let lock = try FolderLock.acquire(folder, mode: .exclusive, wait: wait)
+        defer { lock?.release() }
+        try writeHeld(files, into: folder, force: force)
+    }
+
+    /// `write`, into a folder this process holds (or that nobody else writes).
+    static func writeHeld(_ files: [OutputFile], into folder: String, force: Bool) throws {
         let manager = FileManager.default
         // A folder that does not exist yet holds nothing to protect.
         if !force && manager.fileExists(atPath: folder) {
@@ -35,10 +53,6 @@ enum AtomicWriter {
                 manager.contents(atPath: (folder as NSString).appendingPathComponent(path)).map { [UInt8]($0) }
             }
             if !refusals.isEmpty { throw RefusedError(refusals: refusals) }
-        }
-        if !manager.fileExists(atPath: folder) {
-            try writeFresh(files, into: folder)
-            return
         }
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var staged: [(temporary: String, final: String)] = []
@@ -65,16 +79,18 @@ enum AtomicWriter {
                 }
                 try writeNew(temporary, data, mode: file.executable ? 0o755 : 0o644)
             }
-            // Each file the set replaces is first moved aside, so that a failure part-way puts
-            // every earlier file back and the folder is as it was.
+            // Each file the set replaces keeps a second name (a hard link), so that a failure
+            // part-way puts every earlier file back and the folder is as it was; the file itself
+            // stays at its name until the rename replaces it, so a reader never finds it missing.
             var done: [(final: String, backup: String?)] = []
             do {
                 for (temporary, final) in staged {
                     var backup: String?
                     if manager.fileExists(atPath: final) {
                         let aside = final + ".mlenv-old-\(UUID().uuidString)"
-                        guard rename(final, aside) == 0 else {
-                            throw WriteError(description: "cannot move \(final) aside")
+                        // A file system without hard links: moved aside, missing for a moment.
+                        guard link(final, aside) == 0 || rename(final, aside) == 0 else {
+                            throw WriteError(description: "cannot keep a copy of \(final)")
                         }
                         backup = aside
                     }
@@ -97,9 +113,24 @@ enum AtomicWriter {
         }
     }
 
-    /// A folder that did not exist: every file is new, so each is created under its own name
-    /// (no temporary and rename: half the file-system work for a folder of 1,000 specs), and
-    /// the folder is removed again if any file fails.
+    /// A folder that does not exist: written whole as `.NAME.mlenv-UUID` beside it, then renamed
+    /// into place (one rename for the folder rather than one per file: a plan of 1,000 teams
+    /// writes 1,000 folders). False when the folder appeared meanwhile, and nothing was written.
+    static func writeNewFolder(_ files: [OutputFile], into folder: String) throws -> Bool {
+        let name = (folder as NSString).lastPathComponent
+        let parent = (folder as NSString).deletingLastPathComponent
+        let staging = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(
+            ".\(name).mlenv-\(UUID().uuidString)")
+        try writeFresh(files, into: staging)
+        if rename(staging, folder) == 0 { return true }
+        let failure = errno
+        try? FileManager.default.removeItem(atPath: staging)
+        if failure == ENOTEMPTY || failure == EEXIST { return false }
+        throw WriteError(description: "cannot rename into \(folder): \(String(cString: strerror(failure)))")
+    }
+
+    /// A folder that nobody else can see yet: every file is new, so each is created under its
+    /// own name (no temporary and rename), and the folder is removed again if any file fails.
     static func writeFresh(_ files: [OutputFile], into folder: String) throws {
         let manager = FileManager.default
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -128,13 +159,17 @@ enum AtomicWriter {
         }
     }
 
-    /// `write`, with the CLI's messages: exit 1 when files would be lost, 2 when writing failed.
-    static func writeOrExit(_ files: [OutputFile], into folder: String, force: Bool) throws {
+    /// `write`, with the CLI's messages: exit 1 when files would be lost, 2 when writing failed,
+    /// 3 when another mlenv held the folder longer than `wait`.
+    static func writeOrExit(_ files: [OutputFile], into folder: String, force: Bool, wait: Double? = nil) throws {
         do {
-            try write(files, into: folder, force: force)
+            try write(files, into: folder, force: force, wait: wait)
         } catch let refused as RefusedError {
             printError("mlenv: error: not writing into \(folder): \(refused)")
             throw ExitStatus.problems
+        } catch let busy as FolderLock.BusyError {
+            printError("mlenv: error: \(busy)")
+            throw ExitStatus.busy
         } catch {
             printError("mlenv: error: could not write into \(folder): \(error)")
             throw ExitStatus.cannotRun

@@ -12,7 +12,9 @@ struct GenerateCommand: ParsableCommand {
             .devcontainer/devcontainer.json. A spec with errors writes nothing. Every file is \
             written to a temporary name first and renamed into place only when all of them were \
             written. Given a folder, each spec in it is generated into a subfolder named after \
-            the spec's `name` (host files are skipped).
+            the spec's `name` (host files are skipped). While it writes, mlenv holds the output \
+            folder's lock (.mlenv-folder.lock): another mlenv writing there waits for it, up to \
+            --wait seconds, then exits 3 naming the holder.
 
             Examples:
               mlenv generate specs/vision.yaml -o out/vision
@@ -51,10 +53,12 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var knowledge: KnowledgeOptions
 
+    @OptionGroup var waiting: WaitOption
+
     func run() throws {
         try Generation(
             spec: spec, output: output, format: format, locked: locked, check: check, force: force,
-            knowledge: knowledge, targets: target.targets
+            knowledge: knowledge, targets: target.targets, wait: waiting.seconds
         ).run()
     }
 }
@@ -92,6 +96,8 @@ struct Generation {
     var force = false
     var knowledge: KnowledgeOptions
     var targets: Set<Target> = [.docker]
+    /// How long to wait for another mlenv that holds the output folder.
+    var wait: Double = 10
 
     func run() throws {
         MLEnv.prepareTemplates(for: targets)
@@ -108,9 +114,13 @@ struct Generation {
         report(diagnostics, ignored: result.ignored, fileCount: 1, sources: [source] + extraSources)
         guard !result.outputs.isEmpty, !extraDiagnostics.containsErrors else { throw ExitStatus.problems }
         if check {
+            let lock = try FolderLock.acquireOrExit(output, mode: .shared, wait: wait)
+            defer { lock?.release() }
             try DriftCheck.compare(result.outputs, with: output)
             return
         }
+        let lock = try FolderLock.acquireOrExit(output, mode: .exclusive, wait: wait)
+        defer { lock?.release() }
         try AtomicWriter.writeOrExit(result.outputs, into: output, force: force)
         guard format == .text else { return }
         for file in result.outputs {
@@ -129,13 +139,23 @@ struct Generation {
         let diagnostics = extraDiagnostics + result.diagnostics
         report(diagnostics, ignored: result.ignored, fileCount: sources.count, sources: sources + extraSources)
         var drifted = false
+        // Two runs into the same folder write one after the other: each team's folder is whole
+        // and from one run, and so is the set of them.
+        let lock =
+            check || result.environments.isEmpty
+            ? nil : try FolderLock.acquireOrExit(output, mode: .exclusive, wait: wait)
+        defer { lock?.release() }
         for environment in result.environments {
             if check {
+                let folderLock = try FolderLock.acquireOrExit(
+                    environment.outputDirectory, mode: .shared, wait: wait)
+                defer { folderLock?.release() }
                 do { try DriftCheck.compare(environment.outputs, with: environment.outputDirectory) } catch let status
                     as ExitCode where status == ExitStatus.problems
                 { drifted = true }
             } else {
-                try AtomicWriter.writeOrExit(environment.outputs, into: environment.outputDirectory, force: force)
+                try AtomicWriter.writeOrExit(
+                    environment.outputs, into: environment.outputDirectory, force: force, wait: wait)
             }
         }
         if format == .text && !check {

@@ -26,14 +26,20 @@ struct LockCommand: ParsableCommand {
 
     @OptionGroup var knowledge: KnowledgeOptions
 
+    @OptionGroup var waiting: WaitOption
+
     func run() throws {
         let (environment, source, options) = try knowledge.resolveOne(spec)
         let lock = LockFile.make(environment, specBytes: source.bytes, catalog: options.catalog)
         let path = LockFile.path(forSpec: spec)
-        let folder = (path as NSString).deletingLastPathComponent
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        // Two `lock` runs at once (or a `generate -o` into the spec's folder) take turns.
+        let folderLock = try FolderLock.acquireOrExit(folder, mode: .exclusive, wait: waiting.seconds)
+        defer { folderLock?.release() }
         try AtomicWriter.writeOrExit(
             [OutputFile(path: (path as NSString).lastPathComponent, contents: .text(lock.render()))],
-            into: folder.isEmpty ? "." : folder, force: force)
+            into: folder, force: force)
         print("wrote \(path)")
     }
 }
@@ -57,6 +63,8 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var knowledge: KnowledgeOptions
 
+    @OptionGroup var waiting: WaitOption
+
     func run() throws {
         let dockerfile = (folder as NSString).appendingPathComponent("Dockerfile")
         guard let text = try? String(contentsOfFile: dockerfile, encoding: .utf8),
@@ -77,7 +85,7 @@ struct VerifyCommand: ParsableCommand {
         ).union([.docker])
         try Generation(
             spec: spec, output: folder, format: .text, locked: false, check: true, knowledge: knowledge,
-            targets: targets
+            targets: targets, wait: waiting.seconds
         ).run()
     }
 }

@@ -28,7 +28,7 @@ struct MLEnvCommand: ParsableCommand {
     )
 
     /// Runs the command line with mlenv's exit codes: 0 success, 1 problems found, 2 the
-    /// command could not run (a bad flag, an unreadable path).
+    /// command could not run (a bad flag, an unreadable path), 3 another mlenv held the folder.
     static func runAndExit() {
         do {
             var command = try parseAsRoot()
@@ -54,6 +54,21 @@ extension ReportFormat: ExpressibleByArgument {}
 enum ExitStatus {
     static let problems = ExitCode(1)
     static let cannotRun = ExitCode(2)
+    /// Another mlenv held the folder for longer than `--wait`.
+    static let busy = ExitCode(3)
+}
+
+/// `--wait SECONDS`, for the commands that write or compare a folder another mlenv may be
+/// writing at the same time.
+struct WaitOption: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for another mlenv that is writing the same folder; exit 3 after.",
+            valueName: "seconds"))
+    var wait: Int = 10
+
+    /// `--wait`, for `FolderLock`.
+    var seconds: Double { Double(max(0, wait)) }
 }
 
 /// Prints to standard error.

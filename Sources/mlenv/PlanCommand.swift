@@ -35,6 +35,8 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Replace files that mlenv did not write, or that were edited after it wrote them.")
     var force = false
 
+    @OptionGroup var waiting: WaitOption
+
     func run() throws {
         let knowledge = try KnowledgeOptions.parse(catalogs.flatMap { ["--catalog", $0] } + ["--host", host])
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
@@ -44,6 +46,10 @@ struct PlanCommand: ParsableCommand {
             !(extraSources.contains { $0.path == source.path }
                 || SpecPaths.normalize(source.path) == SpecPaths.normalize(host))
         }
+        // From reading the previous plan.json to the last file: two plans into one folder take
+        // turns, and the second builds on the first's allocation.
+        let lock = try FolderLock.acquireOrExit(output, mode: .exclusive, wait: waiting.seconds)
+        defer { lock?.release() }
         let result = MLEnv.plan(
             sources, host: hostSpec, outputDirectory: output,
             workingDirectory: FileManager.default.currentDirectoryPath,
@@ -64,9 +70,13 @@ struct PlanCommand: ParsableCommand {
             byFolder[(file.path as NSString).deletingLastPathComponent, default: []].append(copy)
         }
         for folder in byFolder.keys.sorted() {
-            try AtomicWriter.writeOrExit(
-                byFolder[folder]!, into: folder.isEmpty ? output : (output as NSString).appendingPathComponent(folder),
-                force: force)
+            if folder.isEmpty {
+                try AtomicWriter.writeOrExit(byFolder[folder]!, into: output, force: force)
+            } else {
+                try AtomicWriter.writeOrExit(
+                    byFolder[folder]!, into: (output as NSString).appendingPathComponent(folder), force: force,
+                    wait: waiting.seconds)
+            }
         }
         for team in result.plan?.teams ?? [] {
             let gpus = team.gpus.isEmpty ? "no GPUs" : "GPUs " + team.gpus.map(String.init).joined(separator: ",")

@@ -4,9 +4,9 @@
 #
 # Usage: bash Tests/e2e/run.sh        (as root; installs docker.io and debootstrap when missing)
 #
-# It starts a private Docker daemon (its own socket and data folder), builds a small Debian base
-# image with debootstrap, declares it to mlenv through a test catalog, and always stops the daemon
-# and removes what it made, also when a step fails. Takes 3-6 minutes on 2 cores.
+# It starts a private Docker daemon (its own socket, data folder, bridge and subnet), builds a
+# small Debian base image with debootstrap, declares it to mlenv through a test catalog, and always
+# stops the daemon and removes what it made, also when a step fails. Takes 3-6 minutes on 2 cores.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,6 +17,11 @@ user="mlenv-e2e"
 docker_bin=/usr/bin/docker   # Debian's client: BuildKit without the buildx plugin
 export DOCKER_HOST="unix://$work/docker.sock"
 daemon_pid=""
+# The daemon's own bridge (an interface name has at most 15 characters) and subnet, so that no
+# container of another daemon on this machine (on docker0, 172.17.0.0/16) can answer the test.
+bridge="mlenv-$run_id"
+bridge_made=""
+prefix=""
 started=$SECONDS
 
 step() { printf '\n== [%3ss] %s\n' "$((SECONDS - started))" "$*"; }
@@ -38,6 +43,14 @@ cleanup() {
     kill "$daemon_pid" 2>/dev/null || true
     for _ in $(seq 1 30); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 1; done
     kill -9 "$daemon_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$bridge_made" ]]; then
+    # The rules dockerd added for the bridge and its subnet; those of other daemons stay.
+    for table in nat filter; do
+      iptables -t "$table" -S 2>/dev/null | grep -F -e " $bridge " -e " $prefix." | sed 's/^-A /-D /' \
+        | while read -r rule; do eval "iptables -t $table $rule" 2>/dev/null || true; done
+    done
+    ip link delete "$bridge" 2>/dev/null || true
   fi
   # vfs layers can hold mounts; unmount anything left below the work folder before removing it.
   grep -o " ${work}[^ ]*" /proc/mounts 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
@@ -68,9 +81,29 @@ fi
 getent group docker >/dev/null || groupadd --system docker
 id "$user" >/dev/null 2>&1 || useradd --create-home --groups docker "$user"
 
-step "start a private Docker daemon"
+step "start a private Docker daemon on its own bridge and subnet"
+# A /24 of 10.197.0.0/16 that no route on this machine covers or falls into, starting from one
+# derived from the run, so that two runs at once pick different ones.
+start=$((0x$(printf '%s' "$run_id" | md5sum | cut -c1-2)))
+for offset in $(seq 0 255); do
+  candidate="10.197.$(((start + offset) % 256))"
+  if ! ip -4 route show match "$candidate.0/24" | grep -qv '^default' \
+    && [[ -z "$(ip -4 route show root "$candidate.0/24")" ]] && ! ip -4 -o addr | grep -qF " $candidate."; then
+    prefix="$candidate"
+    break
+  fi
+done
+[[ -n "$prefix" ]] || fail "no free /24 in 10.197.0.0/16 for the test's bridge"
+! ip link show "$bridge" >/dev/null 2>&1 || fail "an interface named $bridge exists already"
+ip link add name "$bridge" type bridge
+bridge_made=1
+ip addr add "$prefix.1/25" dev "$bridge"
+ip link set "$bridge" up
+# Containers get $prefix.0/25 on the bridge; networks the daemon creates (Compose's) come from
+# the other half.
 dockerd --host "$DOCKER_HOST" --group docker --data-root "$work/data" --exec-root "$work/exec" \
   --pidfile "$work/dockerd.pid" --storage-driver vfs \
+  --bridge "$bridge" --default-address-pool "base=$prefix.128/25,size=28" \
   --default-ulimit nofile=1024:1024 --default-ulimit nproc=1024:1024 >"$work/dockerd.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 1 60); do
@@ -151,6 +184,8 @@ as_user "$script" build --progress=plain >"$work/build1.log" 2>&1 || { tail -n 4
 step "run.sh up (MLENV_GPUS=none) and wait for Jupyter"
 token="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 as_user env MLENV_GPUS=none JUPYTER_TOKEN="$token" "$script" up >"$work/up.log" 2>&1 || { cat "$work/up.log" >&2; fail "up"; }
+container_ip="$("$docker_bin" inspect --format '{{.NetworkSettings.IPAddress}}' "mlenv-e2e-$run_id")"
+[[ "$container_ip" == "$prefix".* ]] || fail "the container is at '$container_ip', not on the test's bridge ($prefix.0/25)"
 status=""
 for _ in $(seq 1 90); do
   status="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status?token=$token" || true)"

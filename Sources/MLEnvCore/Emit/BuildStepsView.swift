@@ -151,6 +151,7 @@ struct BuildStepsView: TemplateView {
             "name": \Self.name,
             "dockerfileValue": \Self.dockerfileValue,
             "shellValue": \Self.shellValue,
+            "quietsDL3064": \Self.quietsDL3064,
         ]
 
         var name: String
@@ -158,11 +159,15 @@ struct BuildStepsView: TemplateView {
         var dockerfileValue: String
         /// A shell word, `"${NAME}"` left for the shell to expand.
         var shellValue: String
+        /// hadolint's DL3064 would flag the name, and mlenv judged the value no secret: the
+        /// Dockerfile says so to hadolint. A value W305 warns about keeps DL3064.
+        var quietsDL3064: Bool
 
-        init(name: String, parts: [EnvPart]) {
+        init(name: String, parts: [EnvPart], notSecret: Bool) {
             self.name = name
             dockerfileValue = Quoting.dockerfile(parts: parts, name: name)
             shellValue = Quoting.shell(parts: parts, name: name)
+            quietsDL3064 = notSecret && HadolintSensitiveNames.flags(name)
         }
     }
 
@@ -272,8 +277,8 @@ struct BuildStepsView: TemplateView {
         writableFolders = recipe.writableFolders.joined(separator: " ")
         jupyter = recipe.exposedPort != nil
         hasEnv = !recipe.env.isEmpty
-        env = recipe.env.map { Variable(name: $0.name, parts: $0.value) }
-        buildEnv = recipe.buildEnv.map { Variable(name: $0.name, parts: $0.value) }
+        env = recipe.env.map { Variable(name: $0.name, parts: $0.value, notSecret: $0.notSecret) }
+        buildEnv = recipe.buildEnv.map { Variable(name: $0.name, parts: $0.value, notSecret: $0.notSecret) }
         hasSetup = !recipe.setup.isEmpty
         setup = recipe.setup.enumerated().map { index, command in
             Setup(command: Self.runArgument(command), script: command, consecutive: index > 0)

@@ -23,10 +23,10 @@ public struct BuildRecipe: Sendable {
     public var indexOptions: [String] = []
     /// Distributions later pip installs may not replace (the framework and its companions).
     public var protectedDistributions: [String]
-    /// `env:`, in order.
-    public var env: [(name: String, value: [EnvPart])]
+    /// `env:`, in order; `notSecret` when mlenv judged the value no secret (W305 is silent on it).
+    public var env: [(name: String, value: [EnvPart], notSecret: Bool)]
     /// `build.env`, in order: for the build's steps only.
-    public var buildEnv: [(name: String, value: [EnvPart])] = []
+    public var buildEnv: [(name: String, value: [EnvPart], notSecret: Bool)] = []
     /// The working folder.
     public var workdir: String
     /// Folders any user id may write to: the home, the working folder, named-volume targets.

@@ -81,8 +81,7 @@ enum Translator {
             indexOptions: spec.index.extraURLs.flatMap { ["--extra-index-url", $0.value] }
                 + spec.index.findLinks.flatMap { ["--find-links", $0.value] },
             protectedDistributions: environment.framework?.protectedDistributions ?? [],
-            env: spec.env.map { (name: $0.name.value, value: $0.parts) },
-            buildEnv: spec.build.env.map { (name: $0.name.value, value: $0.parts) }, workdir: spec.workdir.value,
+            env: spec.env.map(judged), buildEnv: spec.build.env.map(judged), workdir: spec.workdir.value,
             writableFolders: ["/home/mlenv", spec.workdir.value] + namedVolumeTargets, setup: spec.setup.map(\.value),
             labels: labels(environment, header: header), exposedPort: app == nil ? nil : JupyterRun.containerPort,
             defaultCommand: app.map {
@@ -92,6 +91,15 @@ enum Translator {
                 ]
             }
                 ?? ["bash"])
+    }
+
+    /// An `env:` or `build.env` entry with the judgement W305 made of it, which the Dockerfile
+    /// passes on to hadolint.
+    static func judged(_ variable: EnvVariable) -> (name: String, value: [EnvPart], notSecret: Bool) {
+        (
+            variable.name.value, variable.parts,
+            SecretEvidence.of(name: variable.name.value, value: variable.value.value) == nil
+        )
     }
 
     /// The spec's pip requirements, plus Jupyter when the spec wants it and the base lacks it;
