@@ -13,6 +13,7 @@ final class RequirementsFileTests: XCTestCase {
         "transformers==4.35.2 \\\n    --hash=sha256:aaaa \\\n    --hash=sha256:bbbb\nsix==1.16.0 --hash sha512:cc\n",
         "foo==1 \\\n# a comment ends the continuation \\\nbar==2\n",
         "a\\\n\\\nb==1\n",
+        "\\\nnumpy==1 --hash=md5:x\n",
         "last line continues \\",
         "-i https://mirror.example/simple\n--index-url=https://other.example/simple\n-ihttps://third.example/simple\n",
         "--extra-index https://download.pytorch.org/whl/cu121\n--extra-index-url=https://x.example/simple\n",
@@ -157,6 +158,11 @@ final class RequirementsFileTests: XCTestCase {
         XCTAssertEqual(missing.file, "sub/more.txt")
         XCTAssertEqual(missing.location, SourceLocation(line: 3, column: 1))
         XCTAssertTrue(missing.message.contains("missing.txt"), missing.message)
+    }
+
+    func testAProblemAfterAContinuationIsReportedAtItsOwnColumn() throws {
+        let parsed = RequirementsFileParser.parse("\\\nnumpy==1 --hash=md5:x\n")
+        XCTAssertEqual(parsed.problems.map(\.location), [SourceLocation(line: 2, column: 10)])
     }
 
     func testAMissingRequirementsFileIsReportedAtTheSpecEntry() throws {

@@ -155,8 +155,8 @@ enum RequirementsFileParser {
                 while end > start, scalars[end - 1] == "\\" { end -= 1 }
                 let part = LogicalLine(scalars: Array(scalars[start..<end]), positions: Array(positions[start..<end]))
                 if pending == nil {
+                    // Positions stay those of the scalars: a line of only `\\` adds none.
                     pending = part
-                    if part.positions.isEmpty { pending?.positions = [SourceLocation(line: index + 1, column: 1)] }
                 } else {
                     pending!.scalars += part.scalars
                     pending!.positions += part.positions
