@@ -25,7 +25,17 @@ enum FrameworkPythonRule: Rule {
                 framework: {name: tensorflow, version: "2.15"}
                 python: ↓"3.12"
                 cuda: "12.2"
-                """)
+                """),
+            RuleExample(
+                .frameworkPython,
+                """
+                mlenv: 1
+                name: team
+                base: python:3.12-slim
+                cuda: none
+                packages:
+                  requirements: [requirements.txt]
+                """, with: [.onDisk("requirements.txt", "numpy==1.26.4\n↓torch==2.1.0\n")]),
         ],
         passing: [
             RuleExample(
@@ -36,11 +46,28 @@ enum FrameworkPythonRule: Rule {
                 framework: {name: tensorflow, version: "2.15"}
                 python: "3.11"
                 cuda: "12.2"
-                """)
+                """),
+            RuleExample(
+                """
+                mlenv: 1
+                name: team
+                base: python:3.12-slim
+                cuda: none
+                packages:
+                  pip: ["torch>=2.2"]
+                  requirements: [requirements.txt]
+                """,
+                with: [
+                    .onDisk(
+                        "requirements.txt",
+                        "torch==2.1.0 ; python_version < '3.12'\ntorch==2.4.0 ; python_version >= '3.12'\njax==0.4.30\n"
+                    )
+                ]),
         ])
 
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
+        checkPinnedInPip(&context)
         guard let framework = environment.framework, let prefix = environment.frameworkVersion,
             let python = environment.python.known.map(Compatibility.minor)
         else { return }
@@ -74,6 +101,47 @@ enum FrameworkPythonRule: Rule {
             fix: suggestion(framework, python: python, near: prefix, catalog: context.catalog).map {
                 "use Python \(described), or \($0)"
             } ?? "use Python \(described)")
+    }
+
+    /// A framework that only pip installs (`torch==2.1.0` in requirements.txt or `packages.pip`,
+    /// no `framework:`, a base without one): its exact pin against the Python, at the pin.
+    static func checkPinnedInPip(_ context: inout RuleContext) {
+        let environment = context.environment
+        guard environment.framework == nil, !environment.imageShipsFramework,
+            let python = environment.python.known.map(Compatibility.minor)
+        else { return }
+        // An entry under a marker may not apply to this Python at all: not judged.
+        for entry in environment.pip
+        where entry.role != .constraint && entry.value.url == nil && entry.value.marker == nil {
+            guard
+                let framework = [FrameworkName.pytorch, .tensorflow, .jax].first(where: {
+                    $0.pipDistributions.first == entry.value.normalizedName
+                }),
+                let pin = entry.value.specifiers.specifiers.first(where: { $0.op == .equal && !$0.wildcard }),
+                entry.value.specifiers.specifiers.count == 1
+            else { continue }
+            let version = pin.versionText
+            let ranges = pythonRanges(framework, version, catalog: context.catalog)
+            guard !ranges.isEmpty else { continue }
+            let fits = ranges.contains { range in
+                (range.minimum.map { python >= $0 } ?? true) && (range.maximum.map { python <= $0 } ?? true)
+            }
+            guard !fits else { continue }
+            let described = describe(ranges)
+            let notes = [
+                context.spec.python.map {
+                    DiagnosticNote(
+                        "the environment's Python \(python) is set here", file: context.file, at: $0.location)
+                } ?? context.baseNote
+            ]
+            context.report(
+                .frameworkPython,
+                "`\(entry.value.text)`: \(framework.displayName) \(version) supports Python \(described), not \(python); pip finds no wheel for it",
+                at: entry, notes: notes,
+                fix: suggestion(framework, python: python, near: version, catalog: context.catalog).map {
+                    "use Python \(described), or \($0)"
+                } ?? "use Python \(described)")
+        }
     }
 
     struct PythonRange {
