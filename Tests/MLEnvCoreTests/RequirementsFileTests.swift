@@ -165,6 +165,19 @@ final class RequirementsFileTests: XCTestCase {
         XCTAssertEqual(parsed.problems.map(\.location), [SourceLocation(line: 2, column: 10)])
     }
 
+    func testAFileIncludedTwiceIsReportedOnce() throws {
+        let result = check(
+            [
+                "requirements.txt": "-r x.txt\n-r y.txt\n",
+                "x.txt": "-r common.txt\n",
+                "y.txt": "-r common.txt\n",
+                "common.txt": "numpy==1.26.4\n-r https://example.org/more.txt\n-r missing.txt\n",
+            ], requirements: ["requirements.txt", "x.txt"])
+        let found = result.diagnostics.map { "\($0.code.id)@\($0.file):\($0.location.line)" }
+        XCTAssertEqual(found.filter { $0.hasPrefix("N165") }, ["N165@common.txt:2"])
+        XCTAssertEqual(found.filter { $0.hasPrefix("E119") }, ["E119@common.txt:3"])
+    }
+
     func testAMissingRequirementsFileIsReportedAtTheSpecEntry() throws {
         let result = check([:], requirements: ["requirements.txt"])
         let missing = try XCTUnwrap(result.diagnostics.first { $0.code.id == "E119" })

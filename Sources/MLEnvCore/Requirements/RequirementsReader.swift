@@ -249,7 +249,11 @@ enum RequirementsReader: Rule {
                     if !line.hashes.isEmpty { usesHashes = true }
                     if firstTime { requirement(line, in: path, constraints: constraints) }
                 case .include(let included, let isConstraints, let location):
-                    include(included, constraints: isConstraints, from: path, at: location, chain: chain)
+                    // A file read before is followed again (its hashes count for this root), but
+                    // what its includes are was said the first time.
+                    include(
+                        included, constraints: isConstraints, from: path, at: location, chain: chain,
+                        report: firstTime)
                 case .option(let name, let value, let location):
                     if name == "--require-hashes" { usesHashes = true }
                     if firstTime { option(name, value, in: path, at: location) }
@@ -275,9 +279,11 @@ enum RequirementsReader: Rule {
 
         mutating func include(
             _ included: String, constraints: Bool, from path: String, at location: SourceLocation,
-            chain: [(file: String, at: SourceLocation)]
+            chain: [(file: String, at: SourceLocation)], report: Bool
         ) {
             let option = constraints ? "-c" : "-r"
+            var diagnostics: [Diagnostic] = []
+            defer { if report { self.diagnostics += diagnostics } }
             if let scheme = RequirementsReader.urlScheme(included), scheme != "file" {
                 diagnostics.append(
                     Diagnostic(
