@@ -7,6 +7,8 @@ public struct PlanResult: Sendable {
     public var outputs: [OutputFile]
     /// The allocation.
     public var plan: HostPlan?
+    /// The findings `ignore:` and `--ignore` set aside.
+    public var ignored: [IgnoredDiagnostic] = []
 }
 
 extension MLEnv {
@@ -22,15 +24,23 @@ extension MLEnv {
         options.host = host
         let result = check(sources, files: files, options: options)
         var diagnostics = result.diagnostics
-        guard !diagnostics.containsErrors else { return PlanResult(diagnostics: diagnostics, outputs: [], plan: nil) }
+        var ignored = result.ignored
+        guard !diagnostics.containsErrors else {
+            return PlanResult(diagnostics: diagnostics, outputs: [], plan: nil, ignored: ignored)
+        }
         let bySpec = Dictionary(result.environments.map { ($0.spec.file, $0) }, uniquingKeysWith: { first, _ in first })
         let teams = sources.compactMap { source -> (spec: EnvironmentSpec, source: SourceFile)? in
             bySpec[source.path].map { (spec: $0.spec, source: source) }
         }
         let (plan, problems) = Planner.plan(teams, host: host, previous: previous)
-        diagnostics += problems
+        let suppression = Suppression(commandLine: options.ignored)
+        for problem in problems {
+            let (reported, set) = suppression.apply([problem], spec: bySpec[problem.file]?.spec)
+            diagnostics += reported
+            ignored += set
+        }
         guard let plan, !diagnostics.containsErrors else {
-            return PlanResult(diagnostics: diagnostics, outputs: [], plan: nil)
+            return PlanResult(diagnostics: diagnostics, outputs: [], plan: nil, ignored: ignored)
         }
         var environments: [String: ResolvedEnvironment] = [:]
         var work: [PlanWork] = [.planFiles]
@@ -66,7 +76,7 @@ extension MLEnv {
             }
         }
         let outputs = rendered.flatMap { $0 }
-        return PlanResult(diagnostics: diagnostics, outputs: outputs, plan: plan)
+        return PlanResult(diagnostics: diagnostics, outputs: outputs, plan: plan, ignored: ignored)
     }
 }
 

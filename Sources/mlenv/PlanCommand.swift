@@ -32,13 +32,21 @@ struct PlanCommand: ParsableCommand {
         help: ArgumentHelp("A catalog file adding images (repeatable).", valueName: "file"))
     var catalogs: [String] = []
 
+    @Option(
+        name: .customLong("ignore"),
+        help: ArgumentHelp(
+            "A code (W302) or its name whose findings are counted as ignored, not reported (repeatable).",
+            valueName: "code"))
+    var ignoredCodes: [String] = []
+
     @Flag(help: "Replace files that mlenv did not write, or that were edited after it wrote them.")
     var force = false
 
     @OptionGroup var waiting: WaitOption
 
     func run() throws {
-        let knowledge = try KnowledgeOptions.parse(catalogs.flatMap { ["--catalog", $0] } + ["--host", host])
+        let knowledge = try KnowledgeOptions.parse(
+            catalogs.flatMap { ["--catalog", $0] } + ["--host", host] + ignoredCodes.flatMap { ["--ignore", $0] })
         let (options, extraSources, extraDiagnostics) = try knowledge.load()
         guard let hostSpec = options.host else { throw ExitStatus.problems }
         let sources = try SourceLoader.load(paths, limit: knowledge.maxFileSize).filter { source in
@@ -55,10 +63,10 @@ struct PlanCommand: ParsableCommand {
             workingDirectory: FileManager.default.currentDirectoryPath,
             files: DiskFiles(), options: options, previous: previousAllocations())
         let diagnostics = extraDiagnostics + result.diagnostics
-        if !diagnostics.isEmpty {
+        if !diagnostics.isEmpty || !result.ignored.isEmpty {
             printError(
                 TextFormatter(color: wantsColor(STDERR_FILENO)).format(
-                    diagnostics, fileCount: sources.count,
+                    Report(diagnostics, ignored: result.ignored, fileCount: sources.count),
                     sources: SourceLoader.texts(sources + extraSources, for: diagnostics)))
         }
         guard !result.outputs.isEmpty, !diagnostics.containsErrors else { throw ExitStatus.problems }
