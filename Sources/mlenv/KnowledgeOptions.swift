@@ -85,10 +85,11 @@ extension KnowledgeOptions {
         let result = MLEnv.check(sources, files: DiskFiles(), options: options)
         let diagnostics = extraDiagnostics + result.diagnostics
         let problems = diagnostics.filter(shown)
-        if !problems.isEmpty {
+        if !problems.isEmpty || !result.ignored.isEmpty {
             printError(
                 TextFormatter(color: wantsColor(STDERR_FILENO)).format(
-                    problems, fileCount: 1, sources: SourceLoader.texts(sources + extraSources, for: problems)))
+                    Report(problems, ignored: result.ignored, fileCount: 1),
+                    sources: SourceLoader.texts(sources + extraSources, for: problems)))
         }
         if case .host? = result.files.first {
             printError("mlenv: error: \(spec) describes a host; this command takes an environment spec")
