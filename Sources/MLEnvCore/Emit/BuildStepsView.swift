@@ -244,8 +244,7 @@ struct BuildStepsView: TemplateView {
         workdir = recipe.workdir
         pip = Self.pipSteps(recipe)
         files =
-            pip?.copies.map { Copy(from: $0.from.hasSuffix("/") ? String($0.from.dropLast()) : $0.from, to: $0.to) }
-            ?? []
+            pip?.copies.map { Copy(from: Self.withoutSlash($0.from), to: Self.withoutSlash($0.to)) } ?? []
         hasFiles = !files.isEmpty || recipe.caBundle != nil
         labels = recipe.labels.enumerated().map { index, label in
             Label(
@@ -336,6 +335,9 @@ struct BuildStepsView: TemplateView {
         }
         return PipSteps(comment: comment.joined(separator: ", then "), runs: runs)
     }
+
+    /// A folder as Apptainer's `%files` names it: without the Dockerfile's trailing `/`.
+    static func withoutSlash(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
 
     /// A `RUN` argument that keeps the command inside this one instruction: shell form when the
     /// command is one plain line, JSON exec form otherwise (line breaks, a leading `[` that
