@@ -20,8 +20,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // Build-time tool: turns the templates and catalog tables into Swift source, so the
-        // binary carries them and works from any folder.
+        // Build-time tool: turns the templates and the schema into Swift source, so the binary
+        // carries them and works from any folder.
         .executableTarget(name: "EmbedResources", path: "Sources/EmbedResources"),
         .plugin(
             name: "EmbedResourcesPlugin",

@@ -1,11 +1,11 @@
 import Foundation
 import PackagePlugin
 
-/// Runs `EmbedResources` over the package's text resources, so that templates and catalog
-/// tables stay ordinary files in the repository while the binary needs no folder at run time:
-/// `templates/*.mustache` become `EmbeddedTemplates.sources`,
-/// `Sources/MLEnvCore/Catalog/Data/*.yaml` become `EmbeddedCatalog.sources`, and
-/// `Sources/MLEnvCore/Schema/*.json` become `EmbeddedSchema.sources`.
+/// Runs `EmbedResources` over the package's text resources, so that templates and the schema
+/// stay ordinary files in the repository while the binary needs no folder at run time:
+/// `templates/*.mustache` become `EmbeddedTemplates.sources`, and
+/// `Sources/MLEnvCore/Schema/*.json` become `EmbeddedSchema.sources`. (The catalog tables are
+/// compiled into Swift values instead: see `CatalogLoader.builtIn`.)
 @main
 struct EmbedResourcesPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -15,9 +15,6 @@ struct EmbedResourcesPlugin: BuildToolPlugin {
             embed(
                 root.appending(path: "templates"), extension: "mustache", as: "EmbeddedTemplates", tool: tool,
                 context: context),
-            embed(
-                root.appending(path: "Sources/MLEnvCore/Catalog/Data"), extension: "yaml", as: "EmbeddedCatalog",
-                tool: tool, context: context),
             embed(
                 root.appending(path: "Sources/MLEnvCore/Schema"), extension: "json", as: "EmbeddedSchema", tool: tool,
                 context: context),

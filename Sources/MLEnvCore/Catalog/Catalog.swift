@@ -60,12 +60,14 @@ public struct Catalog: Sendable {
     final class FingerprintSource: Sendable {
         private let text: [UInt8]?
         private let merged: [FingerprintSource]
+        private let digest: String?
 
         static let empty = FingerprintSource(text: nil, merged: [])
 
-        private init(text: [UInt8]?, merged: [FingerprintSource]) {
+        private init(text: [UInt8]?, merged: [FingerprintSource], digest: String? = nil) {
             self.text = text
             self.merged = merged
+            self.digest = digest
         }
 
         /// A table's text.
@@ -76,7 +78,11 @@ public struct Catalog: Sendable {
             self.init(text: nil, merged: [first, second])
         }
 
+        /// A fingerprint already computed: the built-in catalog's, compiled in with its tables.
+        convenience init(digest: String) { self.init(text: nil, merged: [], digest: digest) }
+
         var hex: String {
+            if let digest { return digest }
             if let text { return SHA256.hex(text) }
             if merged.count == 2 { return SHA256.hex(Array((merged[0].hex + merged[1].hex).utf8)) }
             return SHA256.hex([])
