@@ -37,8 +37,7 @@ struct KnowledgeOptions: ParsableArguments {
     func load() throws -> (CheckOptions, [SourceFile], [Diagnostic]) {
         var options = CheckOptions(limits: limits)
         for text in ignoredCodes {
-            guard let code = DiagnosticCode.named(text) ?? DiagnosticCode.registry.first(where: { $0.name == text })
-            else {
+            guard let code = DiagnosticCode.named(text) else {
                 printError("mlenv: error: --ignore \(text): no such code (see `mlenv explain`)")
                 throw ExitStatus.cannotRun
             }

@@ -27,9 +27,10 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static func == (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id == rhs.id }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
-    /// Looks a code up by its id, case-insensitively (`e105` finds `E105`).
+    /// Looks a code up by its id, case-insensitively (`e105` finds `E105`), or by its name
+    /// (`invalid-name`).
     public static func named(_ id: String) -> DiagnosticCode? {
         let wanted = id.uppercased()
-        return registry.first { $0.id == wanted }
+        return registry.first { $0.id == wanted } ?? registry.first { $0.name == id }
     }
 }

@@ -10,11 +10,10 @@ public struct IgnoredDiagnostic: Hashable, Sendable {
 extension DiagnosticCode {
     /// Whether `ignore:` and `--ignore` may name the code: every code but the errors of reading and
     /// decoding a file, which leave nothing to check or build.
-    public var isIgnorable: Bool {
-        guard severity == .error else { return true }
-        let reading = YAMLReaderCodes.description.codes + SpecDecoderCodes.description.codes
-        return !reading.contains(self)
-    }
+    public var isIgnorable: Bool { severity != .error || !Self.readingCodes.contains(self) }
+
+    /// The codes of reading and decoding a spec.
+    private static let readingCodes = Set(YAMLReaderCodes.description.codes + SpecDecoderCodes.description.codes)
 }
 
 /// Which findings are ignored: the command line's codes everywhere, a spec's own in its files.

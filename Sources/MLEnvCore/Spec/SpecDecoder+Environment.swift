@@ -515,9 +515,7 @@ extension NodeDecoder {
             && url.value.unicodeScalars.allSatisfy {
                 $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`^{}|".unicodeScalars.contains($0)
             }
-        let authority =
-            url.value.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
-        if valid && authority.contains("@") {
+        if valid && RequirementsReader.hasCredentials(url.value) {
             report(
                 .invalidURL, "`\(key)` carries credentials, which the image's history would record",
                 at: url.location, fix: "remove `user:password@` and give pip its credentials through a netrc file")
@@ -552,10 +550,7 @@ extension NodeDecoder {
         var codes: [Located<DiagnosticCode>] = []
         for item in items {
             guard let text = text(item, "ignore") else { continue }
-            guard
-                let code = DiagnosticCode.named(text.value)
-                    ?? DiagnosticCode.registry.first(where: { $0.name == text.value })
-            else {
+            guard let code = DiagnosticCode.named(text.value) else {
                 report(
                     .invalidIgnore, "`\(text.value)` is not a diagnostic code (see `mlenv explain`)", at: text.location)
                 continue
