@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // pyproject.toml (`project:`): TOML 1.0 read by toml++, not by a parser of our own.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // libyaml from the system (Debian: libyaml-dev), read through its event API.
@@ -35,6 +37,7 @@ let package = Package(
             dependencies: [
                 "CYAML",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             exclude: ["Catalog/Data", "Schema", "README.md"],
             plugins: ["EmbedResourcesPlugin"]

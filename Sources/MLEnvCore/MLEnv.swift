@@ -193,8 +193,12 @@ public enum MLEnv {
         host: HostSpec?, lock: LockFile? = nil
     ) -> (ResolvedEnvironment?, [Diagnostic]) {
         var diagnostics = FileReferenceRule.check(spec, files: files)
-        let (requirements, unreadable) = RequirementsReader.read(spec, files: files)
+        var (requirements, unreadable) = RequirementsReader.read(spec, files: files)
         diagnostics += unreadable
+        let (project, projectProblems) = ProjectReader.read(spec, files: files)
+        requirements.project = project
+        requirements.contextHasIgnoreFile = FileReferenceRule.contextHasIgnoreFile(spec, files: files)
+        diagnostics += projectProblems
         let (resolved, found) = Resolver.resolve(
             spec, catalog: catalog, host: host, lock: lock, requirements: requirements)
         diagnostics += found
@@ -209,6 +213,7 @@ public enum MLEnv {
         ContainerToolkitRule.check(&context)
         GPUCodeRule.check(&context)
         HygieneRule.check(&context)
+        ProjectReader.check(&context)
         return (resolved, diagnostics + context.diagnostics)
     }
 
@@ -270,6 +275,15 @@ public enum MLEnv {
             return GenerateResult(diagnostics: diagnostics + lockProblems, outputs: [], ignored: ignored)
         }
         let outputDirectory = outputDirectoryFor(spec)
+        if let environment = result.environments.first {
+            let (reported, set) = suppression.apply(
+                BuildContextRule.check(
+                    environment, outputDirectory: outputDirectory,
+                    absolute: { SpecPaths.normalize($0.hasPrefix("/") ? $0 : workingDirectory + "/" + $0) }),
+                spec: spec)
+            diagnostics += reported
+            ignored += set
+        }
         guard !diagnostics.containsErrors, let environment = result.environments.first else {
             return GenerateResult(
                 diagnostics: diagnostics, outputs: [], outputDirectory: outputDirectory, spec: nil, ignored: ignored)
@@ -325,14 +339,16 @@ public enum MLEnv {
         let header = GeneratedHeader(
             mlenvVersion: version, specName: lastComponent(source.path), specHash: SHA256.hex(source.bytes),
             inputsHash: SHA256.hex(
-                source.bytes + (extraInputs?.bytes ?? []) + environment.requirements.files.flatMap(\.bytes)),
+                source.bytes + (extraInputs?.bytes ?? []) + environment.requirements.files.flatMap(\.bytes)
+                    + (environment.project?.bytes ?? [])),
             lockName: extraInputs.map { lastComponent($0.path) },
             specPathFromOutput: printable(
                 SpecPaths.relativePath(from: absolute(outputDirectory), to: absolute(source.path))
                     ?? absolute(source.path)))
+        let context = BuildContextRule.context(environment, outputDirectory: outputDirectory, absolute: absolute)
         let (recipe, run) = Translator.translate(
             environment, header: header, specFolderFromOutput: specFolderFromOutput,
-            workingDirectory: workingDirectory, allocation: allocation)
+            workingDirectory: workingDirectory, allocation: allocation, context: context)
         let input = RenderInput(recipe: recipe, run: run, header: header)
         // Every target in a fixed order (the Dockerfile's first), each by its own renderer.
         let chosen = Target.allCases.filter { $0 == .docker || targets.contains($0) }

@@ -115,6 +115,10 @@ enum SourceLoader {
         for source in sources where wanted.contains(source.path) {
             texts[source.path] = String(decoding: source.bytes, as: UTF8.self)
         }
+        // Files the specs name (requirements files, pyproject.toml) are read for their lines too.
+        for path in wanted where texts[path] == nil {
+            if let bytes = DiskFiles().contents(of: path) { texts[path] = String(decoding: bytes, as: UTF8.self) }
+        }
         return texts
     }
 }
@@ -124,4 +128,6 @@ struct DiskFiles: FileSystemView {
     func contents(of path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }
+
+    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 }

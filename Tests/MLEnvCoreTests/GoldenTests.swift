@@ -63,8 +63,12 @@ final class GoldenTests: XCTestCase {
     static func generateCase(_ test: Case) throws -> GenerateResult {
         let bytes = Array(try Data(contentsOf: test.spec))
         let view = InMemoryFiles(test.files.mapValues { Array($0.utf8) })
+        // A spec that builds from its project's folder is generated into a folder inside it.
+        let text = String(decoding: bytes, as: UTF8.self)
+        let fromProject = text.contains("\nproject:") || text.contains("\nfiles:")
         return MLEnv.generate(
-            SourceFile(path: "specs/\(test.name).yaml", bytes: bytes), outputDirectory: "out/\(test.name)",
+            SourceFile(path: "specs/\(test.name).yaml", bytes: bytes),
+            outputDirectory: fromProject ? "specs/.mlenv/\(test.name)" : "out/\(test.name)",
             workingDirectory: "/work", files: view, targets: Set(Target.allCases))
     }
 

@@ -95,10 +95,10 @@ final class RuleExampleTests: XCTestCase {
         switch example.command {
         case .check:
             found += MLEnv.check(checked, files: disk, options: options).diagnostics
-        case .generate(let targets, let locked):
+        case .generate(let targets, let locked, let output):
             found +=
                 MLEnv.generate(
-                    checked[0], outputDirectory: "out", workingDirectory: "/work", files: disk, options: options,
+                    checked[0], outputDirectory: output, workingDirectory: "/work", files: disk, options: options,
                     lock: sources(.lock).first, locked: locked, targets: targets
                 ).diagnostics
         case .plan:

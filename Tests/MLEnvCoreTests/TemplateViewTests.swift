@@ -81,8 +81,8 @@ final class TemplateViewTests: XCTestCase {
     func testEveryNameATemplateReadsIsAFieldOfItsView() throws {
         let inputs = try inputs()
         let views: [(TemplateName, [Any])] = [
-            (.dockerfile, inputs.map(BuildStepsView.init)),
-            (.apptainer, inputs.map(BuildStepsView.init)),
+            (.dockerfile, inputs.map { BuildStepsView($0) }),
+            (.apptainer, inputs.map { BuildStepsView($0, apptainer: true) }),
             (.runScript, inputs.map(RunScriptView.init)),
             (.slurm, inputs.map(SlurmView.init)),
             (

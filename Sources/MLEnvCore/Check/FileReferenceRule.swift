@@ -34,13 +34,49 @@ enum FileReferenceRule: Rule {
         ])
 
     static func check(_ spec: EnvironmentSpec, files: FileSystemView) -> [Diagnostic] {
-        guard let bundle = spec.build.caBundle else { return [] }
-        let path = SpecPaths.resolve(bundle.value, relativeTo: spec.file)
-        guard files.contents(of: path) == nil else { return [] }
-        return [
-            Diagnostic(
-                .missingFile, "`build.ca_bundle` names `\(bundle.value)`, which does not exist (looked for `\(path)`)",
-                file: spec.file, at: bundle.location)
-        ]
+        var diagnostics: [Diagnostic] = []
+        if let bundle = spec.build.caBundle {
+            let path = SpecPaths.resolve(bundle.value, relativeTo: spec.file)
+            if files.contents(of: path) == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        .missingFile,
+                        "`build.ca_bundle` names `\(bundle.value)`, which does not exist (looked for `\(path)`)",
+                        file: spec.file, at: bundle.location))
+            }
+        }
+        // `files:` sources exist, inside the folder the build reads (the project's, else the spec's).
+        let context =
+            spec.project.map { SpecPaths.resolve($0.path.value, relativeTo: spec.file) }
+            ?? SpecPaths.folder(of: spec.file)
+        for copy in spec.files {
+            let path = SpecPaths.resolve(copy.value.source, relativeTo: spec.file)
+            guard let inside = SpecPaths.relativePath(from: context, to: path), !inside.hasPrefix("..") else {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidPath,
+                        "`files`: `\(copy.value.source)` is outside `\(context)`, the folder the image is built from",
+                        file: spec.file, at: copy.location,
+                        fix: "copy it into the project, or mount it at run time with `volumes:`"))
+                continue
+            }
+            if !files.exists(path) {
+                diagnostics.append(
+                    Diagnostic(
+                        .missingFile,
+                        "`files` names `\(copy.value.source)`, which does not exist (looked for `\(path)`)",
+                        file: spec.file, at: copy.location))
+            }
+        }
+        return diagnostics
+    }
+
+    /// The folder a spec with `project:` or `files:` is built from, and whether it has its own `.dockerignore`.
+    static func contextHasIgnoreFile(_ spec: EnvironmentSpec, files: FileSystemView) -> Bool {
+        guard spec.project != nil || !spec.files.isEmpty else { return false }
+        let context =
+            spec.project.map { SpecPaths.resolve($0.path.value, relativeTo: spec.file) }
+            ?? SpecPaths.folder(of: spec.file)
+        return files.contents(of: SpecPaths.normalize(context + "/.dockerignore")) != nil
     }
 }

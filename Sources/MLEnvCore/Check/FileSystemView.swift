@@ -4,6 +4,13 @@ public protocol FileSystemView: Sendable {
     /// The contents of the file at `path` (relative to the working directory or absolute),
     /// or nil when it cannot be read.
     func contents(of path: String) -> [UInt8]?
+
+    /// Whether a file or folder exists at `path` (`files:` may copy folders).
+    func exists(_ path: String) -> Bool
+}
+
+extension FileSystemView {
+    public func exists(_ path: String) -> Bool { contents(of: path) != nil }
 }
 
 /// A `FileSystemView` over files held in memory.
@@ -17,4 +24,10 @@ public struct InMemoryFiles: FileSystemView {
     }
 
     public func contents(of path: String) -> [UInt8]? { files[path] }
+
+    /// A file, or a folder: the prefix of a file's path.
+    public func exists(_ path: String) -> Bool {
+        let folder = SpecPaths.normalize(path)
+        return files[path] != nil || files.keys.contains { SpecPaths.normalize($0).hasPrefix(folder + "/") }
+    }
 }

@@ -191,7 +191,15 @@ enum HygieneRule: Rule {
         // A constraint's pin counts too (`-c constraints.txt` is how many projects pin).
         let pip = context.environment.pip
         let pinnedProjects = Set(pip.filter(\.value.isPinned).map(\.value.projectKey))
-        let unpinnedPip = pip.filter { $0.role != .constraint && !pinnedProjects.contains($0.value.projectKey) }
+        // The framework and its companions stay as installed (the build's constraint file keeps
+        // them), so `torch>=2.2,<2.8` in a project's dependencies is pinned by `framework:`.
+        let kept =
+            context.environment.frameworkVersion == nil
+            ? [] : Set(context.environment.framework?.protectedDistributions ?? [])
+        let unpinnedPip = pip.filter {
+            $0.role != .constraint && !pinnedProjects.contains($0.value.projectKey)
+                && !($0.role == .requirement && kept.contains($0.value.normalizedName))
+        }
         for requirement in unpinnedPip where requirement.role == .spec {
             context.report(
                 .unpinnedPip, "`\(requirement.value.text)` is not pinned to one version", at: requirement,

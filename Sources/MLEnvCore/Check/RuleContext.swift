@@ -30,6 +30,11 @@ struct RuleContext {
         diagnostics.append(Diagnostic(code, message, file: entry.file, at: entry.location, notes: notes, fix: fix))
     }
 
+    /// A diagnostic in another file than the spec (the project's pyproject.toml).
+    mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
     /// A note pointing at a key of the spec, when it is written.
     func note(_ message: String, atKey key: String) -> DiagnosticNote? {
         spec.keyLocations[key].map { DiagnosticNote(message, file: file, at: $0) }

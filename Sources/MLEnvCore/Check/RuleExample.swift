@@ -70,7 +70,7 @@ struct RuleExample: Sendable {
         /// `mlenv check` on the checked files.
         case check
         /// `mlenv generate` on the first checked file, with the lock file if there is one.
-        case generate(targets: Set<Target> = [.docker], locked: Bool = false)
+        case generate(targets: Set<Target> = [.docker], locked: Bool = false, outputDirectory: String = "out")
         /// `mlenv plan` of the checked specs on the checked host file.
         case plan
     }

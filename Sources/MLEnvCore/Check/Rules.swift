@@ -5,6 +5,7 @@ enum Rules {
     static var oneSpec: [any Rule.Type] {
         [
             YAMLReaderCodes.self, SpecDecoderCodes.self, FileReferenceRule.self, RequirementsReader.self,
+            ProjectReader.self, BuildContextRule.self,
             ResolverCodes.self,
             BaseImageRule.self, FrameworkPythonRule.self, FrameworkCUDARule.self, PipRule.self, CompanionRule.self,
             HostRule.self, ContainerToolkitRule.self, HostGPURule.self,

@@ -7,7 +7,7 @@ enum ApptainerRenderer: TargetRenderer {
         [
             OutputFile(
                 path: GeneratedFiles.apptainer,
-                contents: .text(TemplateRenderer.shared.render(.apptainer, BuildStepsView(input))))
+                contents: .text(TemplateRenderer.shared.render(.apptainer, BuildStepsView(input, apptainer: true))))
         ]
     }
 }

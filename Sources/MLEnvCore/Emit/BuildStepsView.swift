@@ -36,7 +36,30 @@ struct BuildStepsView: TemplateView {
         "relativeBinds": \Self.relativeBinds,
         "workdirBind": \Self.workdirBind,
         "binds": \Self.binds,
+        "hasFileCopies": \Self.hasFileCopies,
+        "fileCopies": \Self.fileCopies,
+        "project": \Self.project,
     ]
+
+    /// `project:`: its code copied and installed after the packages.
+    struct ProjectStep: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "comment": \Self.comment,
+            "from": \Self.from,
+            "to": \Self.to,
+            "arguments": \Self.arguments,
+            "constraintNames": \Self.constraintNames,
+        ]
+
+        var comment: String
+        /// The project's folder in the build context (Dockerfile) or from the output folder (Apptainer).
+        var from: String
+        var to: String
+        var arguments: String
+        /// Set when pip resolves the project's dependencies itself (they are dynamic): the
+        /// framework is then kept as the other pip runs keep it.
+        var constraintNames: String?
+    }
 
     struct Label: TemplateView {
         static let fields: [String: PartialKeyPath<Self> & Sendable] = [
@@ -231,8 +254,12 @@ struct BuildStepsView: TemplateView {
     var relativeBinds: Bool
     var workdirBind: String
     var binds: String
+    var hasFileCopies: Bool
+    /// `files:`, for the Dockerfile (paths in the build context).
+    var fileCopies: [Copy]
+    var project: ProjectStep?
 
-    init(_ input: RenderInput) {
+    init(_ input: RenderInput, apptainer isApptainer: Bool = false) {
         let recipe = input.recipe
         let run = input.run
         let header = input.header
@@ -242,9 +269,34 @@ struct BuildStepsView: TemplateView {
         specPath = header.specPathFromOutput
         base = recipe.base.description
         workdir = recipe.workdir
-        pip = Self.pipSteps(recipe)
+        // The Dockerfile names files by their place in the build context; Apptainer's `%files`
+        // by their place from the output folder, where `apptainer build` runs.
+        let context = recipe.context
+        let generated = { (path: String) in isApptainer ? path : context?.generated(path) ?? path }
+        let projectFile = { (path: String) in
+            guard let context, isApptainer else { return path }
+            return SpecPaths.normalize(context.fromOutput + "/" + path)
+        }
+        pip = Self.pipSteps(recipe, generated: generated)
+        fileCopies = recipe.fileCopies.map { Copy(from: projectFile($0.source), to: $0.target) }
+        hasFileCopies = !fileCopies.isEmpty
+        let names = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
+        project = recipe.project.map { install in
+            let path =
+                install.target + (install.extras.isEmpty ? "" : "[" + install.extras.joined(separator: ",") + "]")
+            let words =
+                (install.dependencies == nil ? [] : ["--no-deps"]) + (install.editable ? ["-e"] : []) + [path]
+            return ProjectStep(
+                comment: install.dependencies == nil
+                    ? "project: its code, and its dependencies (dynamic: pip asks the build backend for them)"
+                    : "project: its code, without dependencies (installed above), so that editing it rebuilds only this layer",
+                from: projectFile(install.from), to: install.target,
+                arguments: words.map(Quoting.shell).joined(separator: " "),
+                constraintNames: install.dependencies == nil ? names : nil)
+        }
         files =
-            pip?.copies.map { Copy(from: Self.withoutSlash($0.from), to: Self.withoutSlash($0.to)) } ?? []
+            (pip?.copies.map { Copy(from: Self.withoutSlash($0.from), to: Self.withoutSlash($0.to)) } ?? [])
+            + (isApptainer ? fileCopies + (project.map { [Copy(from: $0.from, to: $0.to)] } ?? []) : [])
         hasFiles = !files.isEmpty || recipe.caBundle != nil
         labels = recipe.labels.enumerated().map { index, label in
             Label(
@@ -253,7 +305,7 @@ struct BuildStepsView: TemplateView {
         }
         defaultCommand = "[" + recipe.defaultCommand.map(Quoting.json).joined(separator: ", ") + "]"
         pipIndexURL = recipe.pipIndexURL
-        caBundle = recipe.caBundle.map { CABundle(file: $0.file) }
+        caBundle = recipe.caBundle.map { CABundle(file: generated($0.file)) }
         pythonInstall = recipe.python.map { python in
             Python(
                 reason: python.reason, bootstrapPackages: python.bootstrapPackages.joined(separator: " "),
@@ -305,11 +357,12 @@ struct BuildStepsView: TemplateView {
     /// requirements.txt and the project's requirements files: hash-checked files in a run of
     /// their own (pip's hash-checking mode needs every requirement of its run hashed), then the
     /// others together with requirements.txt.
-    static func pipSteps(_ recipe: BuildRecipe) -> PipSteps? {
+    static func pipSteps(_ recipe: BuildRecipe, generated: (String) -> String) -> PipSteps? {
         let files = recipe.requirementsFiles
-        guard recipe.requirements != nil || files != nil else { return nil }
+        let projectDependencies = recipe.project?.dependencies.flatMap { $0.isEmpty ? nil : $0 }
+        guard recipe.requirements != nil || files != nil || projectDependencies != nil else { return nil }
         let projectFiles = Copy(
-            from: RequirementsFilesInstall.folder + "/", to: RequirementsFilesInstall.imageFolder + "/")
+            from: generated(RequirementsFilesInstall.folder) + "/", to: RequirementsFilesInstall.imageFolder + "/")
         var comment: [String] = []
         // (copies, arguments) of each run; requirements.txt is copied only before the run that
         // reads it, so that editing packages.pip leaves the hash-checked run cached.
@@ -320,8 +373,14 @@ struct BuildStepsView: TemplateView {
         var plain = (files?.plain ?? []).map { "-r " + Quoting.shell($0) }
         var plainCopies = plans.isEmpty && files != nil ? [projectFiles] : []
         if files != nil { comment.append("packages.requirements (the project's files, copied as they are)") }
+        if projectDependencies != nil {
+            plainCopies.append(
+                Copy(from: generated(GeneratedFiles.projectRequirements), to: "/tmp/mlenv/project-requirements.txt"))
+            comment.append("the project's dependencies (from its pyproject.toml)")
+            plain.append("-r /tmp/mlenv/project-requirements.txt")
+        }
         if recipe.requirements != nil {
-            plainCopies.append(Copy(from: GeneratedFiles.requirements, to: "/tmp/mlenv/requirements.txt"))
+            plainCopies.append(Copy(from: generated(GeneratedFiles.requirements), to: "/tmp/mlenv/requirements.txt"))
             comment.append("packages.pip (see requirements.txt)")
             plain.append("-r /tmp/mlenv/requirements.txt")
         }

@@ -54,7 +54,12 @@ enum DevContainerDocument {
         containerEnv += run.secrets.map { .init($0, .string("${localEnv:\($0)}")) }
         var entries: [Document.Entry] = [
             .init("name", .string(run.name)),
-            .init("build", .mapping(["dockerfile": .string("../Dockerfile"), "context": .string("..")])),
+            .init(
+                "build",
+                .mapping([
+                    "dockerfile": .string("../Dockerfile"),
+                    "context": .string(SpecPaths.normalize("../" + run.buildContextFromOutput)),
+                ])),
         ]
         // `hostRequirements.gpu` makes the Dev Containers CLI add `--gpus all` itself, which would
         // undo a count or pinned devices on a shared server: it is set for `gpus: all` only, and

@@ -26,6 +26,11 @@ public enum GeneratedFiles {
     public static let runScript = "run.sh"
     /// pip requirements installed by the Dockerfile.
     public static let requirements = "requirements.txt"
+    /// The dependencies of `project:`, from its pyproject.toml, installed before its code.
+    public static let projectRequirements = "project-requirements.txt"
+    /// What the engine leaves out of a project's build context (BuildKit reads
+    /// `<Dockerfile>.dockerignore` beside the Dockerfile before the context's own).
+    public static let dockerignore = "Dockerfile.dockerignore"
     /// The copy of `build.ca_bundle` inside the build context.
     public static let caBundle = "ca-bundle.crt"
     /// `--target kubernetes`.

@@ -66,6 +66,10 @@ public struct ProjectRequirements: Sendable {
     public var roots: [Root] = []
     /// The requirements and constraints of every file, in pip's order.
     public var entries: [PipEntry] = []
+    /// `project:`, as its pyproject.toml says.
+    public var project: PythonProject?
+    /// Whether the folder the spec builds from (with `project:` or `files:`) has a `.dockerignore`.
+    public var contextHasIgnoreFile = false
 
     /// One `packages.requirements` entry.
     public struct Root: Sendable, Equatable {

@@ -37,6 +37,9 @@ public struct ResolvedEnvironment: Sendable {
     /// order, then `packages.pip`.
     public var pip: [PipEntry]
 
+    /// `project:`, as its pyproject.toml says.
+    public var project: PythonProject? { requirements.project }
+
     /// Whether the base image ships the framework (so pip must leave it alone).
     public var imageShipsFramework: Bool { shippedFramework != nil }
 

@@ -76,7 +76,7 @@ public enum Resolver {
             spec: spec, image: image, choice: choice, catalogImage: entry, traits: traits,
             imagePython: imagePython, imageCUDA: imageCUDA, python: python, cuda: cuda,
             cpuOnly: cpuOnly, framework: framework, frameworkVersion: version, requirements: requirements,
-            pip: requirements.entries
+            pip: requirements.entries + (requirements.project?.dependencies ?? [])
                 + spec.pip.map { PipEntry(value: $0.value, file: spec.file, location: $0.location, role: .spec) })
         resolved.cudaCompilation = CUDACompilation.of(spec)
         resolved.frameworkInstall = FrameworkInstall.choose(resolved, catalog: catalog, host: host)

@@ -63,6 +63,10 @@ public final class EnvironmentSpec: Sendable {
 
     /// `setup:` - build-time shell commands, each its own layer.
     public let setup: [Located<String>]
+    /// `project:` - the repository's own Python project, installed into the image.
+    public let project: ProjectSpec?
+    /// `files:` - files and folders copied into the image after the packages.
+    public let files: [Located<FileCopy>]
 
     /// `build:`.
     public let build: BuildOptions
@@ -93,7 +97,8 @@ public final class EnvironmentSpec: Sendable {
         pip: [Located<PipRequirement>], apt: [Located<AptPackage>], requirements: [Located<String>],
         index: PackageIndex, gpus: Located<GPURequest>, gpusShared: Bool,
         jupyter: JupyterSpec?, sharedMemory: SharedMemory, volumes: [Located<VolumeMount>], env: [EnvVariable],
-        secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>], build: BuildOptions,
+        secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>],
+        project: ProjectSpec? = nil, files: [Located<FileCopy>] = [], build: BuildOptions,
         command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
         ignore: [Located<DiagnosticCode>], keyLocations: KeyLocations
     ) {
@@ -117,6 +122,8 @@ public final class EnvironmentSpec: Sendable {
         self.secrets = secrets
         self.workdir = workdir
         self.setup = setup
+        self.project = project
+        self.files = files
         self.build = build
         self.command = command
         self.resources = resources
@@ -262,6 +269,27 @@ public struct VolumeMount: Sendable, Equatable {
     public var target: String
     /// `:ro`.
     public var readOnly: Bool
+}
+
+/// `project:` - a Python project (a folder with `pyproject.toml`) installed into the image: its
+/// dependencies in a layer of their own, then its code with `--no-deps`.
+public struct ProjectSpec: Sendable, Equatable {
+    /// The project's folder, relative to the spec's folder (`.` by default).
+    public var path: Located<String>
+    /// `extras`: optional-dependency groups installed with it.
+    public var extras: [Located<String>]
+    /// `editable`: installed with `pip install -e`.
+    public var editable: Bool
+    /// Where the `project:` key is written.
+    public var location: SourceLocation
+}
+
+/// One `files:` entry, `source:target`: a file or folder of the repository copied into the image.
+public struct FileCopy: Sendable, Equatable {
+    /// The file or folder, relative to the spec's folder.
+    public var source: String
+    /// The absolute path in the image.
+    public var target: String
 }
 
 /// One `env:` entry.

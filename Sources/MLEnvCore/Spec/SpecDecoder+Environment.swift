@@ -23,6 +23,8 @@ extension NodeDecoder {
         let secrets = fields.take("secrets").map { self.secrets($0.value, env: env) } ?? []
         let workdir = fields.take("workdir").flatMap { self.containerPath($0.value, "workdir") }
         let setup = fields.take("setup").map { self.setupCommands($0.value) } ?? []
+        let project = fields.take("project").flatMap { self.project($0) }
+        let files = fields.take("files").map { self.fileCopies($0.value) } ?? []
         let build = fields.take("build").map { self.buildOptions($0.value) } ?? BuildOptions()
         let command = fields.take("command").flatMap { self.command($0.value) }
         let resources = fields.take("resources").map { self.resources($0.value) } ?? ResourceSpec()
@@ -38,7 +40,8 @@ extension NodeDecoder {
             python: python, cuda: cuda, pip: pip, apt: apt, requirements: requirements, index: index,
             gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
             jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env, secrets: secrets,
-            workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup, build: build,
+            workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup,
+            project: project, files: files, build: build,
             command: command, resources: resources, kubernetes: kubernetes, slurm: slurm, ignore: ignore,
             keyLocations: keyLocations)
     }
@@ -609,6 +612,103 @@ extension NodeDecoder {
             if plainText(text, "setup", allowNewlines: true) { commands.append(text) }
         }
         return commands
+    }
+
+    /// `project: .` or `project: {path: ., extras: [train], editable: true}`.
+    mutating func project(_ pair: YAMLPair) -> ProjectSpec? {
+        let node = pair.value
+        if case .scalar = node.kind {
+            guard let path = projectPath(node) else { return nil }
+            return ProjectSpec(path: path, extras: [], editable: false, location: pair.keyLocation)
+        }
+        guard var fields = mapping(node, "project") else { return nil }
+        defer { reportUnknownKeys(fields) }
+        let path = fields.take("path").map { projectPath($0.value) } ?? Located(".", at: node.location)
+        var extras: [Located<String>] = []
+        if let extrasPair = fields.take("extras"), let items = sequence(extrasPair.value, "project.extras") {
+            for item in items {
+                guard let extra = text(item, "project.extras") else { continue }
+                // PEP 685: an extra is a name; pip compares them normalised.
+                guard let first = extra.value.utf8.first, ASCII.isAlnum(first),
+                    extra.value.allBytes({ ASCII.isAlnum($0) || ASCII.isOne(of: "._-", $0) })
+                else {
+                    report(
+                        .invalidText, "`project.extras`: `\(extra.value)` is not an extra's name", at: extra.location)
+                    continue
+                }
+                if extras.contains(where: {
+                    RequirementParser.normalize($0.value) == RequirementParser.normalize(extra.value)
+                }) {
+                    report(.duplicateEntry, "`\(extra.value)` is listed twice in `project.extras`", at: extra.location)
+                    continue
+                }
+                extras.append(extra)
+            }
+        }
+        let editable = fields.take("editable").flatMap { boolean($0.value, "project.editable") } ?? false
+        guard let path else { return nil }
+        return ProjectSpec(path: path, extras: extras, editable: editable, location: pair.keyLocation)
+    }
+
+    /// A folder relative to the spec's folder.
+    mutating func projectPath(_ node: YAMLNode) -> Located<String>? {
+        guard let path = text(node, "project.path"), plainText(path, "project.path", allowNewlines: false) else {
+            return nil
+        }
+        let value = path.value
+        if value.isEmpty || value.hasPrefix("/") || value.hasPrefix("~") || value.containsByte(UInt8(ascii: "$")) {
+            report(
+                .invalidPath, "`project.path`: `\(value)` is not a folder relative to the spec's folder",
+                at: path.location, fix: "write the project's folder relative to the spec, such as `.` or `..`")
+            return nil
+        }
+        return path
+    }
+
+    /// `files: ["assets:/opt/assets", ...]`.
+    mutating func fileCopies(_ node: YAMLNode) -> [Located<FileCopy>] {
+        guard let items = sequence(node, "files") else { return [] }
+        var copies: [Located<FileCopy>] = []
+        var targets: [String: SourceLocation] = [:]
+        for item in items {
+            guard let text = text(item, "files"), plainText(text, "files", allowNewlines: false) else { continue }
+            let parts = text.value.parts(splitAt: UInt8(ascii: ":"))
+            func invalid(_ why: String, fix: String? = nil) {
+                report(.invalidPath, "`files`: `\(text.value)`: \(why)", at: text.location, fix: fix)
+            }
+            guard parts.count == 2 else {
+                invalid("expected `source:target`, such as `assets:/opt/assets`")
+                continue
+            }
+            let source = String(parts[0])
+            let target = String(parts[1])
+            if source.isEmpty || source.hasPrefix("/") || source.hasPrefix("~")
+                || source.containsByte(UInt8(ascii: "$"))
+            {
+                invalid(
+                    "the source must be a file or folder relative to the spec's folder (the build sees only the project)",
+                    fix: "copy it into the repository, or mount it with `volumes:`")
+                continue
+            }
+            if source.containsWhitespace || source.utf8.contains(where: { ASCII.isOne(of: "*?[", $0) }) {
+                invalid("the source has spaces or wildcards, which `COPY` would read differently")
+                continue
+            }
+            guard Self.isContainerPath(target), target != "/" else {
+                invalid("the target must be an absolute path in the image such as /opt/assets, not `\(target)`")
+                continue
+            }
+            let key = SpecPaths.normalize(target)
+            if let first = targets[key] {
+                report(
+                    .duplicateEntry, "two `files` entries are copied to `\(target)`", at: text.location,
+                    notes: [DiagnosticNote("the first one is here", file: file, at: first)])
+                continue
+            }
+            targets[key] = text.location
+            copies.append(Located(FileCopy(source: source, target: target), at: text.location))
+        }
+        return copies
     }
 
     mutating func buildOptions(_ node: YAMLNode) -> BuildOptions {

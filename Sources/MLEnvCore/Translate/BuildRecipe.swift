@@ -19,6 +19,12 @@ public struct BuildRecipe: Sendable {
     public var requirements: RequirementsList?
     /// `packages.requirements`: the project's own files, copied into the build as they are.
     public var requirementsFiles: RequirementsFilesInstall?
+    /// The folder the engine builds from, when it is not the output folder (`project:`, `files:`).
+    public var context: BuildContext?
+    /// `files:`, their sources relative to the build context.
+    public var fileCopies: [FileCopy] = []
+    /// `project:`: its dependencies, then its code.
+    public var project: ProjectInstall?
     /// `packages.index` as pip options for the package steps (not the framework's).
     public var indexOptions: [String] = []
     /// Distributions later pip installs may not replace (the framework and its companions).
@@ -39,6 +45,26 @@ public struct BuildRecipe: Sendable {
     public var exposedPort: Int?
     /// The image's default command.
     public var defaultCommand: [String]
+}
+
+/// `project:` in the build: its static dependencies installed with the other packages (from
+/// project-requirements.txt), then its code copied and installed with `--no-deps`, so that
+/// editing the code rebuilds only that last layer.
+public struct ProjectInstall: Sendable, Equatable {
+    /// The project's folder, relative to the build context (`.` for the context itself).
+    public var from: String
+    /// Where the code is in the image.
+    public var target: String
+    /// `pip install -e`.
+    public var editable: Bool
+    /// The extras asked for (their packages are in `dependencies`).
+    public var extras: [String]
+    /// The dependencies as written in pyproject.toml; nil when they are dynamic, so pip
+    /// resolves them while installing the project.
+    public var dependencies: [String]?
+
+    /// Where project code goes in the image.
+    public static let imageFolder = "/opt/project"
 }
 
 /// The CA bundle copied into the build context.

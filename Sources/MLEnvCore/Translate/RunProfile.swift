@@ -26,6 +26,9 @@ public struct RunProfile: Sendable {
     public var workdir: String
     /// The spec's folder as seen from the output folder (relative volume sources start there).
     public var specFolderFromOutput: String
+    /// The folder the engine builds from, relative to the output folder (`.` unless the spec
+    /// has `project:` or `files:`).
+    public var buildContextFromOutput = "."
     /// `kubernetes:` options.
     public var kubernetes: KubernetesOptions
     /// `slurm:` options.

@@ -20,12 +20,29 @@ enum Translator {
     /// What to build and how to run it.
     static func translate(
         _ environment: ResolvedEnvironment, header: GeneratedHeader, specFolderFromOutput: String,
-        workingDirectory: String, allocation: Allocation? = nil
+        workingDirectory: String, allocation: Allocation? = nil, context: BuildContext? = nil
     ) -> (BuildRecipe, RunProfile) {
-        (
-            recipe(environment, header: header, workingDirectory: workingDirectory),
-            profile(environment.spec, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
-        )
+        var recipe = recipe(environment, header: header, workingDirectory: workingDirectory)
+        var profile = profile(environment.spec, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
+        if let context {
+            recipe.context = context
+            profile.buildContextFromOutput = context.fromOutput
+            let spec = environment.spec
+            let root = BuildContextRule.folder(environment) ?? "."
+            let inContext = { (path: String) in SpecPaths.relativePath(from: root, to: path) ?? path }
+            recipe.fileCopies = spec.files.map {
+                FileCopy(
+                    source: inContext(SpecPaths.resolve($0.value.source, relativeTo: spec.file)),
+                    target: $0.value.target)
+            }
+            if let project = environment.project {
+                recipe.project = ProjectInstall(
+                    from: inContext(project.folder), target: ProjectInstall.imageFolder,
+                    editable: spec.project?.editable ?? false, extras: project.extras,
+                    dependencies: project.staticDependencies ? project.dependencies.map(\.value.text) : nil)
+            }
+        }
+        return (recipe, profile)
     }
 
     static func profile(_ spec: EnvironmentSpec, specFolderFromOutput: String, allocation: Allocation?) -> RunProfile {
