@@ -155,6 +155,8 @@ packages:
 gpus: none
 jupyter: {port: $port}
 volumes: ["./data:/workspace/data"]
+project: ..
+files: ["../assets:/opt/e2e/assets"]
 env: {MLENV_E2E: "it's \$\$HOME \"quoted\"", PATH: "/opt/e2e/bin:\${PATH}"}
 setup: ["python3 -c 'import six, packaging' && echo \"setup-ran \$MLENV_BUILD_ONLY\" > /opt/mlenv-setup-ran"]
 build: {ca_bundle: certs/host-ca.pem, env: {MLENV_BUILD_ONLY: "for the build"}}
@@ -172,10 +174,44 @@ REQS
 echo 'attrs==23.2.0 --hash=sha256:99b87a485a5820b23b879f04c2305b44b951b502fd64be915879d77a7e8fc6f1' \
   >"$project/specs/reqs/common.txt"
 printf -- '--prefer-binary\ntomli==2.0.1  # a plain requirement\n' >"$project/specs/reqs/extra.txt"
+# The repository is itself a Python project (project: ..): a console script with a dependency,
+# built from the repository's folder, and an asset folder copied in with files:.
+mkdir -p "$project/src/e2eapp" "$project/assets"
+cat >"$project/pyproject.toml" <<'TOML'
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "e2eapp"
+version = "1.0"
+requires-python = ">=3.9"
+dependencies = ["colorama==0.4.6"]  # a dependency of the project, installed before its code
+
+[project.scripts]
+e2e-hello = "e2eapp:main"
+
+[tool.setuptools.packages.find]
+where = ["src"]
+TOML
+write_app() {
+  cat >"$project/src/e2eapp/__init__.py" <<PY
+import sys
+import colorama
+
+
+def main():
+    print("$1 from e2eapp, colorama " + colorama.__version__)
+    sys.exit(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+PY
+}
+write_app "hello"
+echo "an asset" >"$project/assets/greeting.txt"
 write_spec "six==1.16.0"
 "$mlenv" generate --catalog "$project/catalog.yaml" "$project/specs/e2e.yaml" -o "$project/out" >/dev/null
 chmod -R a+rX "$project"
 script="$project/out/run.sh"
+grep -qxF 'specs/data' "$project/out/Dockerfile.dockerignore" || fail "the mounted data folder is not kept out of the build"
 as_user() { runuser -u "$user" -- env DOCKER_HOST="$DOCKER_HOST" MLENV_ENGINE="$docker_bin" "$@"; }
 
 step "run.sh build"
@@ -218,6 +254,13 @@ container_path="$(in_container printenv PATH)"
 [[ "$(in_container cat /opt/mlenv-setup-ran)" == "setup-ran for the build" ]] || fail "setup step did not run with build.env"
 ! in_container printenv MLENV_BUILD_ONLY >/dev/null || fail "build.env leaked into the image's environment"
 in_container jq --version >/dev/null || fail "apt package jq missing"
+# project: the console script is on PATH and its dependency imports; files: the asset is there.
+[[ "$(in_container e2e-hello)" == "hello from e2eapp, colorama 0.4.6" ]] || fail "the project's console script: $(in_container e2e-hello 2>&1)"
+hello_status=0
+"$docker_bin" run --rm "mlenv/e2e-$run_id:latest" e2e-hello 3 >/dev/null || hello_status=$?
+((hello_status == 3)) || fail "the console script's exit status is $hello_status, not 3"
+[[ "$(in_container cat /opt/e2e/assets/greeting.txt)" == "an asset" ]] || fail "files: the asset folder was not copied"
+! in_container test -e /opt/project/out/run.sh || fail "the output folder's run.sh is in the image (Dockerfile.dockerignore)"
 in_container sh -c 'echo written > /workspace/data/from-container.txt'
 owner="$(stat -c %U "$project/specs/data/from-container.txt")"
 [[ "$owner" == "$user" ]] || fail "a file written to the volume belongs to $owner, not $user"
@@ -246,8 +289,27 @@ grep -qE 'six==1.17.0|six-1.17.0' "$work/build3.log" || fail "the pip layer did 
 hashed_step="$(grep -m1 -E '^#[0-9]+ \[[^]]*\] RUN .*--require-hashes' "$work/build3.log" || true)"
 hashed_step="${hashed_step%% *}"
 if [[ -z "$hashed_step" ]] || ! grep -qE "^$hashed_step CACHED" "$work/build3.log"; then
+  grep -E '^#[0-9]+ (\[|CACHED)' "$work/build3.log" >&2
   fail "the hash-pinned requirements were reinstalled after a packages.pip change"
 fi
+
+step "edit the project's code: only the project's layer rebuilds"
+write_app "edited"
+chmod -R a+rX "$project"
+as_user "$script" build --progress=plain >"$work/build4.log" 2>&1 || { tail -n 30 "$work/build4.log" >&2; fail "fourth build"; }
+deps_step="$(grep -m1 -E '^#[0-9]+ \[[^]]*\] RUN .*project-requirements.txt' "$work/build4.log" || true)"
+deps_step="${deps_step%% *}"
+if [[ -z "$deps_step" ]] || ! grep -qE "^$deps_step CACHED" "$work/build4.log"; then
+  tail -n 40 "$work/build4.log" >&2
+  fail "the project's dependencies were reinstalled after a code edit"
+fi
+code_step="$(grep -m1 -E '^#[0-9]+ \[[^]]*\] COPY \. /opt/project' "$work/build4.log" || true)"
+code_step="${code_step%% *}"
+if [[ -z "$code_step" ]] || grep -qE "^$code_step CACHED" "$work/build4.log"; then
+  fail "the project's code was not copied again after an edit"
+fi
+[[ "$("$docker_bin" run --rm "mlenv/e2e-$run_id:latest" e2e-hello)" == "edited from e2eapp, colorama 0.4.6" ]] \
+  || fail "the rebuilt image does not run the edited code"
 
 step "run.sh down leaves no container"
 as_user "$script" down >/dev/null

@@ -39,6 +39,9 @@ struct BuildStepsView: TemplateView {
         "hasFileCopies": \Self.hasFileCopies,
         "fileCopies": \Self.fileCopies,
         "project": \Self.project,
+        "uv": \Self.uv,
+        "install": \Self.install,
+        "cache": \Self.cache,
     ]
 
     /// `project:`: its code copied and installed after the packages.
@@ -258,6 +261,12 @@ struct BuildStepsView: TemplateView {
     /// `files:`, for the Dockerfile (paths in the build context).
     var fileCopies: [Copy]
     var project: ProjectStep?
+    /// `installer: uv`: the uv release installed first.
+    var uv: String?
+    /// The command that installs Python packages: pip's, or uv's pip interface.
+    var install: String
+    /// The installer's cache folder, a BuildKit cache mount.
+    var cache: String
 
     init(_ input: RenderInput, apptainer isApptainer: Bool = false) {
         let recipe = input.recipe
@@ -278,6 +287,19 @@ struct BuildStepsView: TemplateView {
             return SpecPaths.normalize(context.fromOutput + "/" + path)
         }
         pip = Self.pipSteps(recipe, generated: generated)
+        switch recipe.installer {
+        case .pip:
+            uv = nil
+            install = "python3 -m pip install"
+            cache = "/root/.cache/pip"
+        case .uv:
+            uv = Installer.uvVersion
+            // uv installs into the active virtual environment (VIRTUAL_ENV, set when mlenv made
+            // one), else, with --system, where the image's python3 is; PEP 668's marker (Debian
+            // 12, Ubuntu 24.04) is overridden as PIP_BREAK_SYSTEM_PACKAGES does for pip.
+            install = recipe.python == nil ? "uv pip install --system --break-system-packages" : "uv pip install"
+            cache = "/root/.cache/uv"
+        }
         fileCopies = recipe.fileCopies.map { Copy(from: projectFile($0.source), to: $0.target) }
         hasFileCopies = !fileCopies.isEmpty
         let names = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")

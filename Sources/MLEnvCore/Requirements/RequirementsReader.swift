@@ -25,8 +25,8 @@ extension DiagnosticCode {
             The build copies the requirements files into the image and runs pip there, so \
             `-e .`, `./src/pkg`, `wheels/x.whl`, `file:` URLs, a local `--find-links` folder and \
             absolute `-r` paths name paths that do not exist inside the build. Depend on a \
-            released version, a URL, or a `git+https://` reference instead, or install the \
-            code with `setup:`.
+            released version, a URL, or a `git+https://` reference instead; the repository's \
+            own project (`-e .`) is what `project:` installs.
             """)
     static let ignoredRequirementOption = DiagnosticCode(
         "W163", .warning, name: "ignored-requirement-option",
@@ -358,7 +358,9 @@ enum RequirementsReader: Rule {
                         .localRequirement,
                         "\(what) names a local path; the build copies only the requirements files, so it does not exist there",
                         file: path, at: line.location,
-                        fix: "depend on a released version, a URL or a `git+https://` reference instead"))
+                        fix: line.text == "." || line.text == "./"
+                            ? "remove the line and install the project with `project: .` in the spec"
+                            : "depend on a released version, a URL or a `git+https://` reference instead"))
             case .url(let name):
                 guard let name else { return }
                 let requirement = PipRequirement(

@@ -67,6 +67,8 @@ public final class EnvironmentSpec: Sendable {
     public let project: ProjectSpec?
     /// `files:` - files and folders copied into the image after the packages.
     public let files: [Located<FileCopy>]
+    /// `installer:` - what installs the Python packages.
+    public let installer: Installer
 
     /// `build:`.
     public let build: BuildOptions
@@ -98,7 +100,8 @@ public final class EnvironmentSpec: Sendable {
         index: PackageIndex, gpus: Located<GPURequest>, gpusShared: Bool,
         jupyter: JupyterSpec?, sharedMemory: SharedMemory, volumes: [Located<VolumeMount>], env: [EnvVariable],
         secrets: [Located<String>], workdir: Located<String>, setup: [Located<String>],
-        project: ProjectSpec? = nil, files: [Located<FileCopy>] = [], build: BuildOptions,
+        project: ProjectSpec? = nil, files: [Located<FileCopy>] = [], installer: Installer = .pip,
+        build: BuildOptions,
         command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
         ignore: [Located<DiagnosticCode>], keyLocations: KeyLocations
     ) {
@@ -124,6 +127,7 @@ public final class EnvironmentSpec: Sendable {
         self.setup = setup
         self.project = project
         self.files = files
+        self.installer = installer
         self.build = build
         self.command = command
         self.resources = resources
@@ -282,6 +286,17 @@ public struct ProjectSpec: Sendable, Equatable {
     public var editable: Bool
     /// Where the `project:` key is written.
     public var location: SourceLocation
+}
+
+/// `installer:` - the program that installs the Python packages in the build.
+public enum Installer: String, Sendable, Equatable {
+    /// pip, as the image has it.
+    case pip
+    /// Astral's uv (`uv pip install`), installed from PyPI first.
+    case uv
+
+    /// The uv release mlenv installs: the newest on PyPI on 2026-12-01 (`pip index versions uv`).
+    public static let uvVersion = "0.13.9"
 }
 
 /// One `files:` entry, `source:target`: a file or folder of the repository copied into the image.

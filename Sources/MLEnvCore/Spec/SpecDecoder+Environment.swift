@@ -25,6 +25,7 @@ extension NodeDecoder {
         let setup = fields.take("setup").map { self.setupCommands($0.value) } ?? []
         let project = fields.take("project").flatMap { self.project($0) }
         let files = fields.take("files").map { self.fileCopies($0.value) } ?? []
+        let installer = fields.take("installer").flatMap { self.installer($0.value) } ?? .pip
         let build = fields.take("build").map { self.buildOptions($0.value) } ?? BuildOptions()
         let command = fields.take("command").flatMap { self.command($0.value) }
         let resources = fields.take("resources").map { self.resources($0.value) } ?? ResourceSpec()
@@ -41,7 +42,7 @@ extension NodeDecoder {
             gpus: gpus ?? Located(defaultGPUs, at: gpusPair?.value.location ?? fields.location), gpusShared: gpusShared,
             jupyter: jupyter, sharedMemory: sharedMemory, volumes: volumes, env: env, secrets: secrets,
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup,
-            project: project, files: files, build: build,
+            project: project, files: files, installer: installer, build: build,
             command: command, resources: resources, kubernetes: kubernetes, slurm: slurm, ignore: ignore,
             keyLocations: keyLocations)
     }
@@ -612,6 +613,16 @@ extension NodeDecoder {
             if plainText(text, "setup", allowNewlines: true) { commands.append(text) }
         }
         return commands
+    }
+
+    /// `installer: pip` or `installer: uv`.
+    mutating func installer(_ node: YAMLNode) -> Installer? {
+        guard let text = text(node, "installer") else { return nil }
+        guard let installer = Installer(rawValue: text.value) else {
+            report(.wrongType, "`installer` is `pip` or `uv`, not `\(text.value)`", at: text.location)
+            return nil
+        }
+        return installer
     }
 
     /// `project: .` or `project: {path: ., extras: [train], editable: true}`.

@@ -23,8 +23,13 @@ public struct BuildRecipe: Sendable {
     public var context: BuildContext?
     /// `files:`, their sources relative to the build context.
     public var fileCopies: [FileCopy] = []
+    /// Folders of the build context that are mounted at run time (`volumes:` beside the spec):
+    /// data the container writes, kept out of the build so that it never invalidates a layer.
+    public var mountedFolders: [String] = []
     /// `project:`: its dependencies, then its code.
     public var project: ProjectInstall?
+    /// `installer:`: pip, or uv installed first.
+    public var installer: Installer = .pip
     /// `packages.index` as pip options for the package steps (not the framework's).
     public var indexOptions: [String] = []
     /// Distributions later pip installs may not replace (the framework and its companions).

@@ -24,6 +24,7 @@ enum Translator {
     ) -> (BuildRecipe, RunProfile) {
         var recipe = recipe(environment, header: header, workingDirectory: workingDirectory)
         var profile = profile(environment.spec, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
+        recipe.installer = environment.spec.installer
         if let context {
             recipe.context = context
             profile.buildContextFromOutput = context.fromOutput
@@ -34,6 +35,11 @@ enum Translator {
                 FileCopy(
                     source: inContext(SpecPaths.resolve($0.value.source, relativeTo: spec.file)),
                     target: $0.value.target)
+            }
+            recipe.mountedFolders = spec.volumes.compactMap { volume -> String? in
+                guard case .relativePath(let path) = volume.value.source else { return nil }
+                let inside = inContext(SpecPaths.resolve(path, relativeTo: spec.file))
+                return inside.hasPrefix("..") || inside == "." ? nil : inside
             }
             if let project = environment.project {
                 recipe.project = ProjectInstall(
