@@ -233,4 +233,23 @@ final class ProjectTests: XCTestCase {
         XCTAssertEqual(result.diagnostics.first?.fix, "generate into a folder inside it, such as `-o repo/.mlenv/team`")
         XCTAssertTrue(result.outputs.isEmpty)
     }
+
+    func testUvInstallsEveryPackageStepIntoTheImagesPython() throws {
+        let spec = minimalSpec + "installer: uv\npackages: {pip: [\"rich==13.7.1\"]}\n"
+        let dockerfile = try XCTUnwrap(generate(spec)["Dockerfile"])
+        XCTAssertTrue(dockerfile.contains("python3 -m pip install uv==\(Installer.uvVersion)"), dockerfile)
+        XCTAssertTrue(dockerfile.contains("RUN --mount=type=cache,target=/root/.cache/uv"), dockerfile)
+        XCTAssertTrue(
+            dockerfile.contains(
+                "uv pip install --system --break-system-packages -r /tmp/mlenv/requirements.txt -c /tmp/mlenv/constraints.txt"
+            ), dockerfile)
+        XCTAssertFalse(dockerfile.contains("python3 -m pip install -r"), dockerfile)
+        // Inside the virtual environment mlenv makes, uv finds it through VIRTUAL_ENV.
+        let venv = try XCTUnwrap(
+            generate(
+                "mlenv: 1\nname: t\nbase: nvidia/cuda:12.4.1-runtime-ubuntu22.04\npython: \"3.10\"\ninstaller: uv\npackages: {pip: [\"rich==13.7.1\"]}\n"
+            )["Dockerfile"])
+        XCTAssertTrue(venv.contains("    uv pip install -r /tmp/mlenv/requirements.txt"), venv)
+        XCTAssertEqual(triples(diagnostics(minimalSpec + "installer: conda\n")), ["E102@4:12"])
+    }
 }

@@ -160,6 +160,7 @@ files: ["../assets:/opt/e2e/assets"]
 env: {MLENV_E2E: "it's \$\$HOME \"quoted\"", PATH: "/opt/e2e/bin:\${PATH}"}
 setup: ["python3 -c 'import six, packaging' && echo \"setup-ran \$MLENV_BUILD_ONLY\" > /opt/mlenv-setup-ran"]
 build: {ca_bundle: certs/host-ca.pem, env: {MLENV_BUILD_ONLY: "for the build"}}
+installer: ${2:-pip}
 EOF
 }
 # The project's own requirements files: a hash-pinned one that includes another (pip's
@@ -215,7 +216,9 @@ grep -qxF 'specs/data' "$project/out/Dockerfile.dockerignore" || fail "the mount
 as_user() { runuser -u "$user" -- env DOCKER_HOST="$DOCKER_HOST" MLENV_ENGINE="$docker_bin" "$@"; }
 
 step "run.sh build"
+build_started=$SECONDS
 as_user "$script" build --progress=plain >"$work/build1.log" 2>&1 || { tail -n 40 "$work/build1.log" >&2; fail "first build"; }
+pip_build_seconds=$((SECONDS - build_started))
 
 step "run.sh up (MLENV_GPUS=none) and wait for Jupyter"
 token="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -310,6 +313,24 @@ if [[ -z "$code_step" ]] || grep -qE "^$code_step CACHED" "$work/build4.log"; th
 fi
 [[ "$("$docker_bin" run --rm "mlenv/e2e-$run_id:latest" e2e-hello)" == "edited from e2eapp, colorama 0.4.6" ]] \
   || fail "the rebuilt image does not run the edited code"
+
+step "installer: uv builds the same spec"
+# The same spec with uv installing the packages, built without the engine's cache so that its
+# time compares with the first (pip) build, which started from an empty engine.
+write_spec "six==1.17.0" uv
+"$mlenv" generate --catalog "$project/catalog.yaml" "$project/specs/e2e.yaml" -o "$project/out-uv" >/dev/null
+chmod -R a+rX "$project"
+build_started=$SECONDS
+as_user "$project/out-uv/run.sh" build --no-cache --progress=plain --tag "mlenv/e2e-uv-$run_id:latest" >"$work/build-uv.log" 2>&1 \
+  || { tail -n 40 "$work/build-uv.log" >&2; fail "the uv build"; }
+uv_build_seconds=$((SECONDS - build_started))
+grep -qE 'uv pip install --system --break-system-packages( --[a-z-]+)* -r /tmp/mlenv/project-requirements.txt' "$work/build-uv.log" \
+  || fail "the uv build did not install with uv"
+"$docker_bin" run --rm "mlenv/e2e-uv-$run_id:latest" python3 -c 'import six, packaging, idna, attrs, tomli, jupyterlab' \
+  || fail "the uv build's packages do not import"
+[[ "$("$docker_bin" run --rm "mlenv/e2e-uv-$run_id:latest" e2e-hello)" == "edited from e2eapp, colorama 0.4.6" ]] \
+  || fail "the uv build's console script"
+echo "build times from an empty cache: pip ${pip_build_seconds}s, uv ${uv_build_seconds}s"
 
 step "run.sh down leaves no container"
 as_user "$script" down >/dev/null
