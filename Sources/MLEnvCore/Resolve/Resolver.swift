@@ -36,9 +36,11 @@ public enum Resolver {
     ) -> (ResolvedEnvironment?, [Diagnostic]) {
         if let lock, let image = ImageReference(parsing: lock.base) {
             let choice: String? = image == spec.base.value.image ? nil : "locked in \(lock.spec)"
+            // The Python `base: auto` chose for an image without one, as the lock records it.
+            let python = choice == nil ? nil : lock.python.flatMap(DottedVersion.init)
             return (
                 environment(
-                    spec, image: image, catalog: catalog, host: host, choice: choice, lock: lock,
+                    spec, image: image, catalog: catalog, host: host, choice: choice, python: python, lock: lock,
                     requirements: requirements), []
             )
         }
@@ -64,7 +66,7 @@ public enum Resolver {
         var python: Fact<DottedVersion> = spec.python.flatMap { DottedVersion($0.value) }.map(Fact.known) ?? imagePython
         if spec.python == nil, entry == nil, traits.family == .unknown { python = .unknown }
         // `base: auto`'s Python for an image without one, when the spec names none.
-        if spec.python == nil, let chosen { python = .known(chosen) }
+        if spec.python == nil, let chosen, entry == nil, traits.shipsPython == false { python = .known(chosen) }
         let cpuOnly = spec.cuda?.value == CUDARequest.none
         var cuda: Fact<DottedVersion> = .unknown
         if case .version(let text)? = spec.cuda?.value, let version = DottedVersion(text) {
