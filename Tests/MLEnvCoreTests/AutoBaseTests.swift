@@ -38,6 +38,12 @@ final class AutoBaseTests: XCTestCase {
                 "`nvidia/cuda:12.8.1-runtime-ubuntu24.04` with PyTorch 2.7 built for CUDA 12.8, from PyTorch's own index: more moving parts (Python and the framework's wheels installed on a plain CUDA image)",
             ])
         XCTAssertEqual(note(result)?.notes.map(\.message), environment.runnersUp.map { "runner-up " + $0 })
+        // No framework in the spec: nothing but Python goes on the plain CUDA image.
+        let bare = resolve("cuda: \"13.0\"\n")
+        XCTAssertEqual(bare.environments.first?.image.description, "nvcr.io/nvidia/pytorch:25.11-py3")
+        XCTAssertEqual(
+            bare.environments.first?.runnersUp.last,
+            "`nvidia/cuda:13.0.0-runtime-ubuntu24.04`: more moving parts (Python installed on a plain CUDA image)")
     }
 
     /// No NGC PyTorch 2.7 image has Python 3.11: nvidia/cuda 12.8's runtime image, Python 3.11
@@ -61,6 +67,15 @@ final class AutoBaseTests: XCTestCase {
             chosen.notes.first?.message,
             "runner-up `nvcr.io/nvidia/pytorch:25.03-py3` would need Python 3.11 (your spec asks for it; it comes with 3.12)"
         )
+        let text = ResolvedReport.text(environment)
+        XCTAssertTrue(
+            text.contains(
+                "\nrunner-up: `nvcr.io/nvidia/pytorch:25.03-py3` would need Python 3.11 (your spec asks for it; it comes with 3.12)\n"
+            ), text)
+        XCTAssertTrue(
+            ResolvedReport.json(environment).contains(
+                "\"runners_up\": [\"`nvcr.io/nvidia/pytorch:25.03-py3` would need Python 3.11"),
+            ResolvedReport.json(environment))
         let compiling = resolve(body + "env: {TORCH_CUDA_ARCH_LIST: \"8.0;9.0\"}\n")
         XCTAssertEqual(compiling.environments.first?.image.description, "nvidia/cuda:12.8.1-devel-ubuntu24.04")
         XCTAssertTrue(note(compiling)?.message.contains("the `devel` flavour, as the spec compiles CUDA code") ?? false)

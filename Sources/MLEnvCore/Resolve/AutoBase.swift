@@ -41,7 +41,9 @@ enum AutoBase {
             if let bestCUDA {
                 runnersUp.append(
                     "`\(bestCUDA.environment.image)`" + wheelsText(bestCUDA.environment)
-                        + ": more moving parts (Python and the framework's wheels installed on a plain CUDA image)")
+                        + ": more moving parts (Python"
+                        + (bestCUDA.environment.frameworkInstall == nil ? "" : " and the framework's wheels")
+                        + " installed on a plain CUDA image)")
             }
             return chosen(
                 spec, image: best.reference, reason: reason, runnersUp: runnersUp, catalog: catalog, host: host,
