@@ -44,6 +44,11 @@ final class AutoBaseTests: XCTestCase {
         XCTAssertEqual(
             bare.environments.first?.runnersUp.last,
             "`nvidia/cuda:13.0.0-runtime-ubuntu24.04`: more moving parts (Python installed on a plain CUDA image)")
+        // `framework: none` wants no framework: not an image built around PyTorch.
+        let none = resolve("framework: none\ncuda: \"13.0\"\n")
+        XCTAssertFalse(none.diagnostics.containsErrors, "\(none.diagnostics.map(\.message))")
+        XCTAssertEqual(none.environments.first?.image.description, "nvidia/cuda:13.0.0-runtime-ubuntu24.04")
+        XCTAssertNil(none.environments.first?.frameworkInstall)
     }
 
     /// No NGC PyTorch 2.7 image has Python 3.11: nvidia/cuda 12.8's runtime image, Python 3.11

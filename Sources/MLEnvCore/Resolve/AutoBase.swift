@@ -8,8 +8,10 @@ enum AutoBase {
         ResolvedEnvironment?, [Diagnostic]
     ) {
         let framework = spec.framework?.name.value
+        // `framework: none` asks for no framework: an image built around one does not fit it
+        // (nvidia/cuda does); a spec that names none takes what an image ships.
         func isCandidate(_ image: CatalogImage) -> Bool {
-            framework == nil || framework == FrameworkName.none || image.framework == framework
+            framework == nil || image.framework == (framework == FrameworkName.none ? nil : framework)
         }
         // What the spec asks for, parsed once for every candidate image.
         let wanted = Wanted(spec: spec, host: host, catalog: catalog)
@@ -60,9 +62,11 @@ enum AutoBase {
             var environment = bestCUDA.environment
             let reason =
                 "`base: auto` chose `\(environment.image)`" + wheelsText(environment) + ": "
-                + (scored.isEmpty
-                    ? "the catalog has no \(framework?.displayName ?? "framework") image"
-                    : "no catalog image has " + constraints(spec, host: host))
+                + (framework == FrameworkName.none
+                    ? "the spec asks for no framework, and the catalog's images are built around one"
+                    : scored.isEmpty
+                        ? "the catalog has no \(framework?.displayName ?? "framework") image"
+                        : "no catalog image has " + constraints(spec, host: host))
                 + "; "
                 + bestCUDA.toolkitReason(pinned: wanted.cuda != nil, host: host?.name.value) + "; \(bestCUDA.why)"
             let others = cudaBases.filter { $0.environment.image != environment.image }.prefix(2)
@@ -77,7 +81,7 @@ enum AutoBase {
             + cudaBases.prefix(1).map { DiagnosticNote("`\($0.environment.image)` \($0.lost(to: nil))") }
         let message =
             scored.isEmpty && cudaBases.isEmpty
-            ? "`base: auto` found no image for \(framework?.displayName ?? "this spec"); name a base image"
+            ? "`base: auto` found no image for \(framework.flatMap { $0 == .none ? nil : $0.displayName } ?? "this spec"); name a base image"
             : "`base: auto` found no image with " + constraints(spec, host: host)
         let named = nearest.first.map { "`\($0.0.reference)`" } ?? cudaBases.first.map { "`\($0.environment.image)`" }
         return (

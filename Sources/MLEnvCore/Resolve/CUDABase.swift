@@ -184,7 +184,10 @@ enum CUDABase {
             )
         }
         for entry in tags {
-            if let own = native(entry.os), ranges.isEmpty || supports(ranges, own) {
+            if let own = native(entry.os), ranges.isEmpty {
+                return (entry.tag, entry.os, own, ", whose own Python is \(own)")
+            }
+            if let own = native(entry.os), supports(ranges, own) {
                 return (entry.tag, entry.os, own, ", whose own Python \(own) the framework supports")
             }
         }
