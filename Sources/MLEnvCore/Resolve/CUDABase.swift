@@ -118,6 +118,9 @@ enum CUDABase {
             let environment = Resolver.environment(
                 spec, image: image, catalog: catalog, host: host, choice: nil, python: chosen.python,
                 requirements: requirements)
+            // The rules of MLEnv.checkEnvironment that judge the base, its Python and CUDA against
+            // the spec and host. The package rules (PipRule, CompanionRule, HygieneRule) judge the
+            // same whatever the base, so an error of theirs must not turn every candidate away.
             var context = RuleContext(environment: environment, catalog: catalog, host: host)
             BaseImageRule.check(&context)
             FrameworkPythonRule.check(&context)
