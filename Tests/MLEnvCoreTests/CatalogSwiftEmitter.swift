@@ -129,6 +129,7 @@ enum CatalogSwiftEmitter {
                 ("minimumSM", fact(toolkit.minimumSM, String.init)),
                 ("maximumSM", fact(toolkit.maximumSM, String.init)),
                 ("imageRequirement", toolkit.imageRequirement.map(string) ?? "nil"),
+                ("imageTags", list(toolkit.imageTags.map(string))),
             ])
     }
 

@@ -293,10 +293,16 @@ final class CatalogTests: XCTestCase {
         let none = MLEnv.check(
             [SourceFile(path: "spec.yaml", text: spec + "python: \"3.7\"\n")], files: InMemoryFiles())
         XCTAssertEqual(none.diagnostics.first?.code, .autoBaseUnavailable)
-        XCTAssertEqual(none.diagnostics.first?.notes.count, 3)
+        XCTAssertEqual(none.diagnostics.first?.notes.count, 4)
         let notes = none.diagnostics.first?.notes.map(\.message) ?? []
         XCTAssertTrue(
-            notes.allSatisfy { $0.hasPrefix("`nvcr.io/nvidia/pytorch:") && $0.contains("` would need ") }, "\(notes)")
+            notes.prefix(3).allSatisfy { $0.hasPrefix("`nvcr.io/nvidia/pytorch:") && $0.contains("` would need ") },
+            "\(notes)")
+        // nvidia/cuda with `pip install torch`: pip would take a release older than any mlenv can name.
+        XCTAssertEqual(
+            notes.last,
+            "`nvidia/cuda:13.0.0-runtime-ubuntu24.04` would need a PyTorch version: its newest release has no wheels for Python 3.7, so pip would take an older one mlenv cannot name"
+        )
         XCTAssertTrue(
             notes.contains { $0.contains("would need Python 3.7 (your spec asks for it; it comes with 3.") }
                 || notes.contains { $0.contains("would need a confirmed Python version") }, "\(notes)")

@@ -57,6 +57,23 @@ final class LockTests: XCTestCase {
         XCTAssertEqual(resolved?.choice, "locked in t.yaml")
     }
 
+    /// `base: auto` chose nvidia/cuda and Ubuntu 24.04's own Python for a spec without `python:`:
+    /// the lock records that Python, and `generate --locked` installs it (no E128).
+    func testALockedNVIDIACUDAChoiceKeepsItsPython() throws {
+        let text = "mlenv: 1\nname: t\nbase: auto\nframework: {name: jax, version: \"0.5\"}\n"
+        let file = lock(text)
+        let recorded = try XCTUnwrap(LockFile.parse(file).0)
+        XCTAssertEqual(recorded.base, "nvidia/cuda:12.9.1-runtime-ubuntu24.04")
+        XCTAssertEqual(recorded.python, "3.12")
+        let result = MLEnv.generate(
+            SourceFile(path: "specs/t.yaml", text: text), outputDirectory: "out", workingDirectory: "/w",
+            files: InMemoryFiles(), lock: file, locked: true)
+        XCTAssertFalse(result.diagnostics.containsErrors, "\(triples(result.diagnostics))")
+        let dockerfile = try XCTUnwrap(result.outputs.first { $0.path.hasSuffix("Dockerfile") })
+        guard case .text(let text) = dockerfile.contents else { return XCTFail("a generated Dockerfile") }
+        XCTAssertTrue(text.contains("python3.12 -m venv"), "the locked Python")
+    }
+
     func testGenerateBuildsFromTheLock() {
         let spec = SourceFile(path: "specs/t.yaml", text: pipSpec)
         let unlocked = MLEnv.generate(spec, outputDirectory: "out", workingDirectory: "/w", files: InMemoryFiles())

@@ -193,6 +193,16 @@ def container_requirements():
             for row in tool_table("container_requirements.csv", "C")}
 
 
+def cuda_image_tags():
+    """Tests/Tools/cuda_image_tags.csv: CUDA version -> (its supported nvidia/cuda tags, source keys)."""
+    tags = {}
+    for row in tool_table("cuda_image_tags.csv", "C"):
+        entry = tags.setdefault(row["version"], ([], []))
+        entry[0].extend(f"{row['version']}-{flavor}-{row['os']}" for flavor in row["flavors"].split())
+        entry[1].extend(key for key in split_sources(row["source"]) if key not in entry[1])
+    return tags
+
+
 def forward_compat(cell):
     text = (cell or "").strip()
     if text in ("", "?"):
@@ -419,6 +429,7 @@ def companions():
 
 def cuda():
     requirements = container_requirements()
+    tags = cuda_image_tags()
     arch = {}
     for row in rows("cuda_arch.csv"):
         arch[row["cuda_toolkit"].strip()] = (row["min_sm_offline"].strip(), row["max_sm_offline"].strip(), split_sources(row["source"]))
@@ -431,18 +442,22 @@ def cuda():
         low_sm, high_sm, arch_keys = arch.get(short, ("?", "?", []))
         # What NVIDIA's nvidia/cuda:VERSION-* images ask of the container toolkit.
         requirement, requirement_keys = requirements.get(f"nvidia/cuda:{version}", (None, []))
+        # The nvidia/cuda tags of that version NVIDIA lists as supported (what `base: auto` may choose).
+        image_tags, tag_keys = tags.get(version, ([], []))
+        requirement_keys = requirement_keys + [key for key in tag_keys if key not in requirement_keys]
         sources += keys + arch_keys + requirement_keys
         entries.append({
             "version": version, "min_driver": fact(row["linux_x86_64_min_driver_toolkit"]),
             "branch": (row["driver_branch"] or "").strip() or None,
             "minor_compat_min_driver": minor_compat,
             "min_sm": fact(low_sm.replace("sm_", "").rstrip("a"), r"\d+"), "max_sm": fact(high_sm.replace("sm_", "").rstrip("a"), r"\d+"),
-            "nvidia_require_cuda": requirement, "sources": keys + arch_keys + requirement_keys,
+            "nvidia_require_cuda": requirement, "image_tags": image_tags, "sources": keys + arch_keys + requirement_keys,
         })
     known = {entry["version"] for entry in entries}
+    assert not set(tags) - known, f"cuda_image_tags.csv rows for CUDA versions cuda_driver.csv lacks: {sorted(set(tags) - known)}"
     unused = sorted(image for image in requirements if image.startswith("nvidia/cuda:") and image[12:] not in known)
     assert not unused, f"container_requirements.csv rows for CUDA versions cuda_driver.csv lacks: {unused}"
-    write("cuda", "CUDA toolkits: minimum Linux driver, minor-version compatibility and the GPU architectures nvcc targets (shared/reference cuda_driver.csv, cuda_arch.csv)",
+    write("cuda", "CUDA toolkits: minimum Linux driver, minor-version compatibility, the GPU architectures nvcc targets (shared/reference cuda_driver.csv, cuda_arch.csv) and the nvidia/cuda tags NVIDIA supports (Tests/Tools/cuda_image_tags.csv)",
           sources, "toolkits", entries)
 
 

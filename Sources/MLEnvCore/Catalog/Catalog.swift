@@ -269,6 +269,9 @@ public struct CUDAToolkit: Sendable {
     public var maximumSM: Fact<Int>
     /// The `NVIDIA_REQUIRE_CUDA` of NVIDIA's `nvidia/cuda:VERSION-*` images (linux/amd64), when known.
     public var imageRequirement: String? = nil
+    /// The `nvidia/cuda` tags of this version NVIDIA lists as supported (`12.8.1-runtime-ubuntu24.04`):
+    /// the only ones `base: auto` chooses.
+    public var imageTags: [String] = []
 }
 
 /// A GPU model.

@@ -235,7 +235,7 @@ private struct CatalogReader {
             version: version, minimumDriver: fact(&fields, "min_driver", DottedVersion.init), branch: branch,
             minorCompatibilityDriver: fact(&fields, "minor_compat_min_driver", DottedVersion.init),
             minimumSM: fact(&fields, "min_sm") { Int($0) }, maximumSM: fact(&fields, "max_sm") { Int($0) },
-            imageRequirement: text(&fields, "nvidia_require_cuda"))
+            imageRequirement: text(&fields, "nvidia_require_cuda"), imageTags: list(&fields, "image_tags"))
     }
 
     mutating func gpu(_ fields: inout FieldSet) -> GPUModel? {

@@ -162,7 +162,7 @@ enum BaseImageRule: Rule {
         let traits = environment.traits
         let entry = environment.catalogImage
         let baseLocation = spec.base.location
-        if traits.shipsPython == false && spec.python == nil {
+        if traits.shipsPython == false && spec.python == nil && environment.python.known == nil {
             var fix = "add `python: \"3.10\"`"
             if let python = BaseImageTraits.ubuntuPython(traits.operatingSystem) {
                 fix = "add `python: \"\(python)\"` (the Python of \(traits.operatingSystem!))"

@@ -14,10 +14,12 @@ public enum ResolvedReport {
             )
         }
         if let choice = environment.choice { lines.append("why:       \(choice)") }
+        lines += environment.runnersUp.map { "runner-up: \($0)" }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One JSON object: `{"name", "base", "python", "cuda", "framework": {"name", "version"}, "install", "choice"}`;
+    /// One JSON object: `{"name", "base", "python", "cuda", "framework": {"name", "version"}, "install", "choice",
+    /// "runners_up"}` (`runners_up`: for `base: auto`, the images that came next and why each lost);
     /// `install` is how pip installs the framework (`{"arguments", "variant", "description"}`), null
     /// when the image ships it.
     /// Unknown facts are null; likely ones carry a `?` as in the catalog.
@@ -45,6 +47,7 @@ public enum ResolvedReport {
                             ], .flow)
                     } ?? .null,
                     "choice": environment.choice.map(Document.string) ?? .null,
+                    "runners_up": .strings(environment.runnersUp, .flow),
                 ], .flow))
     }
 

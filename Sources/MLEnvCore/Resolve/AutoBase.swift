@@ -1,4 +1,6 @@
-/// `base: auto`: the newest catalog image that satisfies every constraint of the spec and host.
+/// `base: auto`: the newest catalog image that satisfies every constraint of the spec and host;
+/// else NVIDIA's `nvidia/cuda` image with the framework's wheels (`CUDABase`); for a CPU spec, the
+/// official `python` image. The note names the runners-up and why each lost.
 enum AutoBase {
     static func choose(
         _ spec: EnvironmentSpec, catalog: Catalog, host: HostSpec?, requirements: ProjectRequirements
@@ -6,8 +8,10 @@ enum AutoBase {
         ResolvedEnvironment?, [Diagnostic]
     ) {
         let framework = spec.framework?.name.value
+        // `framework: none` asks for no framework: an image built around one does not fit it
+        // (nvidia/cuda does); a spec that names none takes what an image ships.
         func isCandidate(_ image: CatalogImage) -> Bool {
-            framework == nil || framework == FrameworkName.none || image.framework == framework
+            framework == nil || image.framework == (framework == FrameworkName.none ? nil : framework)
         }
         // What the spec asks for, parsed once for every candidate image.
         let wanted = Wanted(spec: spec, host: host, catalog: catalog)
@@ -16,44 +20,101 @@ enum AutoBase {
                 spec, python: python, catalog: catalog, host: host, isCandidate: isCandidate, wanted: wanted,
                 requirements: requirements)
         }
-        // The newest image that fits (the first of equals), found without copying the catalog's
-        // images: every `base: auto` spec looks at all of them.
-        var newest: (index: Int, order: DottedVersion)?
+        // Every catalog image that fits, newest first (the first of equals first), found without
+        // copying the catalog's images: every `base: auto` spec looks at all of them.
         let images = catalog.images
-        for index in images.indices
-        where isCandidate(images[index]) && problems(with: images[index], wanted: wanted).isEmpty {
-            let order = order(images[index])
-            if newest == nil || newest!.order < order { newest = (index, order) }
-        }
-        if let index = newest?.index {
-            let best = catalog.images[index]
+        let fitting = images.indices
+            .filter { isCandidate(images[$0]) && problems(with: images[$0], wanted: wanted).isEmpty }
+            .map { ($0, order(images[$0])) }
+            .sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }.map(\.0)
+        // NVIDIA's plain CUDA images with the framework's wheels: the second road.
+        let cudaBases = CUDABase.candidates(
+            spec, wanted: wanted, catalog: catalog, host: host, requirements: requirements)
+        let bestCUDA = cudaBases.first { $0.fits }
+        if let index = fitting.first {
+            // A framework image that fits wins: NVIDIA built and tested its framework with its CUDA,
+            // and nothing is installed over it.
+            let best = images[index]
             let reason =
                 "`base: auto` chose `\(best.reference)`, the newest catalog image with " + constraints(spec, host: host)
-            let environment = Resolver.environment(
-                spec, image: best.reference, catalog: catalog, host: host, choice: reason, requirements: requirements)
-            return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
+                + (best.framework.map { ": it ships \($0.displayName) built for its CUDA, so no wheels go on top" }
+                    ?? "")
+            var runnersUp = fitting.dropFirst().prefix(1).map { "`\(images[$0].reference)`: an older release" }
+            if let bestCUDA {
+                runnersUp.append(
+                    "`\(bestCUDA.environment.image)`" + wheelsText(bestCUDA.environment)
+                        + ": more moving parts (Python"
+                        + (bestCUDA.environment.frameworkInstall == nil ? "" : " and the framework's wheels")
+                        + " installed on a plain CUDA image)")
+            }
+            return chosen(
+                spec, image: best.reference, reason: reason, runnersUp: runnersUp, catalog: catalog, host: host,
+                requirements: requirements)
         }
-        let candidates = catalog.images.filter(isCandidate)
-        let scored = candidates.map { ($0, problems(with: $0, wanted: wanted)) }
+        let scored = catalog.images.filter(isCandidate).map { ($0, problems(with: $0, wanted: wanted)) }
         let nearest = scored.map { ($0.0, $0.1, order($0.0)) }.sorted { a, b in
             a.1.count != b.1.count ? a.1.count < b.1.count : a.2 > b.2
-        }.prefix(3)
-        let notes = nearest.map { entry, problems, _ in
-            DiagnosticNote(
-                "`\(entry.reference)` would need " + problems.map { $0.text(wanted) }.joined(separator: " and "))
         }
+        let nearestNotes = nearest.map { entry, problems, _ in
+            "`\(entry.reference)` would need " + problems.map { $0.text(wanted) }.joined(separator: " and ")
+        }
+        if let bestCUDA {
+            var environment = bestCUDA.environment
+            let reason =
+                "`base: auto` chose `\(environment.image)`" + wheelsText(environment) + ": "
+                + (framework == FrameworkName.none
+                    ? "the spec asks for no framework, and the catalog's images are built around one"
+                    : scored.isEmpty
+                        ? "the catalog has no \(framework?.displayName ?? "framework") image"
+                        : "no catalog image has " + constraints(spec, host: host))
+                + "; "
+                + bestCUDA.toolkitReason(pinned: wanted.cuda != nil, host: host?.name.value) + "; \(bestCUDA.why)"
+            let others = cudaBases.filter { $0.environment.image != environment.image }.prefix(2)
+            let runnersUp =
+                Array(nearestNotes.prefix(2)) + others.map { "`\($0.environment.image)` \($0.lost(to: bestCUDA))" }
+            environment.choice = reason
+            environment.runnersUp = runnersUp
+            return (environment, [chosenNote(spec, reason: reason, runnersUp: runnersUp)])
+        }
+        let notes =
+            nearestNotes.prefix(3).map { DiagnosticNote($0) }
+            + cudaBases.prefix(1).map { DiagnosticNote("`\($0.environment.image)` \($0.lost(to: nil))") }
         let message =
-            candidates.isEmpty
-            ? "`base: auto` found no catalog image for \(framework?.displayName ?? "this spec"); name a base image"
-            : "`base: auto` found no catalog image with " + constraints(spec, host: host)
+            scored.isEmpty && cudaBases.isEmpty
+            ? "`base: auto` found no image for \(framework.flatMap { $0 == .none ? nil : $0.displayName } ?? "this spec"); name a base image"
+            : "`base: auto` found no image with " + constraints(spec, host: host)
+        let named = nearest.first.map { "`\($0.0.reference)`" } ?? cudaBases.first.map { "`\($0.environment.image)`" }
         return (
             nil,
             [
                 Diagnostic(
-                    .autoBaseUnavailable, message, file: spec.file, at: spec.base.location, notes: Array(notes),
-                    fix: nearest.first.map { "change the spec as noted, or name a base such as `\($0.0.reference)`" })
+                    .autoBaseUnavailable, message, file: spec.file, at: spec.base.location, notes: notes,
+                    fix: named.map { "change the spec as noted, or name a base such as \($0)" })
             ]
         )
+    }
+
+    /// ` with PyTorch 2.7 built for CUDA 12.8, from PyTorch's own index`: what pip installs on the image.
+    static func wheelsText(_ environment: ResolvedEnvironment) -> String {
+        environment.frameworkInstall.map { " with \($0.description)" } ?? ""
+    }
+
+    /// The environment on the chosen image, with the note that says why.
+    static func chosen(
+        _ spec: EnvironmentSpec, image: ImageReference, reason: String, runnersUp: [String], catalog: Catalog,
+        host: HostSpec?, requirements: ProjectRequirements
+    ) -> (ResolvedEnvironment?, [Diagnostic]) {
+        var environment = Resolver.environment(
+            spec, image: image, catalog: catalog, host: host, choice: reason, requirements: requirements)
+        environment.runnersUp = runnersUp
+        return (environment, [chosenNote(spec, reason: reason, runnersUp: runnersUp)])
+    }
+
+    /// N127, with a note for each runner-up and why it lost.
+    static func chosenNote(_ spec: EnvironmentSpec, reason: String, runnersUp: [String]) -> Diagnostic {
+        Diagnostic(
+            .autoBaseChosen, reason, file: spec.file, at: spec.base.location,
+            notes: runnersUp.map { DiagnosticNote("runner-up " + $0) })
     }
 
     /// A spec that runs on the CPU (`cuda: none`) gets the official `python:X.Y-slim` image and
@@ -75,28 +136,31 @@ enum AutoBase {
             .filter { isCandidate(catalog.images[$0]) && catalog.images[$0].framework != nil }
             .filter { problems(with: catalog.images[$0], wanted: wanted).isEmpty }
             .max { order(catalog.images[$0]) < order(catalog.images[$1]) }
-        if let runnerUp {
-            reason += "; runner-up `\(catalog.images[runnerUp].reference)`, which ships CUDA the spec does not use"
-        }
-        let environment = Resolver.environment(
-            spec, image: reference, catalog: catalog, host: host, choice: reason, requirements: requirements)
-        return (environment, [Diagnostic(.autoBaseChosen, reason, file: spec.file, at: spec.base.location)])
+        let runnersUp =
+            runnerUp.map {
+                ["`\(catalog.images[$0].reference)`: it ships gigabytes of CUDA the spec does not use"]
+            } ?? []
+        return chosen(
+            spec, image: reference, reason: reason, runnersUp: runnersUp, catalog: catalog, host: host,
+            requirements: requirements)
     }
 
     /// The Python of a CPU spec's image: the spec's, else the newest the framework version's
     /// known ranges reach (the ranges come from PyPI's wheels); nil when neither says.
     static func cpuPython(_ spec: EnvironmentSpec, catalog: Catalog) -> DottedVersion? {
         if let python = spec.python.flatMap({ DottedVersion($0.value) }) { return Compatibility.minor(python) }
-        guard let framework = spec.framework?.name.value, framework != .none else { return nil }
-        let prefix = spec.framework?.version?.value
-        let ranges: [FrameworkPythonRule.PythonRange]
-        if let prefix {
-            ranges = FrameworkPythonRule.pythonRanges(framework, prefix, catalog: catalog)
-        } else {
-            let newest = Compatibility.releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.max()
-            ranges = newest.map { FrameworkPythonRule.pythonRanges(framework, $0.description, catalog: catalog) } ?? []
+        return pythonRanges(spec, catalog: catalog).compactMap(\.maximum).max().map(Compatibility.minor)
+    }
+
+    /// The Python ranges of the spec's framework releases (the newest final release when it names
+    /// no version); empty without a framework.
+    static func pythonRanges(_ spec: EnvironmentSpec, catalog: Catalog) -> [FrameworkPythonRule.PythonRange] {
+        guard let framework = spec.framework?.name.value, framework != .none else { return [] }
+        if let prefix = spec.framework?.version?.value {
+            return FrameworkPythonRule.pythonRanges(framework, prefix, catalog: catalog)
         }
-        return ranges.compactMap(\.maximum).max().map(Compatibility.minor)
+        let newest = Compatibility.releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.max()
+        return newest.map { FrameworkPythonRule.pythonRanges(framework, $0.description, catalog: catalog) } ?? []
     }
 
     /// The spec's constraints, parsed once.

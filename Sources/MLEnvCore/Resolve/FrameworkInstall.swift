@@ -72,6 +72,14 @@ public struct FrameworkInstall: Sendable, Equatable {
         return result
     }
 
+    /// Whether the framework's GPU wheels use the system's CUDA libraries instead of bringing their
+    /// own: TensorFlow before 2.14, which has no `and-cuda` extra (the extra, which brings CUDA's
+    /// pip wheels, exists from 2.14: tensorflow.org/install/pip).
+    static func usesSystemCUDA(_ framework: FrameworkName, version: String?) -> Bool {
+        guard framework == .tensorflow else { return false }
+        return version.flatMap(PEP440Version.init).map { $0 < PEP440Version(release: [2, 14]) } ?? false
+    }
+
     static func choose(
         _ framework: FrameworkName, version: String?, cuda: DottedVersion?, cpuOnly: Bool,
         catalog: Catalog, fit: WheelFit = WheelFit()
@@ -143,10 +151,7 @@ public struct FrameworkInstall: Sendable, Equatable {
                 words: ["torch\(pin)", "--index-url", "https://download.pytorch.org/whl/\(variant)"],
                 bundledCUDA: entry.cuda, variant: variant, choice: choice)
         case .tensorflow:
-            // The `and-cuda` extra, which brings CUDA's pip wheels, exists from TensorFlow 2.14
-            // (tensorflow.org/install/pip); older releases use the system's CUDA.
-            let hasExtra = version.flatMap(PEP440Version.init).map { $0 >= PEP440Version(release: [2, 14]) } ?? true
-            let extra = cpuOnly || !hasExtra ? "" : "[and-cuda]"
+            let extra = cpuOnly || usesSystemCUDA(.tensorflow, version: version) ? "" : "[and-cuda]"
             var install = FrameworkInstall(
                 description: "TensorFlow\(versionText) from PyPI" + (extra.isEmpty ? "" : " with its CUDA libraries"),
                 words: ["tensorflow\(extra)\(pin)"])

@@ -8,6 +8,8 @@ public struct ResolvedEnvironment: Sendable {
     public var image: ImageReference
     /// Why mlenv chose the image, for `base: auto`.
     public var choice: String?
+    /// For `base: auto`, the images that came next and why each lost.
+    public var runnersUp: [String] = []
     /// What the catalog knows about the image, if it lists it.
     public var catalogImage: CatalogImage?
     /// What the image's name says.

@@ -1,20 +1,28 @@
 extension DiagnosticCode {
     static let autoBaseUnavailable = DiagnosticCode(
-        "E127", .error, name: "auto-base-unavailable", summary: "`base: auto` found no catalog image that fits.",
+        "E127", .error, name: "auto-base-unavailable", summary: "`base: auto` found no image that fits.",
         explanation: """
-            `base: auto` asks mlenv to pick the newest catalog image that satisfies the spec's \
-            framework, framework version, Python and CUDA (and the host's driver and GPUs when \
-            a host is given). When none does, the notes name the nearest images and what each \
-            would need changed. Change the spec, or name a base image yourself.
+            `base: auto` asks mlenv to pick an image that satisfies the spec's framework, \
+            framework version, Python and CUDA (and the host's driver and GPUs when a host is \
+            given): a catalog image (NGC), else NVIDIA's `nvidia/cuda` image with the framework's \
+            wheels. When none does, the notes name the nearest catalog images and what each \
+            would need changed, and the nearest `nvidia/cuda` image with the error it would \
+            give. Change the spec, or name a base image yourself.
             """)
     /// The note `mlenv resolve` shows with its answer.
     public static let autoBaseChosen = DiagnosticCode(
-        "N127", .note, name: "auto-base-chosen", summary: "Which image `base: auto` chose, and why.",
+        "N127", .note, name: "auto-base-chosen", summary: "Which image `base: auto` chose, why, and the runners-up.",
         explanation: """
-            `base: auto` picks the newest catalog image that satisfies the spec's framework, \
-            framework version, Python and CUDA, and the host's driver and GPUs when a host is \
-            given. The note lists what was matched. Run `mlenv resolve SPEC` to see the result, \
-            and `mlenv lock` (when available) to pin it.
+            `base: auto` picks the newest catalog image (NGC) that satisfies the spec's \
+            framework, framework version, Python and CUDA, and the host's driver and GPUs when a \
+            host is given: it ships the framework built for its CUDA. When none does, it picks \
+            NVIDIA's `nvidia/cuda` image (a tag NVIDIA lists as supported) with Python and the \
+            framework's wheels installed on top, judged by the same rules as `check`: the \
+            `runtime` flavour (`devel` when the spec compiles CUDA code), the CUDA the spec names \
+            or else one the host's driver starts without a brand exception and the wheels bring, \
+            on the Ubuntu whose own Python fits. A CPU spec gets `python:X.Y-slim`. The note \
+            says what was matched, and names each runner-up with why it lost. Run \
+            `mlenv resolve SPEC` to see the result, and `mlenv lock` to pin it.
             """)
 }
 
@@ -28,9 +36,11 @@ public enum Resolver {
     ) -> (ResolvedEnvironment?, [Diagnostic]) {
         if let lock, let image = ImageReference(parsing: lock.base) {
             let choice: String? = image == spec.base.value.image ? nil : "locked in \(lock.spec)"
+            // The Python `base: auto` chose for an image without one, as the lock records it.
+            let python = choice == nil ? nil : lock.python.flatMap(DottedVersion.init)
             return (
                 environment(
-                    spec, image: image, catalog: catalog, host: host, choice: choice, lock: lock,
+                    spec, image: image, catalog: catalog, host: host, choice: choice, python: python, lock: lock,
                     requirements: requirements), []
             )
         }
@@ -47,7 +57,7 @@ public enum Resolver {
 
     static func environment(
         _ spec: EnvironmentSpec, image: ImageReference, catalog: Catalog, host: HostSpec?, choice: String?,
-        lock: LockFile? = nil, requirements: ProjectRequirements
+        python chosen: DottedVersion? = nil, lock: LockFile? = nil, requirements: ProjectRequirements
     ) -> ResolvedEnvironment {
         let entry = catalog.image(image)
         let traits = BaseImageTraits.of(image)
@@ -55,6 +65,8 @@ public enum Resolver {
         let imageCUDA = entry?.cuda ?? traits.cudaFromTag.flatMap(DottedVersion.init).map(Fact.known) ?? .unknown
         var python: Fact<DottedVersion> = spec.python.flatMap { DottedVersion($0.value) }.map(Fact.known) ?? imagePython
         if spec.python == nil, entry == nil, traits.family == .unknown { python = .unknown }
+        // `base: auto`'s Python for an image without one, when the spec names none.
+        if spec.python == nil, let chosen, entry == nil, traits.shipsPython == false { python = .known(chosen) }
         let cpuOnly = spec.cuda?.value == CUDARequest.none
         var cuda: Fact<DottedVersion> = .unknown
         if case .version(let text)? = spec.cuda?.value, let version = DottedVersion(text) {

@@ -174,7 +174,9 @@ enum Translator {
     /// How the base image gets the Python the spec asks for, when it has none.
     static func pythonInstall(_ environment: ResolvedEnvironment) -> PythonInstall? {
         let traits = environment.traits
-        guard environment.catalogImage == nil, traits.shipsPython == false, let python = environment.spec.python?.value
+        // The spec's Python, or the one `base: auto` chose for it.
+        guard environment.catalogImage == nil, traits.shipsPython == false,
+            let python = environment.spec.python?.value ?? environment.python.known?.description
         else { return nil }
         let minor = python.split(separator: ".").prefix(2).joined(separator: ".")
         let interpreter = "python\(minor)"
