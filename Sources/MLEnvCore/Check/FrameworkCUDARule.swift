@@ -176,7 +176,7 @@ enum FrameworkCUDARule: Rule {
                     context.report(
                         .frameworkCUDA, Message.extensionMajor(prefix: prefix, toolkit: toolkit, built: bundled),
                         at: declared, notes: [evidence] + notes,
-                        fix: fixForMajor(toolkit.major, prefix: prefix, built: bundled, catalog: context.catalog))
+                        fix: fixForMajor(context, toolkit.major, prefix: prefix, built: bundled))
                     return
                 }
                 if toolkit.minor != bundled.minor {
@@ -235,7 +235,7 @@ enum FrameworkCUDARule: Rule {
                 .frameworkCUDA,
                 "TensorFlow \(prefix) was built for CUDA \(built), not CUDA \(cuda.major); before 2.14 it loads the image's CUDA libraries",
                 at: declared, notes: notes,
-                fix: "use CUDA \(built), or TensorFlow 2.14 or newer, whose `and-cuda` extra brings its CUDA along")
+                fix: tensorFlowFix(context, prefix: prefix, built: built))
         } else {
             context.report(
                 .frameworkCUDAMinor,
@@ -244,23 +244,32 @@ enum FrameworkCUDARule: Rule {
         }
     }
 
-    /// The releases that do have wheels for the toolkit's CUDA major.
-    static func fixForMajor(_ major: Int, prefix: String, built: DottedVersion, catalog: Catalog) -> String {
-        let wanted = PEP440Version(prefix)
-        let releases = catalog.pytorch.filter { release in
-            release.cudaWheels.contains {
-                $0.known.flatMap { DottedVersion(Compatibility.cudaOfVariant($0)) }?.major == major
-            }
-        }
-        .map(\.version)
+    /// A base of the CUDA major PyTorch was built for, or the nearest release with wheels for the
+    /// toolkit's major that also fits the Python and the host.
+    static func fixForMajor(_ context: RuleContext, _ major: Int, prefix: String, built: DottedVersion) -> String {
         var fix = "use a CUDA \(built.major).x base image (PyTorch \(prefix) is built for CUDA \(built))"
-        let minor = { (version: PEP440Version) in version.release.prefix(2).map(String.init).joined(separator: ".") }
-        if let wanted, let newer = releases.filter({ $0 > wanted }).min() {
-            fix += ", or PyTorch \(minor(newer)) or newer, which has CUDA \(major) wheels"
-        } else if let wanted, let older = releases.filter({ $0 < wanted }).max() {
-            fix += ", or PyTorch \(minor(older)) or older, which has CUDA \(major) wheels"
+        // ReleaseConstraints' WheelFit already asks for the toolkit's major: CUDA code is compiled here.
+        if let release = Compatibility.nearestRelease(
+            .pytorch, near: prefix, satisfying: ReleaseConstraints(context), catalog: context.catalog)
+        {
+            fix += ", or \(release.named(.pytorch)), which has CUDA \(major) wheels (\(release.variant ?? "?"))"
+        } else {
+            fix += "; no PyTorch release in mlenv's catalog has CUDA \(major) wheels that fit the rest of the spec"
         }
         return fix
+    }
+
+    /// TensorFlow before 2.14 loads the image's CUDA: the build's CUDA, or the nearest release
+    /// from 2.14 on, whose `and-cuda` extra brings its own, that fits the Python and the host.
+    static func tensorFlowFix(_ context: RuleContext, prefix: String, built: DottedVersion) -> String {
+        let release = Compatibility.nearestRelease(
+            .tensorflow, near: prefix, satisfying: ReleaseConstraints(context), catalog: context.catalog,
+            also: { $0 >= PEP440Version(release: [2, 14]) })
+        guard let release else {
+            return "use CUDA \(built); no TensorFlow release from 2.14 on (whose `and-cuda` extra brings its CUDA along) "
+                + "in mlenv's catalog fits the rest of the spec"
+        }
+        return "use CUDA \(built), or \(release.named(.tensorflow)), whose `and-cuda` extra brings its CUDA along"
     }
 }
 

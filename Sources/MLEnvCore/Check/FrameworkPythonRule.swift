@@ -97,10 +97,7 @@ enum FrameworkPythonRule: Rule {
         }
         context.report(
             .frameworkPython, "\(framework.displayName) \(prefix) supports Python \(described), not \(python)",
-            at: location, notes: notes,
-            fix: suggestion(framework, python: python, near: prefix, catalog: context.catalog).map {
-                "use Python \(described), or \($0)"
-            } ?? "use Python \(described)")
+            at: location, notes: notes, fix: fix(context, framework, prefix, python: python, ranges: ranges))
     }
 
     /// A framework that only pip installs (`torch==2.1.0` in requirements.txt or `packages.pip`,
@@ -137,10 +134,7 @@ enum FrameworkPythonRule: Rule {
             context.report(
                 .frameworkPython,
                 "`\(entry.value.text)`: \(framework.displayName) \(version) supports Python \(described), not \(python); pip finds no wheel for it",
-                at: entry, notes: notes,
-                fix: suggestion(framework, python: python, near: version, catalog: context.catalog).map {
-                    "use Python \(described), or \($0)"
-                } ?? "use Python \(described)")
+                at: entry, notes: notes, fix: fix(context, framework, version, python: python, ranges: ranges))
         }
     }
 
@@ -182,39 +176,49 @@ enum FrameworkPythonRule: Rule {
         }
     }
 
-    /// The newest release of the framework that supports `python`, for the fix-it.
-    /// The release line nearest the one the spec asks for (`2.1` -> `2.2` before `2.7`) whose
-    /// known Python range includes `python`; the newer of two equally near. Only known ranges
-    /// count: a likely one never becomes advice.
-    static func suggestion(
-        _ framework: FrameworkName, python: DottedVersion, near prefix: String? = nil,
-        catalog: Catalog
-    ) -> String? {
-        let lines = Set(
-            Compatibility.releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.map {
-                Array($0.release.prefix(2))
-            }
-        )
-        .sorted { $0.lexicographicallyPrecedes($1) }
-        let fitting = lines.filter { line in
-            let prefix = line.map(String.init).joined(separator: ".")
-            return pythonRanges(framework, prefix, catalog: catalog)
-                .contains { ($0.minimum.map { python >= $0 } ?? true) && ($0.maximum.map { python <= $0 } ?? true) }
+    /// Another Python, or the nearest release that supports this one: each must fit the rest of
+    /// the spec. A base that fixes the Python (`python:3.12-slim`, Debian's own, an image the
+    /// catalog knows) changes with it, so the release comes first there.
+    static func fix(
+        _ context: RuleContext, _ framework: FrameworkName, _ prefix: String, python: DottedVersion,
+        ranges: [PythonRange]
+    ) -> String {
+        let release = Compatibility.nearestRelease(
+            framework, near: prefix, satisfying: ReleaseConstraints(context), catalog: context.catalog)
+        let supported = "\(framework.displayName) \(prefix) supports Python \(describe(ranges))"
+        let traits = context.environment.traits
+        let baseFixesPython =
+            traits.family == .python || traits.family == .debian || context.environment.catalogImage?.python.any != nil
+        var ways: [String] = []
+        if let other = nearestPython(python, in: ranges) {
+            ways.append(
+                baseFixesPython
+                    ? "a base with Python \(other)" + (traits.family == .python ? " such as `python:\(other)-slim`" : "")
+                        + " (\(supported))"
+                    : "Python \(other) (\(supported))")
         }
-        let wanted = prefix.flatMap(PEP440Version.init).map { Array($0.release.prefix(2)) }
-        let position = { (line: [Int]) -> Int in
-            guard let wanted else { return 0 }
-            return lines.firstIndex(of: line).map { index in
-                let target = lines.firstIndex { !$0.lexicographicallyPrecedes(wanted) } ?? lines.count
-                return abs(index - target)
-            } ?? Int.max
+        if let release {
+            let named = "\(release.named(framework)), which supports Python \(python)"
+            if baseFixesPython { ways.insert(named, at: 0) } else { ways.append(named) }
         }
-        let best = fitting.min { a, b in
-            let (da, db) = (position(a), position(b))
-            return da != db ? da < db : b.lexicographicallyPrecedes(a)
+        var fix = "use " + ways.joined(separator: ", or ")
+        if release == nil {
+            fix +=
+                "; no \(framework.displayName) release in mlenv's catalog supports Python \(python) together with the rest of the spec"
         }
-        return best.map {
-            "\(framework.displayName) \($0.map(String.init).joined(separator: ".")), which supports Python \(python)"
+        return fix
+    }
+
+    /// The Python nearest to `python` that one of the ranges admits.
+    static func nearestPython(_ python: DottedVersion, in ranges: [PythonRange]) -> DottedVersion? {
+        let candidates = ranges.flatMap { range -> [DottedVersion] in
+            if let low = range.minimum, python < low { return [Compatibility.minor(low)] }
+            if let high = range.maximum, python > high { return [Compatibility.minor(high)] }
+            return []
         }
+        return Nearest.pick(
+            candidates, fit: { _ in .confirmed },
+            distance: { [abs(($0.major - python.major) * 100 + $0.minor - python.minor)] }
+        )?.candidate
     }
 }

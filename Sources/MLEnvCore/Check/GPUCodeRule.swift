@@ -171,7 +171,7 @@ enum GPUCodeRule: Rule {
             let verdict = use.kernels(on: gpu)
             let fix =
                 use.origin.isPyTorchWheels
-                ? wheelFix(sm: sm, prefix: environment.frameworkVersion, catalog: context.catalog) : nil
+                ? wheelFix(context, sm: sm, prefix: environment.frameworkVersion) : nil
             if case .known = verdict {
                 report(
                     verdict, what: use.build, model: model.value, sm: sm, jitImpossible: jitImpossible,
@@ -223,32 +223,23 @@ enum GPUCodeRule: Rule {
         }
     }
 
-    /// The nearest PyTorch wheels with native code for `sm`: another variant of the release, else
-    /// the first newer release that has some, else the newest older one.
-    static func wheelFix(sm: Int, prefix: String?, catalog: Catalog) -> String? {
-        let fitting = catalog.pytorch.flatMap { release in
-            release.wheelCode.filter { wheel in
-                if case .known(.native) = Compatibility.kernels(cubins: wheel.cubins, ptx: .known([]), on: sm) {
-                    return true
-                }
-                return false
-            }.map { (release.version, $0.variant) }
+    /// The nearest PyTorch wheels with native code for `sm` that also fit the Python, the host's
+    /// driver and the image: another variant of the release, else the nearest release.
+    static func wheelFix(_ context: RuleContext, sm: Int, prefix: String?) -> String {
+        var constraints = ReleaseConstraints(context)
+        constraints.nativeCodeFor = sm
+        guard
+            let release = Compatibility.nearestRelease(
+                .pytorch, near: prefix, satisfying: constraints, catalog: context.catalog),
+            let variant = release.variant
+        else {
+            return "no PyTorch wheels in mlenv's catalog carry code for sm_\(sm) and fit the rest of the spec; "
+                + "build PyTorch from source with TORCH_CUDA_ARCH_LIST, or use an image whose build has it"
         }
-        let minor = { (version: PEP440Version) in version.release.prefix(2).map(String.init).joined(separator: ".") }
-        let current = prefix.flatMap(PEP440Version.init)
-        if let prefix,
-            let same = fitting.filter({ Compatibility.matches($0.0, prefix: prefix) }).max(by: { $0.0 < $1.0 })
-        {
-            return
-                "use PyTorch \(prefix)'s \(same.1) wheels, which carry code for sm_\(sm) (the spec's CUDA or the host's driver ruled them out)"
+        if let prefix, Compatibility.matches(release.release, prefix: prefix) {
+            return "use PyTorch \(prefix)'s \(variant) wheels, which carry code for sm_\(sm)"
         }
-        if let newer = fitting.filter({ entry in current.map { entry.0 > $0 } ?? true }).min(by: { $0.0 < $1.0 }) {
-            return "use PyTorch \(minor(newer.0)) or newer, whose \(newer.1) wheels carry code for sm_\(sm)"
-        }
-        if let older = fitting.max(by: { $0.0 < $1.0 }) {
-            return "use PyTorch \(minor(older.0)), whose \(older.1) wheels are the newest with code for sm_\(sm)"
-        }
-        return nil
+        return "use \(release.named(.pytorch)), whose \(variant) wheels carry code for sm_\(sm)"
     }
 
     /// What the image's nvcc can compile: is there one, and does it know every architecture asked for?

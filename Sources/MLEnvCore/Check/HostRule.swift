@@ -93,14 +93,29 @@ enum HostRule: Rule {
                     at: use.location, notes: [hostDriverNote].compactMap { $0 },
                     fix: use.origin.isToolkit
                         ? "upgrade the host's driver, or use a CUDA version its driver supports"
-                        : "upgrade the host's driver, or use a framework release with wheels for a CUDA its driver supports"
-                )
+                        : wheelsFix(context))
             }
         }
     }
 }
 
 extension HostRule {
+    /// Upgrade the driver, or the nearest release of the framework with wheels the driver runs
+    /// (and that fit the Python and the GPUs).
+    static func wheelsFix(_ context: RuleContext) -> String {
+        guard let framework = context.environment.framework else { return "upgrade the host's driver" }
+        guard
+            let release = Compatibility.nearestRelease(
+                framework, near: context.environment.frameworkVersion, satisfying: ReleaseConstraints(context),
+                catalog: context.catalog)
+        else {
+            return "upgrade the host's driver; no \(framework.displayName) release in mlenv's catalog has wheels "
+                + "its driver runs that fit the rest of the spec"
+        }
+        let wheels = release.variant.map { framework == .jax ? "`jax[\($0)]` wheels" : "\($0) wheels" } ?? "wheels"
+        return "upgrade the host's driver, or use \(release.named(framework)), whose \(wheels) its driver runs"
+    }
+
     /// The rule's messages, worded in one place.
     enum Message {
         static func minorVersionCompatible(_ cuda: String, minimum: DottedVersion, host: String, driver: DottedVersion)
