@@ -130,7 +130,8 @@ final class CatalogTests: XCTestCase {
             let error = try XCTUnwrap(
                 result.diagnostics.first { $0.code.id == "E201" }, "\(item): \(result.diagnostics.map(\.message))")
             XCTAssertTrue(
-                error.fix?.contains("or \(item.expected), which supports Python \(item.python)") ?? false,
+                error.fix?.hasPrefix("use \(item.expected), which supports Python \(item.python), or a base with")
+                    ?? false,
                 "\(item): \(error.fix ?? "")")
         }
     }

@@ -234,7 +234,7 @@ enum BaseImageRule: Rule {
             let wanted = declared.value
             switch entry.frameworkVersion {
             case .known(let shipped) where !Compatibility.matches(shipped, prefix: wanted):
-                let others = matchingImages(context.catalog, like: image) { candidate in
+                let others = matchingImages(context, like: image) { candidate in
                     candidate.framework == framework
                         && (candidate.frameworkVersion.known.map { Compatibility.matches($0, prefix: wanted) } ?? false)
                 }
@@ -264,7 +264,7 @@ enum BaseImageRule: Rule {
         case .known(let value)
         where !value.starts(with: declared)
             && !(what == "Python" && value.hasSameMinor(as: declared) && declared.parts.count <= 2):
-            let others = matchingImages(context.catalog, like: image, alternatives)
+            let others = matchingImages(context, like: image, alternatives)
             context.report(
                 .imageMismatch, "`\(image)` comes with \(what) \(value), not \(declared)", at: location,
                 notes: [context.baseNote],
@@ -278,13 +278,25 @@ enum BaseImageRule: Rule {
         }
     }
 
-    /// Up to three newest catalog images of the same repository that satisfy `predicate`.
-    static func matchingImages(_ catalog: Catalog, like image: ImageReference, _ predicate: (CatalogImage) -> Bool)
+    /// Up to three catalog images of the same repository that satisfy `predicate` and every
+    /// other constraint of the spec (framework version, Python, CUDA, the host's driver and GPUs,
+    /// as `base: auto` judges them, confirmed facts only), the nearest release to `image` first.
+    static func matchingImages(_ context: RuleContext, like image: ImageReference, _ predicate: (CatalogImage) -> Bool)
         -> String
     {
-        let candidates = catalog.images.filter {
-            $0.reference.canonicalRepository == image.canonicalRepository && predicate($0)
-        }
-        return candidates.suffix(3).map { "`\($0.reference)`" }.joined(separator: ", ")
+        let wanted = AutoBase.Wanted(spec: context.spec, host: context.host, catalog: context.catalog)
+        let repository = image.canonicalRepository
+        let candidates = context.catalog.images.filter { $0.reference.canonicalRepository == repository }
+        let current = DottedVersion(String((image.tag ?? "").prefix { $0.isASCIIDigit || $0 == "." }))
+        let ranked = Nearest.ranked(
+            candidates,
+            fit: { predicate($0) && AutoBase.problems(with: $0, wanted: wanted).isEmpty ? .confirmed : nil },
+            distance: { candidate in
+                let order = AutoBase.order(candidate)
+                // Months between NGC releases (`23.10` and `24.03`: 5), the newer of two equally near first.
+                let months = { (version: DottedVersion) in version.major * 12 + version.minor }
+                return [current.map { abs(months(order) - months($0)) } ?? 0, -months(order)]
+            })
+        return ranked.prefix(3).map { "`\($0.candidate.reference)`" }.joined(separator: ", ")
     }
 }

@@ -7,18 +7,24 @@ extension DiagnosticCode {
             0.16 needs torch 2.1), and jax against a range of jaxlib; their wheels say so in \
             their metadata. pip either fails to resolve the pair, twenty minutes into a build, \
             or replaces the framework with the release the companion wants. Pin the companion \
-            that fits the framework (the fix names it), or leave it unpinned so pip picks it.
+            that fits the framework (the fix names it), or leave it unpinned so pip picks it. \
+            On an image that ships torch (NGC PyTorch), a companion of another line than the \
+            image's torch makes pip replace NVIDIA's build with torch from the index.
             """)
 }
 
 /// torchvision and torchaudio against torch, jax against jaxlib: the pairs the packages' own
 /// metadata requires (the catalog's `companions` table, from PyPI). Only exact facts on both
-/// sides produce an error; an unpinned companion, an unknown release, or a framework the
-/// image ships (NGC builds pair their own companions) are left alone.
+/// sides produce an error; an unpinned companion or an unknown release is left alone. On an
+/// image that ships torch (NGC PyTorch) a pin is judged against the image's torch as the
+/// catalog confirms it: a companion of another line makes pip replace NVIDIA's build. The
+/// reference does not list NGC's own torchvision and torchaudio builds, so a pin is not compared
+/// with those.
 enum CompanionRule: Rule {
     static let description = RuleDescription(
         title: "framework companions",
-        overview: "`torchvision==0.16.1` next to PyTorch 2.2, `jaxlib==0.4.20` next to jax 0.4.30",
+        overview:
+            "`torchvision==0.16.1` next to PyTorch 2.2, `jaxlib==0.4.20` next to jax 0.4.30, `torchvision==0.17.1` on an NGC image with torch 2.1",
         codes: [.companionMismatch],
         triggering: [
             RuleExample(
@@ -42,8 +48,26 @@ enum CompanionRule: Rule {
                 packages:
                   pip: ["jax==0.4.30", ↓"jaxlib==0.4.20"]
                 """),
+            // NGC PyTorch 23.10 ships torch 2.1.0a0+32f93b1: torchvision 0.17 wants torch 2.2.
+            RuleExample(
+                .companionMismatch,
+                """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  requirements: [requirements.txt]
+                """, with: [.onDisk("requirements.txt", "↓torchvision==0.17.1\n")]),
         ],
         passing: [
+            RuleExample(
+                """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                packages:
+                  pip: ["torchvision==0.16.*"]
+                """),
             RuleExample(
                 """
                 mlenv: 1
@@ -102,17 +126,41 @@ enum CompanionRule: Rule {
         let packageText = describe(packages)
         let partnerText = describe(partners)
         let wants = requirements.map { "`\(partner)\($0)`" }.joined(separator: " or ")
-        let message = "\(package) \(packageText) requires \(wants), not \(partner) \(partnerText)"
-        let fitting = entries.filter { candidate in partners.contains { candidate.requires.contains($0) } }
-            .map(\.version).max()
+        // The image's own torch: pip would replace NVIDIA's build to satisfy the pin.
+        let shipped = shippedPartner(partner, context.environment) != nil
+        var message = "\(package) \(packageText) requires \(wants), not \(partner) \(partnerText)"
+        if shipped {
+            message +=
+                " that `\(context.environment.image)` ships: pip would replace the image's \(partner) build with one from the index"
+        }
+        // The entry nearest the pinned release among those that fit the partner.
+        let pinned = packages.first.map { Array($0.release.prefix(2)) }
+        let lines = entries.map { Array($0.version.release.prefix(2)) }.sorted { $0.lexicographicallyPrecedes($1) }
+        let fitting = Nearest.pick(
+            entries, fit: { candidate in partners.contains { candidate.requires.contains($0) } ? .confirmed : nil },
+            distance: { Nearest.lineDistance(Array($0.version.release.prefix(2)), from: pinned, in: lines) }
+        )?.candidate
         let fix: String
         if entry.value.normalizedName == package, let fitting {
+            let pin = "\(package)==\(fitting.version.description)\(fitting.isLine ? ".*" : "")"
             fix =
-                "pin \(package)==\(fitting.description)\(entries.first?.isLine == true ? ".*" : ""), which fits \(partner) \(partnerText), or leave it unpinned"
+                shipped
+                ? "remove the pin, or pin \(pin), the line for the image's \(partner) \(partnerText)"
+                : "pin \(pin), which fits \(partner) \(partnerText), or leave it unpinned"
         } else {
             fix = "pin \(partner) to what \(package) \(packageText) requires (\(wants)), or leave it unpinned"
         }
-        context.report(.companionMismatch, message, at: entry, fix: fix)
+        context.report(
+            .companionMismatch, message, at: entry, notes: shipped ? [context.baseNote] : [], fix: fix)
+    }
+
+    /// The partner's version an image ships as its framework (NGC PyTorch's torch,
+    /// `2.1.0a0+32f93b1`), when the catalog confirms it; nil otherwise.
+    static func shippedPartner(_ name: String, _ environment: ResolvedEnvironment) -> PEP440Version? {
+        guard let framework = environment.shippedFramework, framework.pipDistributions.first == name,
+            !environment.pip.contains(where: { $0.value.normalizedName == name && pin($0.value) != nil })
+        else { return nil }
+        return environment.catalogImage?.frameworkVersion.known
     }
 
     /// The releases `name` can be in this environment, when exact facts say: a `==` pin in
@@ -124,6 +172,7 @@ enum CompanionRule: Rule {
         }) {
             return pin(requirement.value).map { [$0] }
         }
+        if environment.imageShipsFramework { return shippedPartner(name, environment).map { [$0] } }
         guard let framework = environment.framework, !environment.imageShipsFramework,
             let prefix = environment.frameworkVersion, framework.pipDistributions.first == name
         else { return nil }

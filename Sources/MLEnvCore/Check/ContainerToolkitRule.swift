@@ -171,7 +171,9 @@ enum ContainerToolkitRule: Rule {
         } else {
             ways.append("upgrade the host's driver")
         }
-        if let older = olderImage(context, on: host) { ways.append("use `\(older)`, the newest older image it starts") }
+        if let older = olderImage(context, on: host) {
+            ways.append("use `\(older)`, the newest older image it starts that keeps the spec's versions")
+        }
         ways.append(
             "set `NVIDIA_DISABLE_REQUIRE: \"true\"` in `env` only where the image's CUDA forward-compatibility libraries serve this driver (data-center GPUs)"
         )
@@ -190,10 +192,20 @@ enum ContainerToolkitRule: Rule {
         if environment.traits.family == .cuda, let tag = image.tag,
             let version = environment.traits.cudaFromTag.flatMap(DottedVersion.init)
         {
+            // The spec's `cuda:` still holds for it (`cuda: "12.4"` keeps to 12.4.x images).
+            let declared = context.spec.cuda.flatMap { cuda -> DottedVersion? in
+                if case .version(let text) = cuda.value { return DottedVersion(text) }
+                return nil
+            }
             guard
-                let older = context.catalog.toolkits.filter({
-                    $0.version < version && $0.version.parts.count == 3 && starts($0.imageRequirement)
-                }).max(by: { $0.version < $1.version })
+                let older = Nearest.pick(
+                    context.catalog.toolkits,
+                    fit: {
+                        $0.version < version && $0.version.parts.count == 3 && starts($0.imageRequirement)
+                            && (declared.map($0.version.starts(with:)) ?? true) ? .confirmed : nil
+                    },
+                    distance: { $0.version.parts.map { -$0 } }
+                )?.candidate
             else { return nil }
             let rest = tag.dropFirst(environment.traits.cudaFromTag?.count ?? 0)
             var reference = image
@@ -201,11 +213,14 @@ enum ContainerToolkitRule: Rule {
             reference.digest = nil
             return reference.description
         }
+        // Another catalog image that keeps the spec's framework version, Python and CUDA.
+        let wanted = AutoBase.Wanted(spec: context.spec, host: nil, catalog: context.catalog)
         let repository = image.canonicalRepository
         let cuda = environment.imageCUDA.any
         return context.catalog.images.filter { candidate in
             candidate.reference.canonicalRepository == repository && starts(candidate.nvidiaRequireCUDA)
                 && (cuda.map { current in candidate.cuda.any.map { $0 < current } ?? false } ?? false)
+                && AutoBase.problems(with: candidate, wanted: wanted).isEmpty
         }.max { ($0.cuda.any!, $0.reference.description) < ($1.cuda.any!, $1.reference.description) }?
         .reference.description
     }

@@ -266,7 +266,8 @@ enum FrameworkCUDARule: Rule {
             .tensorflow, near: prefix, satisfying: ReleaseConstraints(context), catalog: context.catalog,
             also: { $0 >= PEP440Version(release: [2, 14]) })
         guard let release else {
-            return "use CUDA \(built); no TensorFlow release from 2.14 on (whose `and-cuda` extra brings its CUDA along) "
+            return
+                "use CUDA \(built); no TensorFlow release from 2.14 on (whose `and-cuda` extra brings its CUDA along) "
                 + "in mlenv's catalog fits the rest of the spec"
         }
         return "use CUDA \(built), or \(release.named(.tensorflow)), whose `and-cuda` extra brings its CUDA along"

@@ -193,7 +193,8 @@ enum FrameworkPythonRule: Rule {
         if let other = nearestPython(python, in: ranges) {
             ways.append(
                 baseFixesPython
-                    ? "a base with Python \(other)" + (traits.family == .python ? " such as `python:\(other)-slim`" : "")
+                    ? "a base with Python \(other)"
+                        + (traits.family == .python ? " such as `python:\(other)-slim`" : "")
                         + " (\(supported))"
                     : "Python \(other) (\(supported))")
         }

@@ -233,8 +233,7 @@ enum GPUCodeRule: Rule {
                 .pytorch, near: prefix, satisfying: constraints, catalog: context.catalog),
             let variant = release.variant
         else {
-            return "no PyTorch wheels in mlenv's catalog carry code for sm_\(sm) and fit the rest of the spec; "
-                + "build PyTorch from source with TORCH_CUDA_ARCH_LIST, or use an image whose build has it"
+            return "no PyTorch wheels in mlenv's catalog carry code for sm_\(sm) and fit the rest of the spec"
         }
         if let prefix, Compatibility.matches(release.release, prefix: prefix) {
             return "use PyTorch \(prefix)'s \(variant) wheels, which carry code for sm_\(sm)"

@@ -27,19 +27,23 @@ enum Nearest {
     static func pick<Candidate>(
         _ candidates: some Sequence<Candidate>, fit: (Candidate) -> Certainty?, distance: (Candidate) -> [Int]
     ) -> (candidate: Candidate, certainty: Certainty)? {
-        var best: (candidate: Candidate, certainty: Certainty, distance: [Int])?
-        for candidate in candidates {
+        ranked(candidates, fit: fit, distance: distance).first
+    }
+
+    /// Every candidate that fits, in the order `pick` prefers them.
+    static func ranked<Candidate>(
+        _ candidates: some Sequence<Candidate>, fit: (Candidate) -> Certainty?, distance: (Candidate) -> [Int]
+    ) -> [(candidate: Candidate, certainty: Certainty)] {
+        var fitting: [(candidate: Candidate, certainty: Certainty, distance: [Int], order: Int)] = []
+        for (order, candidate) in candidates.enumerated() {
             guard let certainty = fit(candidate) else { continue }
-            let far = distance(candidate)
-            if let current = best,
-                current.certainty < certainty
-                    || (current.certainty == certainty && !far.lexicographicallyPrecedes(current.distance))
-            {
-                continue
-            }
-            best = (candidate, certainty, far)
+            fitting.append((candidate, certainty, distance(candidate), order))
         }
-        return best.map { ($0.candidate, $0.certainty) }
+        return fitting.sorted { a, b in
+            if a.certainty != b.certainty { return a.certainty < b.certainty }
+            if a.distance != b.distance { return a.distance.lexicographicallyPrecedes(b.distance) }
+            return a.order < b.order
+        }.map { ($0.candidate, $0.certainty) }
     }
 
     /// How far release line `line` is from `wanted` among `lines` (sorted): the number of lines
@@ -127,8 +131,10 @@ extension Compatibility {
             }
             fits[line] = candidate
         }
-        let lines = Set(releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.map { Array($0.release.prefix(2)) })
-            .sorted { $0.lexicographicallyPrecedes($1) }
+        let lines = Set(
+            releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.map { Array($0.release.prefix(2)) }
+        )
+        .sorted { $0.lexicographicallyPrecedes($1) }
         let wanted = prefix.flatMap(PEP440Version.init).map { Array($0.release.prefix(2)) }
         return Nearest.pick(
             lines.compactMap { fits[$0] }, fit: { $0.certainty },
@@ -151,7 +157,8 @@ extension Compatibility {
                 return (release.version, python.and(build.certainty), build.variant)
             }
         case .tensorflow:
-            return catalog.tensorflow.filter { $0.package == "tensorflow" }.compactMap { (release: TensorFlowRelease) -> ReleaseFit? in
+            return catalog.tensorflow.filter { $0.package == "tensorflow" }.compactMap {
+                (release: TensorFlowRelease) -> ReleaseFit? in
                 guard let python = constraints.python(minimum: release.pythonMinimum, maximum: release.pythonMaximum)
                 else { return nil }
                 guard !constraints.cpuOnly else { return (release.version, python, nil) }
