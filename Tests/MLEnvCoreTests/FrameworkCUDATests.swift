@@ -93,7 +93,7 @@ final class FrameworkCUDATests: XCTestCase {
         let refused = check(newer)
         XCTAssertEqual(codes(refused), ["E202"])
         XCTAssertEqual(
-            refused.diagnostics.first?.fix?.contains("PyTorch 2.9 or newer, which has CUDA 13 wheels"), true,
+            refused.diagnostics.first?.fix?.contains("or PyTorch 2.9, which has CUDA 13 wheels (cu130)"), true,
             refused.diagnostics.first?.fix ?? "")
     }
 

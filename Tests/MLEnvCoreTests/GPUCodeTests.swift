@@ -74,13 +74,13 @@ final class GPUCodeTests: XCTestCase {
                 old.replacingOccurrences(of: "cuda: \"12.4\"\n", with: ""),
                 host(driver: "570.124.06", gpu: "GeForce RTX 5090")), [])
         XCTAssertEqual(jit.map(\.code.id), ["W207"])
-        XCTAssertEqual(jit.first?.fix, "use PyTorch 2.7 or newer, whose cu128 wheels carry code for sm_120")
+        XCTAssertEqual(jit.first?.fix, "use PyTorch 2.7, whose cu128 wheels carry code for sm_120")
         // A toolkit that dropped the architecture decides before a likely list: nothing CUDA 13 builds runs on Volta.
         let new =
             "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-runtime-ubuntu24.04\nframework: {name: pytorch, version: \"2.15\"}\npython: \"3.12\"\n"
         let dropped = found(new, host(driver: "580.95.05", gpu: "Tesla V100-SXM2-32GB"))
         XCTAssertEqual(dropped.map(\.code.id), ["E207"])
-        XCTAssertEqual(dropped.first?.fix, "use PyTorch 2.14, whose cu126 wheels are the newest with code for sm_70")
+        XCTAssertEqual(dropped.first?.fix, "use PyTorch 2.14, whose cu126 wheels carry code for sm_70")
     }
 
     func testCompiledCodeIsJudgedByTORCH_CUDA_ARCH_LIST() {

@@ -77,13 +77,6 @@ struct ReleaseConstraints {
         imageCUDA = environment.cuda.known
     }
 
-    /// No constraint beyond the Python.
-    init(python: DottedVersion?) {
-        self.python = python
-        cpuOnly = true
-        fit = WheelFit()
-    }
-
     /// Whether a Python range admits the environment's Python, and how surely: an unknown bound
     /// is open but only likely.
     func python(minimum: Fact<DottedVersion>, maximum: Fact<DottedVersion>) -> Certainty? {
