@@ -99,6 +99,16 @@ final class NearestFixTests: XCTestCase {
                 + "the rest of the spec")
     }
 
+    /// CUDA 12.4 on a V100 with driver 470.57.02: the fix names CUDA 11.4, the nearest toolkit
+    /// the driver runs (it used to say "a CUDA version its driver supports").
+    func testToolkitFixNamesTheNearestCUDATheDriverRuns() throws {
+        let spec =
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:12.4.1-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"12.4\"\n"
+        XCTAssertEqual(
+            try fix("E206", spec, host: "driver: \"470.57.02\"\ngpus: {model: Tesla V100-SXM2-32GB, count: 2}\n"),
+            "upgrade the host's driver, or use CUDA 11.4, the nearest CUDA its driver supports")
+    }
+
     /// An RTX 5090 (sm_120): PyTorch 2.5 stops at sm_90; 2.7's cu128 wheels are the nearest with sm_120.
     func testGPUFixNamesTheNearestReleaseWithNativeCode() throws {
         let spec =
