@@ -109,6 +109,20 @@ final class NearestFixTests: XCTestCase {
             "upgrade the host's driver, or use CUDA 11.4, the nearest CUDA its driver supports")
     }
 
+    /// nvcc of CUDA 12.4 cannot compile for 12.0: CUDA 12.8 can, but no toolkit compiles both 3.7
+    /// and 12.0 (CUDA 12 starts at sm_50), so the fix says so rather than naming 12.8.
+    func testCompilerFixKeepsTheOtherArchitectures() throws {
+        let spec = { (list: String) in
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:12.4.1-devel-ubuntu22.04\nframework: {name: pytorch, version: \"2.4\"}\n"
+                + "python: \"3.11\"\nenv: {TORCH_CUDA_ARCH_LIST: \"\(list)\"}\n"
+        }
+        XCTAssertEqual(
+            try fix("E208", spec("8.0;9.0;12.0")), "use a CUDA 12.8 or newer -devel image, or drop 12.0")
+        XCTAssertEqual(
+            try fix("E208", spec("3.7;12.0")),
+            "drop 12.0; no CUDA toolkit in mlenv's catalog compiles every architecture listed")
+    }
+
     /// An RTX 5090 (sm_120): PyTorch 2.5 stops at sm_90; 2.7's cu128 wheels are the nearest with sm_120.
     func testGPUFixNamesTheNearestReleaseWithNativeCode() throws {
         let spec =

@@ -241,6 +241,35 @@ enum GPUCodeRule: Rule {
         return "use \(release.named(.pytorch)), whose \(variant) wheels carry code for sm_\(sm)"
     }
 
+    /// The first toolkit after `toolkit` whose nvcc compiles every architecture in the list, of a
+    /// CUDA major PyTorch's release has wheels for when it is the framework (its extension builder
+    /// refuses another major).
+    static func newerCompiler(_ context: RuleContext, for architectures: [Int], after toolkit: DottedVersion)
+        -> DottedVersion?
+    {
+        let environment = context.environment
+        let majors: Set<Int>? =
+            environment.framework == .pytorch && !environment.imageShipsFramework
+            ? environment.frameworkVersion.map { prefix in
+                Set(
+                    context.catalog.pytorch.filter { Compatibility.matches($0.version, prefix: prefix) }
+                        .flatMap(\.cudaWheels).compactMap {
+                            $0.known.flatMap { DottedVersion(Compatibility.cudaOfVariant($0)) }?.major
+                        })
+            } : nil
+        return Nearest.pick(
+            context.catalog.toolkits,
+            fit: { candidate in
+                guard candidate.version > toolkit, let maximum = candidate.maximumSM.known,
+                    let minimum = candidate.minimumSM.known,
+                    architectures.allSatisfy({ $0 >= minimum && $0 <= maximum }),
+                    majors.map({ $0.contains(candidate.version.major) }) ?? true
+                else { return nil }
+                return .confirmed
+            }, distance: { $0.version.parts }
+        )?.candidate.version
+    }
+
     /// What the image's nvcc can compile: is there one, and does it know every architecture asked for?
     static func checkCompiler(_ compilation: CUDACompilation, _ context: inout RuleContext) {
         let environment = context.environment
@@ -263,13 +292,13 @@ enum GPUCodeRule: Rule {
             let entry = context.catalog.toolkit(toolkit)
         else { return }
         if let maximum = entry.maximumSM.known, let beyond = list.all.filter({ $0 > maximum }).first {
-            let first = context.catalog.toolkits.filter { ($0.maximumSM.known ?? 0) >= beyond }.map(\.version).min()
+            let drop = "drop \(beyond / 10).\(beyond % 10)"
             context.report(
                 .cudaCompiler, Message.beyondCompiler(toolkit: toolkit, sm: beyond, maximum: maximum),
                 at: list.location, notes: [evidence],
-                fix: first.map {
-                    "use a CUDA \($0.prefix(2)) or newer -devel image, or drop \(beyond / 10).\(beyond % 10)"
-                })
+                fix: newerCompiler(context, for: list.all, after: toolkit).map {
+                    "use a CUDA \($0.prefix(2)) or newer -devel image, or \(drop)"
+                } ?? "\(drop); no CUDA toolkit in mlenv's catalog compiles every architecture listed")
         } else if let minimum = entry.minimumSM.known, let below = list.all.filter({ $0 < minimum }).first {
             context.report(
                 .cudaCompiler, Message.belowCompiler(toolkit: toolkit, sm: below, minimum: minimum),

@@ -119,9 +119,11 @@ extension HostRule {
             },
             distance: { [abs($0.version.major - cuda.major), abs($0.version.minor - cuda.minor), -$0.version.minor] })
         guard let toolkit = nearest?.candidate else {
-            return "upgrade the host's driver; no CUDA toolkit in mlenv's catalog runs on its driver and has code for its GPUs"
+            return
+                "upgrade the host's driver; no CUDA toolkit in mlenv's catalog runs on its driver and has code for its GPUs"
         }
-        return "upgrade the host's driver, or use CUDA \(toolkit.version.prefix(2)), the nearest CUDA its driver supports"
+        return
+            "upgrade the host's driver, or use CUDA \(toolkit.version.prefix(2)), the nearest CUDA its driver supports"
     }
 
     /// Upgrade the driver, or the nearest release of the framework with wheels the driver runs
