@@ -47,6 +47,17 @@ final class NearestFixTests: XCTestCase {
         )
     }
 
+    /// JAX releases are lines of their own: jax 0.4.20 on Python 3.13 gets 0.4.34, the nearest
+    /// whose jaxlib wheels confirm 3.13 (0.4.32's newest Python is not known); the fix used to say
+    /// "JAX 0.4", the spec's own line.
+    func testJAXFixNamesARelease() throws {
+        let spec =
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:12.4.1-runtime-ubuntu22.04\nframework: {name: jax, version: \"0.4.20\"}\npython: \"3.13\"\n"
+        XCTAssertEqual(
+            try fix("E201", spec),
+            "use Python 3.12 (JAX 0.4.20 supports Python 3.9-3.12), or JAX 0.4.34, which supports Python 3.13")
+    }
+
     /// A base that fixes the Python (`python:3.12-slim`) changes with it: the release comes first.
     func testPythonFixOnABaseThatFixesThePython() throws {
         let spec =

@@ -103,17 +103,20 @@ struct SuggestedRelease {
 }
 
 extension Compatibility {
-    /// The release line of `framework` nearest to `prefix` (`2.1` -> `2.2` before `2.7`) that
+    /// The release line of `framework` nearest to `prefix` (`2.1` -> `2.2` before `2.7`; JAX's
+    /// releases one by one) that
     /// has a release satisfying `constraints` and `also`, confirmed before likely.
     static func nearestRelease(
         _ framework: FrameworkName, near prefix: String?, satisfying constraints: ReleaseConstraints,
         catalog: Catalog, also: (PEP440Version) -> Bool = { _ in true }
     ) -> SuggestedRelease? {
+        // A release line: major.minor, or for JAX, whose releases are 0.MINOR.PATCH, the release.
+        let depth = framework == .jax ? 3 : 2
         var fits: [[Int]: SuggestedRelease] = [:]
         for fit in releaseFits(framework, constraints, catalog: catalog)
         where !fit.version.isPrerelease && also(fit.version) {
             let release = fit.version
-            let line = Array(release.release.prefix(2))
+            let line = Array(release.release.prefix(depth))
             let candidate = SuggestedRelease(
                 line: line.map(String.init).joined(separator: "."), release: release, variant: fit.variant,
                 certainty: fit.certainty)
@@ -125,13 +128,13 @@ extension Compatibility {
             fits[line] = candidate
         }
         let lines = Set(
-            releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.map { Array($0.release.prefix(2)) }
+            releases(framework, nil, in: catalog).filter { !$0.isPrerelease }.map { Array($0.release.prefix(depth)) }
         )
         .sorted { $0.lexicographicallyPrecedes($1) }
-        let wanted = prefix.flatMap(PEP440Version.init).map { Array($0.release.prefix(2)) }
+        let wanted = prefix.flatMap(PEP440Version.init).map { Array($0.release.prefix(depth)) }
         return Nearest.pick(
             lines.compactMap { fits[$0] }, fit: { $0.certainty },
-            distance: { Nearest.lineDistance(Array($0.release.release.prefix(2)), from: wanted, in: lines) }
+            distance: { Nearest.lineDistance(Array($0.release.release.prefix(depth)), from: wanted, in: lines) }
         )?.candidate
     }
 
