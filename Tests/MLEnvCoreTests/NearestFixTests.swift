@@ -120,6 +120,26 @@ final class NearestFixTests: XCTestCase {
             "upgrade the host's driver, or use CUDA 11.4, the nearest CUDA its driver supports")
     }
 
+    /// The image's toolkit on GPUs it has no native code for: CUDA 13 dropped Volta, so a V100 on
+    /// driver 580 gets CUDA 12.9, the nearest toolkit with sm_70; CUDA 11.7 on an H100 gets 11.8,
+    /// which driver 515 runs through minor-version compatibility (native cubins need no JIT). On
+    /// driver 440, which runs no toolkit with sm_90, the fix used to say "use CUDA 11.8 or newer".
+    func testToolkitFixesForTheGPUKeepTheDriver() throws {
+        let volta =
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:13.0.0-runtime-ubuntu24.04\npython: \"3.12\"\ncuda: \"13.0\"\n"
+        XCTAssertEqual(
+            try fix("E207", volta, host: "driver: \"580.65.06\"\ngpus: {model: Tesla V100-SXM2-32GB, count: 2}\n"),
+            "use CUDA 12.9, the nearest with native code for sm_70 that the host's driver runs")
+        let hopper =
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:11.7.1-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"11.7\"\n"
+        XCTAssertEqual(
+            try fix("W207", hopper, host: "driver: \"515.43.04\"\ngpus: {model: H100-SXM5-80GB, count: 2}\n"),
+            "use CUDA 11.8, the nearest with native code for sm_90 that the host's driver runs")
+        XCTAssertEqual(
+            try fix("W207", hopper, host: "driver: \"440.33.01\"\ngpus: {model: H100-SXM5-80GB, count: 2}\n"),
+            "no CUDA toolkit in mlenv's catalog has native code for sm_90 and runs on the host's driver")
+    }
+
     /// nvcc of CUDA 12.4 cannot compile for 12.0: CUDA 12.8 can, but no toolkit compiles both 3.7
     /// and 12.0 (CUDA 12 starts at sm_50), so the fix says so rather than naming 12.8.
     func testCompilerFixKeepsTheOtherArchitectures() throws {

@@ -189,14 +189,14 @@ enum GPUCodeRule: Rule {
                 context.report(
                     .gpuCodeJIT,
                     Message.ptxOnly(use.build, toolkit: use.cuda, model: model.value, sm: sm, first: first),
-                    at: use.location, notes: gpuNote, fix: fix ?? first.map { "use CUDA \($0) or newer" })
+                    at: use.location, notes: gpuNote, fix: fix ?? toolkitFix(context, from: use.cuda, gpu: gpu, sm: sm))
             case .dropped(_, let last):
                 context.report(
                     .gpuUnsupported,
                     Message.dropped(
                         use.build, toolkit: use.cuda, architecture: gpu.architecture, model: model.value,
                         sm: sm, last: last),
-                    at: use.location, notes: gpuNote, fix: fix ?? last.map { "use CUDA \($0) or older" })
+                    at: use.location, notes: gpuNote, fix: fix ?? toolkitFix(context, from: use.cuda, gpu: gpu, sm: sm))
             }
         }
     }
@@ -221,6 +221,19 @@ enum GPUCodeRule: Rule {
         case .known(.native), .likely, .unknown:
             break
         }
+    }
+
+    /// The nearest CUDA with native code for the GPU that the host's driver runs.
+    static func toolkitFix(_ context: RuleContext, from cuda: DottedVersion, gpu: GPUModel, sm: Int) -> String {
+        guard
+            let toolkit = Compatibility.nearestToolkit(
+                to: cuda, driver: context.hostDriver, gpu: gpu, catalog: context.catalog)
+        else {
+            return "no CUDA toolkit in mlenv's catalog has native code for sm_\(sm)"
+                + (context.hostDriver == nil ? "" : " and runs on the host's driver")
+        }
+        return "use CUDA \(toolkit.prefix(2)), the nearest with native code for sm_\(sm)"
+            + (context.hostDriver == nil ? "" : " that the host's driver runs")
     }
 
     /// The nearest PyTorch wheels with native code for `sm` that also fit the Python, the host's

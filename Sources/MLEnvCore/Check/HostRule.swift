@@ -104,26 +104,12 @@ extension HostRule {
     static func toolkitFix(_ context: RuleContext, from cuda: DottedVersion, driver: DottedVersion, gpu: GPUModel?)
         -> String
     {
-        let catalog = context.catalog
-        let nearest = Nearest.pick(
-            catalog.toolkits,
-            fit: { toolkit in
-                guard
-                    Compatibility.driver(driver, runs: toolkit.version, catalog: catalog, image: nil, gpu: gpu)
-                        == .supported
-                else { return nil }
-                switch gpu.map({ Compatibility.toolkit(toolkit.version, reaches: $0, catalog: catalog) }) {
-                case .ptxOnly?, .dropped?: return nil
-                case .native?, .unknown?, nil: return .confirmed
-                }
-            },
-            distance: { [abs($0.version.major - cuda.major), abs($0.version.minor - cuda.minor), -$0.version.minor] })
-        guard let toolkit = nearest?.candidate else {
+        guard let toolkit = Compatibility.nearestToolkit(to: cuda, driver: driver, gpu: gpu, catalog: context.catalog)
+        else {
             return
                 "upgrade the host's driver; no CUDA toolkit in mlenv's catalog runs on its driver and has code for its GPUs"
         }
-        return
-            "upgrade the host's driver, or use CUDA \(toolkit.version.prefix(2)), the nearest CUDA its driver supports"
+        return "upgrade the host's driver, or use CUDA \(toolkit.prefix(2)), the nearest CUDA its driver supports"
     }
 
     /// Upgrade the driver, or the nearest release of the framework with wheels the driver runs

@@ -103,6 +103,34 @@ struct SuggestedRelease {
 }
 
 extension Compatibility {
+    /// The CUDA toolkit nearest to `cuda` (the same major first, as `WheelFit.distance` orders
+    /// them) that `driver` runs (when given: natively first, then through minor-version
+    /// compatibility, which runs native code but cannot JIT PTX) and that compiles native code for
+    /// `gpu` (when given, and the catalog knows); nil when none does.
+    static func nearestToolkit(to cuda: DottedVersion, driver: DottedVersion?, gpu: GPUModel?, catalog: Catalog)
+        -> DottedVersion?
+    {
+        func driverRank(_ toolkit: CUDAToolkit) -> Int? {
+            guard let driver else { return 0 }
+            switch Compatibility.driver(driver, runs: toolkit.version, catalog: catalog, image: nil, gpu: gpu) {
+            case .supported: return 0
+            case .minorVersionCompatible: return 1
+            case .forwardCompatible, .tooOld, .unknown: return nil
+            }
+        }
+        return Nearest.pick(
+            catalog.toolkits,
+            fit: { toolkit in
+                guard driverRank(toolkit) != nil else { return nil }
+                switch gpu.map({ Compatibility.toolkit(toolkit.version, reaches: $0, catalog: catalog) }) {
+                case .ptxOnly?, .dropped?: return nil
+                case .native?, .unknown?, nil: return .confirmed
+                }
+            },
+            distance: { [driverRank($0) ?? 2] + WheelFit.distance($0.version, from: cuda) }
+        )?.candidate.version
+    }
+
     /// The release line of `framework` nearest to `prefix` (`2.1` -> `2.2` before `2.7`; JAX's
     /// releases one by one) that
     /// has a release satisfying `constraints` and `also`, confirmed before likely.
