@@ -181,6 +181,24 @@ final class NearestFixTests: XCTestCase {
         )
     }
 
+    /// TabbyML/tabby#4309: an RTX 3090 Ti on driver 570.169 and `nvidia/cuda:12.9.1`. The older
+    /// image the toolkit starts is 12.8.1, unless the spec's `cuda: "12.9"` rules it out.
+    func testOlderImageKeepsTheSpecsCUDA() throws {
+        let spec = { (cuda: String) in
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:12.9.1-runtime-ubuntu24.04\npython: \"3.10\"\n\(cuda)"
+        }
+        let host = "driver: \"570.169\"\ngpus: {model: GeForce RTX 3090 Ti, count: 2}\n"
+        let upgrade = "upgrade the host's driver to 575.51.03 or newer (CUDA 12.9's); or "
+        let disable =
+            "set `NVIDIA_DISABLE_REQUIRE: \"true\"` in `env` only where the image's CUDA forward-compatibility "
+            + "libraries serve this driver (data-center GPUs)"
+        XCTAssertEqual(
+            try fix("W210", spec("cuda: \"12\"\n"), host: host),
+            upgrade + "use `nvidia/cuda:12.8.1-runtime-ubuntu24.04`, the newest older image it starts that keeps the "
+                + "spec's versions; or " + disable)
+        XCTAssertEqual(try fix("W210", spec("cuda: \"12.9\"\n"), host: host), upgrade + disable)
+    }
+
     /// On NGC PyTorch 23.10 (torch 2.1.0a0+32f93b1) a torchvision of another line makes pip
     /// replace NVIDIA's torch: an error, in a requirements file too; the matching line is not.
     func testCompanionPinOnAnNGCImage() throws {

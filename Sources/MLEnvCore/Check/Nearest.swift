@@ -124,7 +124,8 @@ extension Compatibility {
                 guard driverRank(toolkit) != nil else { return nil }
                 switch gpu.map({ Compatibility.toolkit(toolkit.version, reaches: $0, catalog: catalog) }) {
                 case .ptxOnly?, .dropped?: return nil
-                case .native?, .unknown?, nil: return .confirmed
+                case .unknown?: return .likely
+                case .native?, nil: return .confirmed
                 }
             },
             distance: { [driverRank($0) ?? 2] + WheelFit.distance($0.version, from: cuda) }
@@ -132,8 +133,8 @@ extension Compatibility {
     }
 
     /// The release line of `framework` nearest to `prefix` (`2.1` -> `2.2` before `2.7`; JAX's
-    /// releases one by one) that
-    /// has a release satisfying `constraints` and `also`, confirmed before likely.
+    /// releases one by one) that has a release satisfying `constraints` and `also`, confirmed
+    /// before likely.
     static func nearestRelease(
         _ framework: FrameworkName, near prefix: String?, satisfying constraints: ReleaseConstraints,
         catalog: Catalog, also: (PEP440Version) -> Bool = { _ in true }
