@@ -39,6 +39,19 @@ extension MLEnv {
             diagnostics += reported
             ignored += set
         }
+        // A team built from its project's folder needs its plan folder inside that folder.
+        let absolute = { (path: String) in
+            SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+        }
+        for team in plan?.teams ?? [] {
+            guard let environment = bySpec[team.source.path] else { continue }
+            let (reported, set) = suppression.apply(
+                BuildContextRule.check(
+                    environment, outputDirectory: outputDirectory + "/" + team.name, absolute: absolute),
+                spec: environment.spec)
+            diagnostics += reported
+            ignored += set
+        }
         guard let plan, !diagnostics.containsErrors else {
             return PlanResult(diagnostics: diagnostics, outputs: [], plan: nil, ignored: ignored)
         }

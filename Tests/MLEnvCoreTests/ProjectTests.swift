@@ -252,4 +252,23 @@ final class ProjectTests: XCTestCase {
         XCTAssertTrue(venv.contains("    uv pip install -r /tmp/mlenv/requirements.txt"), venv)
         XCTAssertEqual(triples(diagnostics(minimalSpec + "installer: conda\n")), ["E102@4:12"])
     }
+
+    func testAPlanIntoAFolderOutsideTheProjectIsRefusedToo() throws {
+        let host = SourceFile(
+            path: "repo/host.yaml",
+            text:
+                "mlenv: 1\nkind: host\nname: h\ndriver: \"535.129.03\"\ngpus: {model: A100, count: 2}\njupyter_ports: 18800-18899\n"
+        )
+        guard case .host(let inventory)? = MLEnv.load(host).0 else { return XCTFail("the host does not decode") }
+        let spec = SourceFile(path: "repo/team.yaml", text: minimalSpec + "gpus: 1\nproject: .\n")
+        let files = InMemoryFiles(["repo/pyproject.toml": Array("[project]\nname = \"d\"\n".utf8)])
+        let outside = MLEnv.plan([spec], host: inventory, outputDirectory: "plan", workingDirectory: "/w", files: files)
+        XCTAssertEqual(triples(outside.diagnostics), ["E170@5:1"])
+        XCTAssertTrue(outside.outputs.isEmpty)
+        let inside = MLEnv.plan(
+            [spec], host: inventory, outputDirectory: "repo/.mlenv/plan", workingDirectory: "/w", files: files)
+        XCTAssertFalse(inside.diagnostics.containsErrors, "\(inside.diagnostics.map(\.message))")
+        let dockerfile = try XCTUnwrap(inside.outputs.first { $0.path == "team/Dockerfile" }?.text)
+        XCTAssertTrue(dockerfile.contains("COPY . /opt/project"), dockerfile)
+    }
 }
