@@ -26,6 +26,8 @@ struct BuildStepsView: TemplateView {
         "hasEnv": \Self.hasEnv,
         "env": \Self.env,
         "buildEnv": \Self.buildEnv,
+        "hasBuildEnv": \Self.hasBuildEnv,
+        "buildEnvNames": \Self.buildEnvNames,
         "hasSetup": \Self.hasSetup,
         "setup": \Self.setup,
         "name": \Self.name,
@@ -246,6 +248,8 @@ struct BuildStepsView: TemplateView {
     var env: [Variable]
     /// `build.env`: `ARG`s (Dockerfile) and `export`s in `%post` (Apptainer), not in the image.
     var buildEnv: [Variable]
+    var hasBuildEnv: Bool
+    var buildEnvNames: String
     var hasSetup: Bool
     var setup: [Setup]
     // Apptainer only: how the image runs, from the run profile.
@@ -352,9 +356,17 @@ struct BuildStepsView: TemplateView {
         hasEnv = !recipe.env.isEmpty
         env = recipe.env.map { Variable(name: $0.name, parts: $0.value, notSecret: $0.notSecret) }
         buildEnv = recipe.buildEnv.map { Variable(name: $0.name, parts: $0.value, notSecret: $0.notSecret) }
+        hasBuildEnv = !buildEnv.isEmpty
+        buildEnvNames = buildEnv.map(\.name).joined(separator: ", ")
+        // The Dockerfile's package and setup steps export build.env themselves (an image's ENV
+        // of the same name would win over an ARG); Apptainer's %post exports it once.
+        let exports =
+            isApptainer || buildEnv.isEmpty
+            ? "" : "export " + buildEnv.map { "\($0.name)=\($0.shellValue)" }.joined(separator: " ") + " && "
+        install = exports + install
         hasSetup = !recipe.setup.isEmpty
         setup = recipe.setup.enumerated().map { index, command in
-            Setup(command: Self.runArgument(command), script: command, consecutive: index > 0)
+            Setup(command: Self.runArgument(exports + command), script: command, consecutive: index > 0)
         }
         name = run.name
         gpus = run.usesGPUs
