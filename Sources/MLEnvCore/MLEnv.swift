@@ -349,7 +349,9 @@ public enum MLEnv {
         let (recipe, run) = Translator.translate(
             environment, header: header, specFolderFromOutput: specFolderFromOutput,
             workingDirectory: workingDirectory, allocation: allocation, context: context)
-        let input = RenderInput(recipe: recipe, run: run, header: header)
+        let input = RenderInput(
+            recipe: recipe, run: run, header: header,
+            intoDevContainerFolder: GeneratedFiles.isDevContainerFolder(absolute(outputDirectory)))
         // Every target in a fixed order (the Dockerfile's first), each by its own renderer.
         let chosen = Target.allCases.filter { $0 == .docker || targets.contains($0) }
         return Seal.seal(chosen.flatMap { $0.renderer.render(input) })

@@ -77,10 +77,13 @@ struct VerifyCommand: ParsableCommand {
             relative.hasPrefix("/")
             ? relative : SpecPaths.normalize((folder as NSString).appendingPathComponent(relative))
         // The targets the folder was generated for, known by their files.
+        let absoluteFolder =
+            folder.hasPrefix("/") ? folder : FileManager.default.currentDirectoryPath + "/" + folder
         let targets = Set(
             Target.allCases.filter {
                 FileManager.default.fileExists(
-                    atPath: (folder as NSString).appendingPathComponent(GeneratedFiles.marker(of: $0)))
+                    atPath: (folder as NSString).appendingPathComponent(
+                        GeneratedFiles.marker(of: $0, inFolder: absoluteFolder)))
             }
         ).union([.docker])
         try Generation(

@@ -95,6 +95,45 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("twins-out").path))
     }
 
+    /// A repository with its own Dockerfile and requirements.txt gets its dev container in
+    /// `.devcontainer/`, beside them and without touching them; `verify` knows the layout.
+    func testDevContainerFolderInARepositoryLeavesTheRootAlone() throws {
+        let repository = scratch.appendingPathComponent("repo")
+        let own = "FROM python:3.11\nRUN pip install -r requirements.txt\n"
+        _ = try write(own, to: "repo/Dockerfile")
+        _ = try write("numpy==1.26.4\n", to: "repo/requirements.txt")
+        _ = try write(
+            "mlenv: 1\nname: repo\nbase: python:3.11-slim\ncuda: none\nvolumes: [\"./data:/data\"]\n"
+                + "packages: {pip: [\"einops==0.7.0\"]}\n"
+                + "devcontainer: {extensions: [ms-python.python], post_create: pip install -e .}\n",
+            to: "repo/env.yaml")
+        let result = try mlenv(
+            ["generate", "env.yaml", "-o", ".devcontainer", "--target", "devcontainer"], in: repository)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertEqual(try String(contentsOf: repository.appendingPathComponent("Dockerfile"), encoding: .utf8), own)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: repository.path).sorted(),
+            [".devcontainer", "Dockerfile", "env.yaml", "requirements.txt"])
+        let folder = repository.appendingPathComponent(".devcontainer")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(),
+            ["Dockerfile", "devcontainer.json", "requirements.txt", "run.sh"])
+        let json = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("devcontainer.json")))
+                as? [String: Any])
+        XCTAssertEqual(json["build"] as? [String: String], ["dockerfile": "Dockerfile", "context": "."])
+        XCTAssertEqual(
+            json["mounts"] as? [String], ["source=${localWorkspaceFolder}/data,target=/data,type=bind"],
+            "the workspace folder is the repository, the spec's folder")
+        XCTAssertEqual(json["postCreateCommand"] as? String, "pip install -e .")
+        XCTAssertEqual(json["remoteUser"] as? String, "mlenv")
+        let verified = try mlenv(["verify", ".devcontainer"], in: repository)
+        XCTAssertEqual(verified.status, 0, verified.output)
+        // An edited devcontainer.json is found by verify: it knows the file is beside the Dockerfile.
+        try Data("{}\n".utf8).write(to: folder.appendingPathComponent("devcontainer.json"))
+        XCTAssertNotEqual(try mlenv(["verify", ".devcontainer"], in: repository).status, 0)
+    }
+
     /// A folder's YAML files that are not mlenv files are passed over with N102, not judged as specs.
     func testCheckFolderPassesOverOtherYAMLFiles() throws {
         _ = try write("mlenv: 1\nname: a\nbase: python:3.11-slim\ncuda: none\n", to: "mixed/a.yaml")

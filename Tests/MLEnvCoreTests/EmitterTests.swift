@@ -198,7 +198,7 @@ final class EmitterTests: XCTestCase {
         let text = generate(minimalSpec + "volumes: [\"cache:/workspace/.cache\", \"/data:/data\"]\n")["Dockerfile"]!
         XCTAssertTrue(
             text.contains(
-                "RUN mkdir -p /home/mlenv /workspace /workspace/.cache \\\n && chmod 1777 /home/mlenv /workspace /workspace/.cache\n"
+                "RUN mkdir -p /home/mlenv /workspace /workspace/.cache \\\n && chmod 1777 /home/mlenv /workspace /workspace/.cache \\\n"
             ), text)
     }
 

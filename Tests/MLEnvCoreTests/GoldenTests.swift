@@ -14,6 +14,11 @@ final class GoldenTests: XCTestCase {
         var spec: URL
         var expected: URL
         var files: [String: String] = [:]
+        /// Where it is generated: `out/NAME`, or for a `repo-` case `specs/.devcontainer`, the
+        /// dev container of a repository whose root holds the spec.
+        var outputDirectory: String {
+            name.hasPrefix("repo-") ? "specs/.devcontainer" : "out/\(name)"
+        }
     }
 
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
@@ -58,8 +63,8 @@ final class GoldenTests: XCTestCase {
         return cases
     }
 
-    /// Generates a case as `specs/NAME.yaml` into `out/NAME`, from `/work`, so output never
-    /// depends on where the repository is.
+    /// Generates a case as `specs/NAME.yaml` into its output folder, from `/work`, so output
+    /// never depends on where the repository is.
     static func generateCase(_ test: Case) throws -> GenerateResult {
         let bytes = Array(try Data(contentsOf: test.spec))
         let view = InMemoryFiles(test.files.mapValues { Array($0.utf8) })
@@ -68,7 +73,7 @@ final class GoldenTests: XCTestCase {
         let fromProject = text.contains("\nproject:") || text.contains("\nfiles:")
         return MLEnv.generate(
             SourceFile(path: "specs/\(test.name).yaml", bytes: bytes),
-            outputDirectory: fromProject ? "specs/.mlenv/\(test.name)" : "out/\(test.name)",
+            outputDirectory: fromProject ? "specs/.mlenv/\(test.name)" : test.outputDirectory,
             workingDirectory: "/work", files: view, targets: Set(Target.allCases))
     }
 
@@ -143,14 +148,16 @@ final class GoldenTests: XCTestCase {
             XCTAssertEqual(syntax.status, 0, "\(test.name): bash -n: \(syntax.output)")
             let check = try runProcess(shellcheck, ["--norc", "--severity=style", script])
             XCTAssertEqual(check.status, 0, "\(test.name): shellcheck: \(check.output)")
-            try assertClusterFilesPassTheRealTools(in: folder, name: test.name)
+            try assertClusterFilesPassTheRealTools(
+                in: folder, name: test.name,
+                devcontainer: GeneratedFiles.marker(of: .devcontainer, inFolder: "/work/" + test.outputDirectory))
         }
     }
 
     /// The other targets, judged the same way: the Kubernetes API's own schemas (strict: no
     /// unknown field), the Dev Container schema, bash and shellcheck for the sbatch script and
     /// for the shell sections of the Apptainer definition.
-    func assertClusterFilesPassTheRealTools(in folder: URL, name: String) throws {
+    func assertClusterFilesPassTheRealTools(in folder: URL, name: String, devcontainer path: String) throws {
         let manifests = folder.appendingPathComponent(GeneratedFiles.kubernetes).path
         let kubernetes = try runProcess(
             try requiredTool("kubernetes-validate"), ["--strict", "--quiet", "-k", "1.30.0", manifests])
@@ -159,9 +166,20 @@ final class GoldenTests: XCTestCase {
         let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
             "shared/schemas/devContainer.base.schema.json"
         ).path
-        let devcontainer = folder.appendingPathComponent(GeneratedFiles.devcontainer).path
+        let devcontainer = folder.appendingPathComponent(path).path
         let validated = try runProcess(try requiredTool("check-jsonschema"), ["--schemafile", schema, devcontainer])
         XCTAssertEqual(validated.status, 0, "\(name): devcontainer.json: \(validated.output)")
+        // The Dockerfile and context it names (relative to its own folder) are the generated ones.
+        let json = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: devcontainer))) as? [String: Any])
+        let build = try XCTUnwrap(json["build"] as? [String: String], name)
+        let here = URL(fileURLWithPath: devcontainer).deletingLastPathComponent()
+        XCTAssertEqual(
+            here.appendingPathComponent(try XCTUnwrap(build["dockerfile"])).standardizedFileURL.path,
+            folder.appendingPathComponent("Dockerfile").standardizedFileURL.path, name)
+        XCTAssertEqual(
+            here.appendingPathComponent(try XCTUnwrap(build["context"])).standardizedFileURL.path,
+            folder.standardizedFileURL.path, name)
 
         let sbatch = folder.appendingPathComponent(GeneratedFiles.slurm).path
         XCTAssertEqual(try runProcess("/bin/bash", ["-n", sbatch]).status, 0, "\(name): bash -n job.sbatch")
@@ -188,7 +206,8 @@ final class GoldenTests: XCTestCase {
     }
 
     /// What BuildKit sees must be what the spec says: the base first, one ENV per variable with
-    /// its exact value, one RUN per setup command with its exact text, the default command last.
+    /// its exact value, one RUN per setup command with its exact text, then the run-time install
+    /// step, the default command last.
     func assertInstructions(_ instructions: [ParsedInstruction], match spec: EnvironmentSpec, name: String) {
         XCTAssertEqual(instructions.first?.cmd, "FROM", name)
         if case .image(let image) = spec.base.value {
@@ -209,7 +228,10 @@ final class GoldenTests: XCTestCase {
             }.joined()
         }
         XCTAssertEqual(env.map { DockerfileWords.unquote($0.value[1]) }, expected, name)
-        let runs = instructions.filter { $0.cmd == "RUN" }
+        var runs = instructions.filter { $0.cmd == "RUN" }
+        // The last RUN makes room for packages installed at run time; the setup commands precede it.
+        let runtime = runs.removeLast().value.joined(separator: " ")
+        XCTAssertTrue(runtime.contains("/home/mlenv/.local") || runtime.contains("/opt/mlenv/venv"), name)
         let setupRuns = Array(runs.suffix(spec.setup.count))
         XCTAssertEqual(setupRuns.count, spec.setup.count, name)
         for (run, command) in zip(setupRuns, spec.setup) {

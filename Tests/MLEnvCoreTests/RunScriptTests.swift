@@ -17,7 +17,7 @@ final class RunScriptTests: XCTestCase {
         case "$1" in
           info) [[ -z "${FAKE_NVIDIA:-}" ]] || echo ' Runtimes: io.containerd.runc.v2 nvidia runc' ;;
           ps) [[ -z "${FAKE_RUNNING:-}" && ! -e "$FAKE_LOG.running" ]] || echo 0123456789ab ;;
-          run) [[ " $* " != *" --detach "* ]] || touch "$FAKE_LOG.running" ;;
+          run) [[ " $* " != *" --detach "* ]] || touch "$FAKE_LOG.running"; exit "${FAKE_RUN_STATUS:-0}" ;;
           rm) rm -f "$FAKE_LOG.running" ;;
           exec) echo "${JUPYTER_TOKEN:-tok-from-container}" ;;
           image) [[ "$2" != inspect || "$3" != --format ]] || echo "${FAKE_LABEL:-}" ;;
@@ -175,6 +175,42 @@ final class RunScriptTests: XCTestCase {
         let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
         XCTAssertTrue(call.contains("--userns=keep-id"), call)
         XCTAssertTrue(call.hasSuffix("mlenv/team:latest sleep infinity"), call)
+    }
+
+    /// `run`: a fresh container with up's user, GPUs, volumes and limits, removed after, the
+    /// spec's command unless words are given, and the command's exit status passed through.
+    func testRunStartsAFreshContainerAndPassesTheExitStatus() throws {
+        let run = try script(
+            gpuSpec.replacingOccurrences(of: "jupyter: {port: 18888}\n", with: "")
+                + "resources: {cpus: 4}\ncommand: [python, train.py, --note, \"it's $HOME\"]\n")
+        let spec = try self.run(run, ["run"], ["FAKE_NVIDIA": "1"])
+        XCTAssertEqual(spec.status, 0, spec.output)
+        let call = try XCTUnwrap(spec.engine.first { $0.hasPrefix("run ") })
+        let up = try XCTUnwrap(try self.run(run, ["up"], ["FAKE_NVIDIA": "1"]).engine.first { $0.hasPrefix("run ") })
+        // The same flags as up's, up to the name and detaching.
+        let shared = up.replacingOccurrences(of: "run --detach ", with: "")
+            .replacingOccurrences(of: " --name mlenv-team --init mlenv/team:latest sleep infinity", with: "")
+        XCTAssertTrue(call.hasPrefix("run " + shared + " --rm --init mlenv/team:latest "), "\(call)\nup: \(up)")
+        XCTAssertTrue(call.contains("--cpus 4") && call.contains("--gpus \"device=0,1\""), call)
+        XCTAssertTrue(call.hasSuffix("mlenv/team:latest python train.py --note it's $HOME"), call)
+        XCTAssertFalse(call.contains("--tty"), "no terminal without one: \(call)")
+
+        let given = try self.run(
+            run, ["run", "--", "python", "-c", "exit(3)"], ["FAKE_NVIDIA": "1", "FAKE_RUN_STATUS": "3"])
+        XCTAssertEqual(given.status, 3, "the command's exit status is the script's")
+        XCTAssertTrue(
+            try XCTUnwrap(given.engine.first { $0.hasPrefix("run ") }).hasSuffix("mlenv/team:latest python -c exit(3)"))
+
+        let podman = folder.appendingPathComponent("bin/podman")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
+        let viaPodman = try self.run(run, ["run", "true"], ["MLENV_ENGINE": "podman", "MLENV_GPUS": "none"])
+        let podmanCall = try XCTUnwrap(viaPodman.engine.first { $0.hasPrefix("run ") })
+        XCTAssertTrue(podmanCall.contains("--userns=keep-id") && podmanCall.contains("--rm --init"), podmanCall)
+
+        let noCommand = try self.run(try script(minimalSpec + "gpus: none\n"), ["run"])
+        XCTAssertEqual(noCommand.status, 1)
+        XCTAssertTrue(noCommand.output.contains("has no command:"), noCommand.output)
+        XCTAssertFalse(noCommand.engine.contains { $0.hasPrefix("run ") })
     }
 
     func testCountSyntaxCannotInjectArithmetic() throws {

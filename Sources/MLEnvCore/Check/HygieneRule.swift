@@ -45,14 +45,26 @@ extension DiagnosticCode {
             name ending in `_PATH`, `_FILE`, `_DIR`, `_MODE`, `_URL`, `_NAME` or `_ID`: those \
             point at a secret or describe it.
             """)
+    static let volumeUnderRoot = DiagnosticCode(
+        "W306", .warning, name: "volume-under-root",
+        summary: "A volume is mounted under `/root`, which the container's user cannot read.",
+        explanation: """
+            run.sh, the dev container, Slurm and Kubernetes start the container as the \
+            invoking user (or uid 1000), not root, with `HOME=/home/mlenv`. `/root` is root's \
+            home, mode 700 in most base images: a volume below it (`~/.cache/huggingface` \
+            copied from a root-run `docker run` line, say) cannot be reached, and programs look \
+            in `$HOME` anyway. Mount it under `/home/mlenv` (`/home/mlenv/.cache/huggingface`) \
+            or under the working folder.
+            """)
 }
 
 /// Habits that make environments irreproducible or unsafe.
 enum HygieneRule: Rule {
     static let description = RuleDescription(
         title: "hygiene",
-        overview: "a `latest` or `nightly` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value",
-        codes: [.unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage],
+        overview:
+            "a `latest` or `nightly` base, unpinned pip or apt, Jupyter on 0.0.0.0, a secret-looking env value, a volume under /root",
+        codes: [.unpinnedBase, .unpinnedPip, .unpinnedApt, .jupyterExposed, .secretInImage, .volumeUnderRoot],
         triggering: [
             RuleExample(
                 .unpinnedBase,
@@ -129,6 +141,14 @@ enum HygieneRule: Rule {
                   ↓DATABASE_URL: "postgres://ml:s3cr3t@db:5432/runs"
                   ↓DEPLOY: "-----BEGIN OPENSSH PRIVATE KEY-----"
                 """),
+            RuleExample(
+                .volumeUnderRoot,
+                """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                volumes: [↓"hf-cache:/root/.cache/huggingface", "./data:/data", ↓"/srv/keys:/root:ro"]
+                """),
         ],
         passing: [
             RuleExample(
@@ -169,6 +189,13 @@ enum HygieneRule: Rule {
                   MAX_TOKENS: "512"
                   DATABASE_URL: "postgres://ml:${DB_PASSWORD}@db:5432/runs"
                   GIT_COMMIT: 3f2a1b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a
+                """),
+            RuleExample(
+                """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                volumes: ["hf-cache:/home/mlenv/.cache/huggingface", "./data:/rootfs", "/srv/x:/workspace/root"]
                 """),
         ])
 
@@ -236,6 +263,15 @@ enum HygieneRule: Rule {
                 .secretInImage, Message.secretInImage(variable.name.value, evidence),
                 at: variable.name.location,
                 fix: "remove it from `\(key)` and list `\(variable.name.value)` under `secrets:`")
+        }
+        for volume in spec.volumes where volume.value.target == "/root" || volume.value.target.hasPrefix("/root/") {
+            let target = volume.value.target
+            let suggestion = "/home/mlenv" + target.dropFirst("/root".count)
+            context.report(
+                .volumeUnderRoot,
+                "the volume's target `\(target)` is under /root, which the container's user (not root) cannot read",
+                at: volume.location,
+                fix: "mount it at `\(suggestion)` (the container's HOME) or under the working folder")
         }
     }
 

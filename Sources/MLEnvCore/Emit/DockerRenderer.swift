@@ -119,6 +119,7 @@ struct RunScriptView: TemplateView {
         "resourceFlags": \Self.resourceFlags,
         "hasRelativeVolumes": \Self.hasRelativeVolumes,
         "volumes": \Self.volumes,
+        "command": \Self.command,
     ]
 
     struct Volume: TemplateView {
@@ -160,6 +161,8 @@ struct RunScriptView: TemplateView {
     var resourceFlags: String?
     var hasRelativeVolumes: Bool
     var volumes: [Volume]
+    /// `command:` as shell words, for `run`; empty when the spec has none.
+    var command: String
 
     init(_ input: RenderInput) {
         let run = input.run
@@ -184,6 +187,7 @@ struct RunScriptView: TemplateView {
         resourceFlags = flags.isEmpty ? nil : flags.joined(separator: " ")
         hasRelativeVolumes = run.hasSpecRelativeMounts
         volumes = Self.volumes(run.mounts)
+        command = (run.command ?? []).map(Quoting.shell).joined(separator: " ")
     }
 
     /// The volumes as the scripts' `add_volume`/`add_mount` arguments (job.sbatch uses them too).

@@ -41,15 +41,25 @@ public enum GeneratedFiles {
     public static let apptainer = "Apptainer.def"
     /// `--target devcontainer`.
     public static let devcontainer = ".devcontainer/devcontainer.json"
+    /// `--target devcontainer` into a folder named `.devcontainer` (a repository's own, beside
+    /// its Dockerfile and requirements.txt): devcontainer.json sits beside the generated Dockerfile.
+    public static let devcontainerInItsFolder = "devcontainer.json"
 
-    /// The file that shows a folder was generated for `target` (`verify` regenerates those targets).
-    public static func marker(of target: Target) -> String {
+    /// Whether `folder` (absolute) is named `.devcontainer`, so that `--target devcontainer`
+    /// writes devcontainer.json into it rather than into a `.devcontainer/` inside it.
+    public static func isDevContainerFolder(_ folder: String) -> Bool {
+        SpecPaths.normalize(folder).split(separator: "/").last == ".devcontainer"
+    }
+
+    /// The file that shows the folder `folder` (absolute) was generated for `target` (`verify`
+    /// regenerates those targets).
+    public static func marker(of target: Target, inFolder folder: String) -> String {
         switch target {
         case .docker: runScript
         case .kubernetes: kubernetes
         case .slurm: slurm
         case .apptainer: apptainer
-        case .devcontainer: devcontainer
+        case .devcontainer: isDevContainerFolder(folder) ? devcontainerInItsFolder : devcontainer
         }
     }
 }

@@ -7,6 +7,8 @@ struct RenderInput: Sendable {
     var run: RunProfile
     /// Where the files come from.
     var header: GeneratedHeader
+    /// Whether the output folder is named `.devcontainer` (see `GeneratedFiles.isDevContainerFolder`).
+    var intoDevContainerFolder = false
 }
 
 /// Writes one target's files. Adding a target is one `Target` case, one renderer and its

@@ -13,6 +13,19 @@ public struct ResourceSpec: Sendable, Equatable {
     }
 }
 
+/// `devcontainer:` - what `--target devcontainer` adds for VS Code and the Dev Containers CLI.
+public struct DevContainerOptions: Sendable {
+    /// `devcontainer.extensions`: VS Code extension ids (`ms-python.python`), installed in the
+    /// container (`customizations.vscode.extensions`).
+    public var extensions: [Located<String>] = []
+    /// `devcontainer.post_create`: a shell command run once after the container is created, as
+    /// the container's user (`postCreateCommand`), e.g. `pip install -e .`.
+    public var postCreate: Located<String>?
+
+    /// No options.
+    public init() {}
+}
+
 /// `kubernetes:` - how the environment runs on a Kubernetes cluster.
 public struct KubernetesOptions: Sendable {
     /// Where volumes come from on a cluster.

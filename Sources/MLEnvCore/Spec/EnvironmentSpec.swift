@@ -86,6 +86,9 @@ public final class EnvironmentSpec: Sendable {
     /// `slurm:`, with its defaults when absent.
     public let slurm: SlurmOptions
 
+    /// `devcontainer:`, empty when absent.
+    public let devcontainer: DevContainerOptions
+
     /// `ignore:` - codes whose findings in this spec (and its requirements files) are counted
     /// as ignored instead of reported.
     public let ignore: [Located<DiagnosticCode>]
@@ -103,7 +106,8 @@ public final class EnvironmentSpec: Sendable {
         project: ProjectSpec? = nil, files: [Located<FileCopy>] = [], installer: Installer = .pip,
         build: BuildOptions,
         command: Located<[String]>?, resources: ResourceSpec, kubernetes: KubernetesOptions, slurm: SlurmOptions,
-        ignore: [Located<DiagnosticCode>], keyLocations: KeyLocations
+        ignore: [Located<DiagnosticCode>], keyLocations: KeyLocations,
+        devcontainer: DevContainerOptions = DevContainerOptions()
     ) {
         self.file = file
         self.name = name
@@ -135,6 +139,7 @@ public final class EnvironmentSpec: Sendable {
         self.slurm = slurm
         self.ignore = ignore
         self.keyLocations = keyLocations
+        self.devcontainer = devcontainer
     }
 }
 

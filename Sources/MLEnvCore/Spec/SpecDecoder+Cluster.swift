@@ -191,6 +191,49 @@ extension NodeDecoder {
         return options
     }
 
+    mutating func devcontainer(_ node: YAMLNode) -> DevContainerOptions {
+        var options = DevContainerOptions()
+        guard var fields = mapping(node, "devcontainer") else { return options }
+        defer { reportUnknownKeys(fields) }
+        if let pair = fields.take("extensions"), let items = sequence(pair.value, "devcontainer.extensions") {
+            for item in items {
+                guard let text = text(item, "devcontainer.extensions") else { continue }
+                if Self.isExtensionID(text.value) {
+                    options.extensions.append(text)
+                } else {
+                    report(
+                        .invalidClusterSetting,
+                        "`devcontainer.extensions` takes VS Code extension ids (publisher.name, e.g. ms-python.python), not `\(text.value)`",
+                        at: text.location)
+                }
+            }
+        }
+        if let pair = fields.take("post_create"), let text = text(pair.value, "devcontainer.post_create") {
+            if text.value.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                report(.invalidClusterSetting, "`devcontainer.post_create` is empty", at: text.location)
+            } else {
+                options.postCreate = text
+            }
+        }
+        return options
+    }
+
+    /// A VS Code extension id as VS Code reads it (`EXTENSION_IDENTIFIER_PATTERN` in
+    /// vscode's extensionManagement.ts: publisher and name of letters, digits and `-`, neither
+    /// starting with `-`), with an optional `@version`.
+    static func isExtensionID(_ text: String) -> Bool {
+        let id = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        guard id.count == 1 || (id.count == 2 && !id[1].isEmpty && !id[1].contains(where: \.isWhitespace)) else {
+            return false
+        }
+        let parts = id[0].split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2
+            && parts.allSatisfy { part in
+                guard let first = part.first, first != "-" else { return false }
+                return part.allSatisfy { $0.isASCIIAlnum || $0 == "-" }
+            }
+    }
+
     /// RFC 1123 label, as Kubernetes names namespaces; spec names follow the same rule.
     static func isDNSLabel(_ text: String) -> Bool { isDNSLabel(Substring(text)) }
 
@@ -235,13 +278,14 @@ extension NodeDecoder {
 extension DiagnosticCode {
     static let invalidClusterSetting = DiagnosticCode(
         "E133", .error, name: "invalid-cluster-setting",
-        summary: "A `resources:`, `kubernetes:` or `slurm:` value is not valid.",
+        summary: "A `resources:`, `kubernetes:`, `slurm:` or `devcontainer:` value is not valid.",
         explanation: """
             These sections say how the environment runs beyond one Docker host. Their values \
             end up in Kubernetes manifests and sbatch scripts, so mlenv checks them as the \
             cluster would: namespaces and storage classes are Kubernetes names, `storage_size` \
             is a quantity such as `50Gi`, `slurm.time` is a Slurm time limit such as \
             `"4:00:00"`, `slurm.runtime` is pyxis, apptainer, docker or podman, and \
-            `resources.cpus` is a whole number of cores.
+            `resources.cpus` is a whole number of cores. `devcontainer.extensions` are VS Code \
+            extension ids (`ms-python.python`) and `devcontainer.post_create` is a command.
             """)
 }

@@ -32,6 +32,7 @@ extension NodeDecoder {
         let kubernetes = fields.take("kubernetes").map { self.kubernetes($0.value) } ?? KubernetesOptions()
         let slurm = fields.take("slurm").map { self.slurm($0.value) } ?? SlurmOptions()
         let ignore = fields.take("ignore").map { self.ignoreList($0.value) } ?? []
+        let devcontainer = fields.take("devcontainer").map { self.devcontainer($0.value) } ?? DevContainerOptions()
 
         let keyLocations = KeyLocations(fields.pairs)
         guard let name, let base else { return nil }
@@ -44,7 +45,7 @@ extension NodeDecoder {
             workdir: workdir ?? Located("/workspace", at: fields.location), setup: setup,
             project: project, files: files, installer: installer, build: build,
             command: command, resources: resources, kubernetes: kubernetes, slurm: slurm, ignore: ignore,
-            keyLocations: keyLocations)
+            keyLocations: keyLocations, devcontainer: devcontainer)
     }
 
     mutating func baseImage(_ node: YAMLNode) -> Located<BaseImage>? {

@@ -477,6 +477,14 @@ enum SpecDecoderCodes: Rule {
                 slurm: {runtime: ↓singularity, time: ↓"1:2:3:4"}
                 kubernetes: {namespace: ↓ML}
                 """),
+            RuleExample(
+                .invalidClusterSetting,
+                """
+                mlenv: 1
+                name: team
+                base: python:3.11
+                devcontainer: {extensions: [ms-python.python, ↓"ms python", ↓pylance], post_create: ↓" "}
+                """),
         ],
         passing: [
             RuleExample(
@@ -501,6 +509,15 @@ enum SpecDecoderCodes: Rule {
                 base: nvcr.io/nvidia/pytorch:23.10-py3
                 packages:
                   pip: ["black", "black[jupyter]", "numpy>=1.24", "numpy<2", "numpy<2; python_version < '3.9'"]
+                """),
+            RuleExample(
+                """
+                mlenv: 1
+                name: team
+                base: nvcr.io/nvidia/pytorch:23.10-py3
+                devcontainer:
+                  extensions: [ms-python.python, ms-toolsai.jupyter, GitHub.copilot, ms-python.vscode-pylance@2024.8.1]
+                  post_create: pip install -e .
                 """),
             RuleExample(
                 """

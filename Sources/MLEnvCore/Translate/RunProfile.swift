@@ -33,6 +33,8 @@ public struct RunProfile: Sendable {
     public var kubernetes: KubernetesOptions
     /// `slurm:` options.
     public var slurm: SlurmOptions
+    /// `devcontainer:`: VS Code extension ids, and the command run once after the container is created.
+    public var devcontainer: (extensions: [String], postCreate: String?) = ([], nil)
 
     /// Whether the environment uses GPUs at all.
     public var usesGPUs: Bool { gpus != .none }

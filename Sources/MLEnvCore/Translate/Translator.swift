@@ -60,13 +60,15 @@ enum Translator {
                 hostPort: allocation?.port ?? jupyter.port.value, bind: jupyter.bind.value,
                 app: jupyter.lab ? .lab : .notebook)
         }
-        return RunProfile(
+        var profile = RunProfile(
             name: name, localImage: "mlenv/\(name):latest", container: "mlenv-\(name)", gpus: gpus,
             sharedMemory: SharedMemorySetting(spec.sharedMemory), resources: spec.resources,
             mounts: spec.volumes.map { mount($0.value) },
             jupyter: jupyter, secrets: spec.secrets.map(\.value), command: spec.command?.value,
             workdir: spec.workdir.value,
             specFolderFromOutput: specFolderFromOutput, kubernetes: spec.kubernetes, slurm: spec.slurm)
+        profile.devcontainer = (spec.devcontainer.extensions.map(\.value), spec.devcontainer.postCreate?.value)
+        return profile
     }
 
     static func mount(_ volume: VolumeMount) -> Mount {
