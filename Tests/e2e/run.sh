@@ -270,6 +270,24 @@ owner="$(stat -c %U "$project/specs/data/from-container.txt")"
 label="$("$docker_bin" image inspect "mlenv/e2e-$run_id:latest" --format '{{index .Config.Labels "io.mlenv.spec.sha256"}}')"
 [[ "$label" =~ ^[0-9a-f]{64}$ ]] || fail "image label io.mlenv.spec.sha256 missing ($label)"
 
+step "a package installed at run time, as the invoking user"
+# The container runs as $user (not root): pip falls back to the user site in /home/mlenv/.local,
+# which the image made writable for any user id, and a later command in the container imports it.
+in_container python3 -m pip install --no-cache-dir --progress-bar off iniconfig==2.0.0 >"$work/pip-runtime.log" 2>&1 \
+  || { cat "$work/pip-runtime.log" >&2; fail "pip install at run time as $user"; }
+[[ "$(in_container id -u)" == "$(id -u "$user")" ]] || fail "the container does not run as $user"
+in_container python3 -c 'import iniconfig, site; assert iniconfig.__file__.startswith(site.getusersitepackages()), iniconfig.__file__' \
+  || fail "the package installed at run time does not import from the user site"
+
+step "run.sh run: a command's output and exit status, in a fresh container"
+# One container (each costs a copy of the image on vfs): it prints hi and exits 3 only if it runs
+# as the user, with up's volume and env, and without the package installed in up's container.
+run_status=0
+run_output="$(as_user "$script" run python3 -c 'import importlib.util, os, sys; print("hi"); sys.exit(3 if os.getuid() == int(sys.argv[1]) and os.access("/workspace/data", os.W_OK) and os.environ.get("MLENV_E2E") and importlib.util.find_spec("iniconfig") is None else 4)' "$(id -u "$user")" 2>"$work/run1.err")" || run_status=$?
+[[ "$run_status" != 4 ]] || fail "run.sh run: not as $user, without up's volume or env, or not a fresh container"
+[[ "$run_status" == 3 ]] || { cat "$work/run1.err" >&2; fail "run.sh run passed exit status $run_status, not 3"; }
+[[ "$run_output" == hi ]] || fail "run.sh run printed '$run_output', not 'hi'"
+
 step "rebuild with nothing changed: every step cached"
 as_user "$script" build --progress=plain >"$work/build2.log" 2>&1 || fail "second build"
 # Every RUN and COPY step of the build must report CACHED.
@@ -335,6 +353,29 @@ echo "build times from an empty cache: pip ${pip_build_seconds}s, uv ${uv_build_
 step "run.sh down leaves no container"
 as_user "$script" down >/dev/null
 [[ -z "$("$docker_bin" ps -aq --filter "name=$container")" ]] || fail "a container is left after down"
+
+step "run.sh run: Ctrl-C stops the container"
+# SIGINT to the whole process group, as a terminal's Ctrl-C sends it; the engine's client passes
+# it to the container's init, which passes it to the command.
+setsid runuser -u "$user" -- env DOCKER_HOST="$DOCKER_HOST" MLENV_ENGINE="$docker_bin" "$script" run sleep 300 \
+  >"$work/run-interrupted.log" 2>&1 &
+runner=$!
+running=""
+for _ in $(seq 1 30); do
+  running="$("$docker_bin" ps -q --filter "ancestor=mlenv/e2e-$run_id:latest")"
+  [[ -n "$running" ]] && break
+  sleep 1
+done
+[[ -n "$running" ]] || fail "run.sh run sleep 300 started no container"
+kill -INT -- "-$runner"
+interrupted=0
+for _ in $(seq 1 20); do kill -0 "$runner" 2>/dev/null || { interrupted=1; break; }; sleep 1; done
+((interrupted)) || { kill -KILL -- "-$runner" 2>/dev/null || true; fail "run.sh run did not stop on SIGINT within 20 s"; }
+interrupted_status=0
+wait "$runner" || interrupted_status=$?
+((interrupted_status != 0)) || fail "run.sh run exited 0 after SIGINT"
+sleep 1
+[[ -z "$("$docker_bin" ps -aq --filter "ancestor=mlenv/e2e-$run_id:latest")" ]] || fail "a container is left after Ctrl-C"
 
 step "Slurm: the generated job.sbatch on a real one-node cluster (docker runtime)"
 # The same environment as a batch job: two of the test cluster's GPUs (declared in its
