@@ -169,7 +169,8 @@ final class GoldenTests: XCTestCase {
         let devcontainer = folder.appendingPathComponent(path).path
         let validated = try runProcess(try requiredTool("check-jsonschema"), ["--schemafile", schema, devcontainer])
         XCTAssertEqual(validated.status, 0, "\(name): devcontainer.json: \(validated.output)")
-        // The Dockerfile and context it names (relative to its own folder) are the generated ones.
+        // The Dockerfile it names (relative to its own folder) is the generated one, and the
+        // context holds the output folder (it is the output folder, or the project's with `project:`).
         let json = try XCTUnwrap(
             JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: devcontainer))) as? [String: Any])
         let build = try XCTUnwrap(json["build"] as? [String: String], name)
@@ -177,9 +178,8 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(
             here.appendingPathComponent(try XCTUnwrap(build["dockerfile"])).standardizedFileURL.path,
             folder.appendingPathComponent("Dockerfile").standardizedFileURL.path, name)
-        XCTAssertEqual(
-            here.appendingPathComponent(try XCTUnwrap(build["context"])).standardizedFileURL.path,
-            folder.standardizedFileURL.path, name)
+        let context = here.appendingPathComponent(try XCTUnwrap(build["context"])).standardizedFileURL.path
+        XCTAssertTrue((folder.standardizedFileURL.path + "/").hasPrefix(context + "/"), "\(name): context \(context)")
 
         let sbatch = folder.appendingPathComponent(GeneratedFiles.slurm).path
         XCTAssertEqual(try runProcess("/bin/bash", ["-n", sbatch]).status, 0, "\(name): bash -n job.sbatch")
