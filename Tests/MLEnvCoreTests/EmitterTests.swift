@@ -202,6 +202,32 @@ final class EmitterTests: XCTestCase {
             ), text)
     }
 
+    /// Packages installed at run time by any uid: the user site with the base's Python, the venv's
+    /// folders made writable in mlenv's own venv, and the framework kept by a constraint.
+    func testRunTimeInstallsHaveAPlaceForAnyUserAndKeepTheFramework() {
+        let ngc = generate(minimalSpec)["Dockerfile"]!
+        XCTAssertTrue(ngc.contains("ENV PYTHONUSERBASE=/home/mlenv/.local \\\n    PIP_BREAK_SYSTEM_PACKAGES=1"), ngc)
+        XCTAssertTrue(ngc.contains("chmod -R 1777 /home/mlenv/.local"), ngc)
+        XCTAssertTrue(ngc.contains("> /etc/mlenv/constraints.txt"), ngc)
+        XCTAssertTrue(ngc.contains("PIP_CONSTRAINT=\"/etc/mlenv/constraints.txt ${PIP_CONSTRAINT}\""), ngc)
+        XCTAssertFalse(ngc.contains("/opt/mlenv/venv"), ngc)
+        // The ENV comes before setup: run-time and setup's pip both keep the framework.
+        let setup = generate(minimalSpec + "setup: [\"pip install einops==0.7.0\"]\n")["Dockerfile"]!
+        XCTAssertLessThan(
+            setup.range(of: "PIP_CONSTRAINT=")!.lowerBound, setup.range(of: "RUN pip install einops")!.lowerBound)
+
+        let venv = generate(
+            "mlenv: 1\nname: t\nbase: nvidia/cuda:12.2.2-cudnn8-devel-ubuntu22.04\npython: \"3.11\"\n"
+                + "framework: {name: pytorch, version: \"2.1.0\"}\n")["Dockerfile"]!
+        XCTAssertTrue(venv.contains("find /opt/mlenv/venv -type d -exec chmod a+rwx {} +"), venv)
+        XCTAssertFalse(venv.contains("PYTHONUSERBASE"), "a venv has no user site: \(venv)")
+        XCTAssertTrue(venv.contains("ENV PIP_CONSTRAINT="), venv)
+
+        let plain = generate("mlenv: 1\nname: t\nbase: python:3.11\ncuda: none\n")["Dockerfile"]!
+        XCTAssertTrue(plain.contains("PYTHONUSERBASE=/home/mlenv/.local"), plain)
+        XCTAssertFalse(plain.contains("PIP_CONSTRAINT"), "no framework, no constraint: \(plain)")
+    }
+
     func testCABundleIsCopiedIntoTheBuildContext() {
         let result = MLEnv.generate(
             SourceFile(path: "specs/s.yaml", text: minimalSpec + "build: {ca_bundle: certs/ca.pem}\n"),
