@@ -259,9 +259,11 @@ container_path="$(in_container printenv PATH)"
 in_container jq --version >/dev/null || fail "apt package jq missing"
 # project: the console script is on PATH and its dependency imports; files: the asset is there.
 [[ "$(in_container e2e-hello)" == "hello from e2eapp, colorama 0.4.6" ]] || fail "the project's console script: $(in_container e2e-hello 2>&1)"
+# run.sh run prints the console script's output and passes its exit status through.
 hello_status=0
-"$docker_bin" run --rm "mlenv/e2e-$run_id:latest" e2e-hello 3 >/dev/null || hello_status=$?
-((hello_status == 3)) || fail "the console script's exit status is $hello_status, not 3"
+hello_output="$(as_user "$script" run e2e-hello 3)" || hello_status=$?
+((hello_status == 3)) || fail "run.sh run e2e-hello 3: the exit status is $hello_status, not 3"
+[[ "$hello_output" == "hello from e2eapp, colorama 0.4.6" ]] || fail "run.sh run e2e-hello printed '$hello_output'"
 [[ "$(in_container cat /opt/e2e/assets/greeting.txt)" == "an asset" ]] || fail "files: the asset folder was not copied"
 ! in_container test -e /opt/project/out/run.sh || fail "the output folder's run.sh is in the image (Dockerfile.dockerignore)"
 in_container sh -c 'echo written > /workspace/data/from-container.txt'
@@ -329,7 +331,7 @@ code_step="${code_step%% *}"
 if [[ -z "$code_step" ]] || grep -qE "^$code_step CACHED" "$work/build4.log"; then
   fail "the project's code was not copied again after an edit"
 fi
-[[ "$("$docker_bin" run --rm "mlenv/e2e-$run_id:latest" e2e-hello)" == "edited from e2eapp, colorama 0.4.6" ]] \
+[[ "$(as_user "$script" run e2e-hello)" == "edited from e2eapp, colorama 0.4.6" ]] \
   || fail "the rebuilt image does not run the edited code"
 
 step "installer: uv builds the same spec"
