@@ -363,12 +363,14 @@ setsid runuser -u "$user" -- env DOCKER_HOST="$DOCKER_HOST" MLENV_ENGINE="$docke
   >"$work/run-interrupted.log" 2>&1 &
 runner=$!
 running=""
-for _ in $(seq 1 30); do
+# Creating a container copies the image on vfs: allow for a loaded machine.
+for _ in $(seq 1 120); do
   running="$("$docker_bin" ps -q --filter "ancestor=mlenv/e2e-$run_id:latest")"
   [[ -n "$running" ]] && break
+  kill -0 "$runner" 2>/dev/null || { cat "$work/run-interrupted.log" >&2; fail "run.sh run sleep 300 ended by itself"; }
   sleep 1
 done
-[[ -n "$running" ]] || fail "run.sh run sleep 300 started no container"
+[[ -n "$running" ]] || { cat "$work/run-interrupted.log" >&2; fail "run.sh run sleep 300 started no container in 120 s"; }
 kill -INT -- "-$runner"
 interrupted=0
 for _ in $(seq 1 20); do kill -0 "$runner" 2>/dev/null || { interrupted=1; break; }; sleep 1; done
