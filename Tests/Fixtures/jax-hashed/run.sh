@@ -3,6 +3,7 @@
 # Edit the spec and run `mlenv generate` again: changes made here are overwritten.
 #
 # Usage: ./run.sh build|up|down|logs|url|shell|verify [engine arguments...]
+#        ./run.sh run [COMMAND...]
 #
 #   build   build the image mlenv/jax-hashed:latest from the Dockerfile beside this script
 #   up      start the container mlenv-jax-hashed in the background
@@ -10,6 +11,8 @@
 #   logs    show the container's output (pass -f to follow)
 #   url     print Jupyter's URL with its token, and an ssh line to reach it from a laptop
 #   shell   open a shell in the running container (or in a new one)
+#   run     run COMMAND (default: the spec's command:) in a fresh container, removed when it
+#           ends; its exit status is the script's, and Ctrl-C stops it
 #   verify  say whether the built image was made from this spec (and lock) as they are now
 #
 # Environment:
@@ -28,6 +31,9 @@ readonly JUPYTER_BIND=''
 readonly JUPYTER_PORT=''
 readonly INPUTS_SHA256=71faa79790652be70173449ac91a04e49600c6428c4fe9c79e0b73c8012b3cf7
 readonly LABEL_FORMAT='{{ index .Config.Labels "io.mlenv.inputs.sha256" }}'
+# The spec's command: (what `run` runs when given no command), word by word as written.
+# shellcheck disable=SC2016,SC1003
+readonly -a SPEC_COMMAND=(python -c 'import jax; print(jax.devices())')
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly HERE
 ENGINE="${MLENV_ENGINE:-docker}"
@@ -128,7 +134,7 @@ add_volume() {
   RUN_ARGS+=(--volume "$source:$target:$mode")
 }
 
-# The arguments shared by `up` and `shell`: the invoking user with all their groups (team
+# The arguments shared by `up`, `shell` and `run`: the invoking user with all their groups (team
 # data is often readable by group only), shared memory, GPUs and volumes.
 base_run_args() {
   local group
@@ -254,6 +260,22 @@ cmd_shell() {
   fi
 }
 
+# One command in a fresh container with the same user, GPUs, volumes, limits and secrets as
+# `up`. --init makes a small init PID 1, which passes SIGINT and SIGTERM on to the command (the
+# engine's client forwards the signals it gets); a terminal is attached only when there is one.
+cmd_run() {
+  require_engine
+  [[ "${1:-}" == -- ]] && shift
+  local -a command=("$@")
+  ((${#command[@]})) || command=("${SPEC_COMMAND[@]}")
+  ((${#command[@]})) || die "$SPEC_NAME has no command:; give one, e.g. $0 run python train.py"
+  base_run_args
+  RUN_ARGS+=(--rm --init)
+  [[ -t 0 && -t 1 ]] && RUN_ARGS+=(--interactive --tty)
+  require_image
+  exec "$ENGINE" run "${RUN_ARGS[@]}" "$IMAGE" "${command[@]}"
+}
+
 cmd_verify() {
   require_engine
   require_image
@@ -275,6 +297,7 @@ case "$COMMAND" in
   logs) cmd_logs "$@" ;;
   url) cmd_url ;;
   shell) cmd_shell "$@" ;;
+  run) cmd_run "$@" ;;
   verify) cmd_verify ;;
   help | -h | --help) usage ;;
   *)
@@ -282,4 +305,4 @@ case "$COMMAND" in
     exit 2
     ;;
 esac
-# mlenv-sha256: de8e2da4a938950a546d0cf2f554697b2b8db768169a710300eebeb6bfab6359
+# mlenv-sha256: 8100cb3d80332e1961bf76899e1733ea4ec124e1faafdb63dde6b77d41d6011a
