@@ -52,9 +52,12 @@ struct BuildStepsView: TemplateView {
             "to": \Self.to,
             "arguments": \Self.arguments,
             "constraintNames": \Self.constraintNames,
+            "report": \Self.report,
         ]
 
         var comment: String
+        /// `PIP_REPORT=FILE ` (see `Run.report`).
+        var report: String
         /// The project's folder in the build context (Dockerfile) or from the output folder (Apptainer).
         var from: String
         var to: String
@@ -148,6 +151,7 @@ struct BuildStepsView: TemplateView {
             "constraintNames": \Self.constraintNames,
             "explainsConstraint": \Self.explainsConstraint,
             "consecutive": \Self.consecutive,
+            "report": \Self.report,
         ]
 
         var copies: [Copy]
@@ -158,6 +162,9 @@ struct BuildStepsView: TemplateView {
         var explainsConstraint: Bool
         /// Not the first run: hadolint's DL3059 (consecutive RUNs) is meant.
         var consecutive: Bool
+        /// `PIP_REPORT=FILE ` before pip: where it writes its installation report of this run
+        /// (empty under `installer: uv`, which writes none).
+        var report: String
     }
 
     struct Framework: TemplateView {
@@ -165,11 +172,15 @@ struct BuildStepsView: TemplateView {
             "description": \Self.description,
             "arguments": \Self.arguments,
             "unpinned": \Self.unpinned,
+            "report": \Self.report,
         ]
 
         var description: String
         var arguments: String
         var unpinned: Bool
+        /// `PIP_REPORT=FILE ` before pip: where it writes its installation report of this run
+        /// (empty under `installer: uv`, which writes none).
+        var report: String
     }
 
     struct Variable: TemplateView {
@@ -286,7 +297,7 @@ struct BuildStepsView: TemplateView {
             guard let context, isApptainer else { return path }
             return SpecPaths.normalize(context.fromOutput + "/" + path)
         }
-        pip = Self.pipSteps(recipe, generated: generated)
+        pip = Self.pipSteps(recipe, generated: generated, firstReport: recipe.framework == nil ? 1 : 2)
         switch recipe.installer {
         case .pip:
             uv = nil
@@ -303,6 +314,7 @@ struct BuildStepsView: TemplateView {
         fileCopies = recipe.fileCopies.map { Copy(from: projectFile($0.source), to: $0.target) }
         hasFileCopies = !fileCopies.isEmpty
         let names = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
+        let projectReport = Self.reportPrefix((recipe.framework == nil ? 1 : 2) + (pip?.runs.count ?? 0), recipe)
         project = recipe.project.map { install in
             let path =
                 install.target + (install.extras.isEmpty ? "" : "[" + install.extras.joined(separator: ",") + "]")
@@ -312,6 +324,7 @@ struct BuildStepsView: TemplateView {
                 comment: install.dependencies == nil
                     ? "project: its code, and its dependencies (dynamic: pip asks the build backend for them)"
                     : "project: its code, without dependencies (installed above), so that editing it rebuilds only this layer",
+                report: projectReport,
                 from: projectFile(install.from), to: install.target,
                 arguments: words.map(Quoting.shell).joined(separator: " "),
                 constraintNames: install.dependencies == nil ? names : nil)
@@ -344,7 +357,7 @@ struct BuildStepsView: TemplateView {
         framework = recipe.framework.map { install in
             Framework(
                 description: install.description, arguments: install.words.map(Quoting.shell).joined(separator: " "),
-                unpinned: install.unpinned)
+                unpinned: install.unpinned, report: Self.reportPrefix(1, recipe))
         }
         protected = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
         writableFolders = recipe.writableFolders.joined(separator: " ")
@@ -379,7 +392,7 @@ struct BuildStepsView: TemplateView {
     /// requirements.txt and the project's requirements files: hash-checked files in a run of
     /// their own (pip's hash-checking mode needs every requirement of its run hashed), then the
     /// others together with requirements.txt.
-    static func pipSteps(_ recipe: BuildRecipe, generated: (String) -> String) -> PipSteps? {
+    static func pipSteps(_ recipe: BuildRecipe, generated: (String) -> String, firstReport: Int = 1) -> PipSteps? {
         let files = recipe.requirementsFiles
         let projectDependencies = recipe.project?.dependencies.flatMap { $0.isEmpty ? nil : $0 }
         guard recipe.requirements != nil || files != nil || projectDependencies != nil else { return nil }
@@ -412,9 +425,22 @@ struct BuildStepsView: TemplateView {
         let runs = plans.enumerated().map { number, plan in
             Run(
                 copies: plan.0, arguments: (index + plan.1).joined(separator: " "), constraintNames: names,
-                explainsConstraint: number == 0 && names != nil, consecutive: number > 0 && plan.0.isEmpty)
+                explainsConstraint: number == 0 && names != nil, consecutive: number > 0 && plan.0.isEmpty,
+                report: reportPrefix(firstReport + number, recipe))
         }
         return PipSteps(comment: comment.joined(separator: ", then "), runs: runs)
+    }
+
+    /// Where the build keeps what it installed, read by `mlenv lock --from-image`.
+    public static let recordFolder = "/opt/mlenv"
+
+    /// pip's installation report of the build's `number`th pip run (the framework's is the first).
+    static func reportPath(_ number: Int) -> String { "\(recordFolder)/pip-report-\(number).json" }
+
+    /// The environment that makes the `number`th pip run write its report (`PIP_REPORT` is
+    /// `--report`); nothing under uv, whose `uv pip install` has no installation report.
+    static func reportPrefix(_ number: Int, _ recipe: BuildRecipe) -> String {
+        recipe.installer == .pip ? "PIP_REPORT=\(reportPath(number)) " : ""
     }
 
     /// A folder as Apptainer's `%files` names it: without the Dockerfile's trailing `/`.
