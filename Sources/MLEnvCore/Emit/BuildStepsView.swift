@@ -431,11 +431,8 @@ struct BuildStepsView: TemplateView {
         return PipSteps(comment: comment.joined(separator: ", then "), runs: runs)
     }
 
-    /// Where the build keeps what it installed, read by `mlenv lock --from-image`.
-    public static let recordFolder = "/opt/mlenv"
-
     /// pip's installation report of the build's `number`th pip run (the framework's is the first).
-    static func reportPath(_ number: Int) -> String { "\(recordFolder)/pip-report-\(number).json" }
+    static func reportPath(_ number: Int) -> String { "\(ImageRecord.folder)/pip-report-\(number).json" }
 
     /// The environment that makes the `number`th pip run write its report (`PIP_REPORT` is
     /// `--report`); nothing under uv, whose `uv pip install` has no installation report.

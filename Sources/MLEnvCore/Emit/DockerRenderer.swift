@@ -119,6 +119,8 @@ struct RunScriptView: TemplateView {
         "resourceFlags": \Self.resourceFlags,
         "hasRelativeVolumes": \Self.hasRelativeVolumes,
         "volumes": \Self.volumes,
+        "specPath": \Self.specPath,
+        "lockPath": \Self.lockPath,
     ]
 
     struct Volume: TemplateView {
@@ -160,9 +162,17 @@ struct RunScriptView: TemplateView {
     var resourceFlags: String?
     var hasRelativeVolumes: Bool
     var volumes: [Volume]
+    /// The spec and its lock as shell words, from the script's folder (`$HERE`) when relative.
+    var specPath: String
+    var lockPath: String
 
     init(_ input: RenderInput) {
         let run = input.run
+        func word(_ path: String) -> String {
+            path.hasPrefix("/") ? Quoting.shell(path) : "\"$HERE\"/" + Quoting.shell(path)
+        }
+        specPath = word(input.header.specPathFromOutput)
+        lockPath = word(LockFile.path(forSpec: input.header.specPathFromOutput))
         version = input.header.mlenvVersion
         specName = input.header.specName
         sources = input.header.sources
