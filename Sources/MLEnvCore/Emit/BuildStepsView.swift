@@ -42,6 +42,8 @@ struct BuildStepsView: TemplateView {
         "uv": \Self.uv,
         "install": \Self.install,
         "cache": \Self.cache,
+        "baseTag": \Self.baseTag,
+        "lockedPip": \Self.lockedPip,
     ]
 
     /// `project:`: its code copied and installed after the packages.
@@ -65,6 +67,27 @@ struct BuildStepsView: TemplateView {
         /// Set when pip resolves the project's dependencies itself (they are dynamic): the
         /// framework is then kept as the other pip runs keep it.
         var constraintNames: String?
+    }
+
+    /// `generate --locked`'s pip step (`LockedPipInstall`).
+    struct LockedPip: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "lockName": \Self.lockName,
+            "hashedArguments": \Self.hashedArguments,
+            "unhashedArguments": \Self.unhashedArguments,
+            "hashedReport": \Self.hashedReport,
+            "unhashedReport": \Self.unhashedReport,
+            "file": \Self.file,
+            "imageFile": \Self.imageFile,
+        ]
+
+        var lockName: String
+        var hashedArguments: String?
+        var unhashedArguments: String?
+        var hashedReport = BuildStepsView.reportPath(1)
+        var unhashedReport: String
+        var file = LockedPipInstall.file
+        var imageFile = "/tmp/mlenv/" + LockedPipInstall.file
     }
 
     struct Label: TemplateView {
@@ -112,10 +135,13 @@ struct BuildStepsView: TemplateView {
         static let fields: [String: PartialKeyPath<Self> & Sendable] = [
             "packages": \Self.packages,
             "unpinned": \Self.unpinned,
+            "locked": \Self.locked,
         ]
 
         var packages: String
         var unpinned: Bool
+        /// The versions are a lock's: the step names those the archive no longer has.
+        var locked = false
     }
 
     /// The pip steps after the framework: each run after the files it reads are copied in.
@@ -278,6 +304,9 @@ struct BuildStepsView: TemplateView {
     var install: String
     /// The installer's cache folder, a BuildKit cache mount.
     var cache: String
+    /// The tag of a base built by its locked digest.
+    var baseTag: String?
+    var lockedPip: LockedPip?
 
     init(_ input: RenderInput, apptainer isApptainer: Bool = false) {
         let recipe = input.recipe
@@ -288,6 +317,19 @@ struct BuildStepsView: TemplateView {
         inputsHash = header.inputsHash
         specPath = header.specPathFromOutput
         base = recipe.base.description
+        baseTag = recipe.baseTag
+        lockedPip = recipe.lockedPip.map { locked in
+            let options = locked.options.map(Quoting.shell)
+            return LockedPip(
+                lockName: locked.lockName,
+                hashedArguments: locked.hashed.isEmpty
+                    ? nil
+                    : (options + ["--require-hashes", "--no-deps", "-r", "/tmp/mlenv/" + LockedPipInstall.file])
+                        .joined(separator: " "),
+                unhashedArguments: locked.unhashed.isEmpty
+                    ? nil : (options + ["--no-deps"] + locked.unhashed.map(Quoting.shell)).joined(separator: " "),
+                unhashedReport: Self.reportPath(locked.hashed.isEmpty ? 1 : 2))
+        }
         workdir = recipe.workdir
         // The Dockerfile names files by their place in the build context; Apptainer's `%files`
         // by their place from the output folder, where `apptainer build` runs.
@@ -314,7 +356,10 @@ struct BuildStepsView: TemplateView {
         fileCopies = recipe.fileCopies.map { Copy(from: projectFile($0.source), to: $0.target) }
         hasFileCopies = !fileCopies.isEmpty
         let names = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
-        let projectReport = Self.reportPrefix((recipe.framework == nil ? 1 : 2) + (pip?.runs.count ?? 0), recipe)
+        // The project's run comes after every other pip run, the locked ones included.
+        let lockedRuns = recipe.lockedPip.map { ($0.hashed.isEmpty ? 0 : 1) + ($0.unhashed.isEmpty ? 0 : 1) } ?? 0
+        let projectReport = Self.reportPrefix(
+            (recipe.framework == nil ? 1 : 2) + (pip?.runs.count ?? 0) + lockedRuns, recipe)
         project = recipe.project.map { install in
             let path =
                 install.target + (install.extras.isEmpty ? "" : "[" + install.extras.joined(separator: ",") + "]")
@@ -332,6 +377,9 @@ struct BuildStepsView: TemplateView {
         files =
             (pip?.copies.map { Copy(from: Self.withoutSlash($0.from), to: Self.withoutSlash($0.to)) } ?? [])
             + (isApptainer ? fileCopies + (project.map { [Copy(from: $0.from, to: $0.to)] } ?? []) : [])
+        if recipe.lockedPip?.hashed.isEmpty == false {
+            files.append(Copy(from: LockedPipInstall.file, to: "/tmp/mlenv/" + LockedPipInstall.file))
+        }
         hasFiles = !files.isEmpty || recipe.caBundle != nil
         labels = recipe.labels.enumerated().map { index, label in
             Label(
@@ -353,7 +401,7 @@ struct BuildStepsView: TemplateView {
             ? nil
             : Apt(
                 packages: recipe.apt.map(\.argument).joined(separator: " "),
-                unpinned: recipe.apt.contains { $0.version == nil })
+                unpinned: recipe.apt.contains { $0.version == nil }, locked: recipe.aptLocked)
         framework = recipe.framework.map { install in
             Framework(
                 description: install.description, arguments: install.words.map(Quoting.shell).joined(separator: " "),
