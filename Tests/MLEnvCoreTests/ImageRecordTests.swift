@@ -98,6 +98,19 @@ final class ImageRecordTests: XCTestCase {
             record.python.map(\.line).compactMap(LockedDistribution.init(line:)).map(\.line), record.python.map(\.line))
     }
 
+    /// An image built FROM a digest names it in its label; the tag need not be on the engine.
+    func testALockedBuildsBaseDigestComesFromItsLabel() {
+        let digest = "sha256:" + String(repeating: "6", count: 64)
+        let record = ImageRecord.read(
+            image: Array(
+                #"[{"Id": "sha256:1", "Config": {"Labels": {"org.opencontainers.image.base.digest": "\#(digest)"}}}]"#
+                    .utf8),
+            base: nil, baseReference: ImageReference(parsing: "127.0.0.1:5000/python:3.11-slim")!, files: [:],
+            expectsPip: false)
+        XCTAssertEqual(record.baseDigest, digest)
+        XCTAssertEqual(record.missing, [])
+    }
+
     func testTheRecordSaysWhatItCouldNotRecord() {
         let local =
             #"{"install": [{"download_info": {"url": "file:///src", "dir_info": {}}, "metadata": {"name": "mine", "version": "0.1"}}, {"download_info": {"url": "http://x/a.whl", "archive_info": {}}, "metadata": {"name": "a", "version": "1"}}]}"#

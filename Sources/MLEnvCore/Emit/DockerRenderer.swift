@@ -131,6 +131,7 @@ struct RunScriptView: TemplateView {
         "volumes": \Self.volumes,
         "specPath": \Self.specPath,
         "lockPath": \Self.lockPath,
+        "base": \Self.base,
     ]
 
     struct Volume: TemplateView {
@@ -175,12 +176,15 @@ struct RunScriptView: TemplateView {
     /// The spec and its lock as shell words, from the script's folder (`$HERE`) when relative.
     var specPath: String
     var lockPath: String
+    /// The Dockerfile's base, which `build` pulls first when the engine lacks it.
+    var base: String
 
     init(_ input: RenderInput) {
         let run = input.run
         func word(_ path: String) -> String {
             path.hasPrefix("/") ? Quoting.shell(path) : "\"$HERE\"/" + Quoting.shell(path)
         }
+        base = input.recipe.base.description
         specPath = word(input.header.specPathFromOutput)
         lockPath = word(LockFile.path(forSpec: input.header.specPathFromOutput))
         version = input.header.mlenvVersion

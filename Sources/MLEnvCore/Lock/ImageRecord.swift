@@ -52,8 +52,12 @@ public struct ImageRecord: Sendable, Equatable {
         expectsPip: Bool
     ) -> ImageRecord {
         var missing: [String] = []
-        let imageID = image.flatMap { inspected($0)?["Id"]?.string }
-        var baseDigest = baseReference.digest
+        let imageObject = image.flatMap(inspected)
+        let imageID = imageObject?["Id"]?.string
+        // An image built FROM a digest (`generate --locked`) says which in its label: the engine
+        // checked the content against it, and the tag may not be on this engine at all.
+        var baseDigest =
+            baseReference.digest ?? imageObject?["Config"]?["Labels"]?["org.opencontainers.image.base.digest"]?.string
         if baseDigest == nil, let baseInspection, let object = inspected(baseInspection) {
             let digests = (object["RepoDigests"]?.array ?? []).compactMap(\.string).compactMap {
                 text -> (String, String)? in

@@ -12,7 +12,8 @@
 #   shell   open a shell in the running container (or in a new one)
 #   lock    record what the built image installed in the spec's lock (mlenv lock --from-image)
 #   verify  say whether the built image was made from this spec (and lock) as they are now; with
-#           a lock that records a build, compare the image with it (base digest, Python, apt)
+#           a lock that records a build, compare the image with it (base digest, Python, apt);
+#           arguments go to `mlenv lock --check` (--catalog FILE)
 #
 # Environment:
 #   MLENV_ENGINE    docker (default) or podman, or a path to either
@@ -25,6 +26,7 @@ set -euo pipefail
 readonly NAME=trainer
 readonly SPEC_NAME=batch-job.yaml
 readonly IMAGE=mlenv/trainer:latest
+readonly BASE=nvcr.io/nvidia/pytorch:23.10-py3
 readonly CONTAINER=mlenv-trainer
 readonly SPEC_GPUS=count:4
 readonly JUPYTER=off
@@ -184,6 +186,9 @@ new_token() {
 
 cmd_build() {
   require_engine
+  # The base is pulled into the engine's images first: BuildKit builds from it there, and its
+  # RepoDigests are what `lock` records (BuildKit alone keeps a base it pulls out of the list).
+  "$ENGINE" image inspect "$BASE" >/dev/null 2>&1 || "$ENGINE" pull "$BASE"
   DOCKER_BUILDKIT=1 "$ENGINE" build --tag "$IMAGE" --file "$HERE/Dockerfile" "$@" "$HERE"
 }
 
@@ -289,7 +294,7 @@ cmd_verify() {
   # A lock that records a build: the image must hold what it records.
   if [[ -f "$LOCK_PATH" ]] && grep -q '^installed:' "$LOCK_PATH"; then
     require_mlenv "verify against $(basename -- "$LOCK_PATH")"
-    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" \
+    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" "$@" \
       || die "$IMAGE differs from $(basename -- "$LOCK_PATH") (above)"
   fi
 }
@@ -304,11 +309,11 @@ case "$COMMAND" in
   url) cmd_url ;;
   shell) cmd_shell "$@" ;;
   lock) cmd_lock "$@" ;;
-  verify) cmd_verify ;;
+  verify) cmd_verify "$@" ;;
   help | -h | --help) usage ;;
   *)
     usage >&2
     exit 2
     ;;
 esac
-# mlenv-sha256: d8ef71bb762342c4c85c47fa240bc1f41cddf222460115939567debc3a856976
+# mlenv-sha256: 83c6c38cc294e2801fe0cbd12e7929c4da9f46e3709130d1c765a092bde693c0

@@ -12,7 +12,8 @@
 #   shell   open a shell in the running container (or in a new one)
 #   lock    record what the built image installed in the spec's lock (mlenv lock --from-image)
 #   verify  say whether the built image was made from this spec (and lock) as they are now; with
-#           a lock that records a build, compare the image with it (base digest, Python, apt)
+#           a lock that records a build, compare the image with it (base digest, Python, apt);
+#           arguments go to `mlenv lock --check` (--catalog FILE)
 #
 # Environment:
 #   MLENV_ENGINE    docker (default) or podman, or a path to either
@@ -24,6 +25,7 @@ set -euo pipefail
 readonly NAME=cpu-notebook
 readonly SPEC_NAME=cpu-notebook.yaml
 readonly IMAGE=mlenv/cpu-notebook:latest
+readonly BASE=python:3.11-slim
 readonly CONTAINER=mlenv-cpu-notebook
 readonly SPEC_GPUS=none
 readonly JUPYTER=tree
@@ -183,6 +185,9 @@ new_token() {
 
 cmd_build() {
   require_engine
+  # The base is pulled into the engine's images first: BuildKit builds from it there, and its
+  # RepoDigests are what `lock` records (BuildKit alone keeps a base it pulls out of the list).
+  "$ENGINE" image inspect "$BASE" >/dev/null 2>&1 || "$ENGINE" pull "$BASE"
   DOCKER_BUILDKIT=1 "$ENGINE" build --tag "$IMAGE" --file "$HERE/Dockerfile" "$@" "$HERE"
 }
 
@@ -288,7 +293,7 @@ cmd_verify() {
   # A lock that records a build: the image must hold what it records.
   if [[ -f "$LOCK_PATH" ]] && grep -q '^installed:' "$LOCK_PATH"; then
     require_mlenv "verify against $(basename -- "$LOCK_PATH")"
-    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" \
+    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" "$@" \
       || die "$IMAGE differs from $(basename -- "$LOCK_PATH") (above)"
   fi
 }
@@ -303,11 +308,11 @@ case "$COMMAND" in
   url) cmd_url ;;
   shell) cmd_shell "$@" ;;
   lock) cmd_lock "$@" ;;
-  verify) cmd_verify ;;
+  verify) cmd_verify "$@" ;;
   help | -h | --help) usage ;;
   *)
     usage >&2
     exit 2
     ;;
 esac
-# mlenv-sha256: 469922144f132167de800188ca715764ec164f1da746f5c0897e82fe627e88c7
+# mlenv-sha256: bae4a74c34c5c084b7cd48831f6c355f7f26bb507fcbe49a0b645bbaaa14e9b6

@@ -12,7 +12,8 @@
 #   shell   open a shell in the running container (or in a new one)
 #   lock    record what the built image installed in the spec's lock (mlenv lock --from-image)
 #   verify  say whether the built image was made from this spec (and lock) as they are now; with
-#           a lock that records a build, compare the image with it (base digest, Python, apt)
+#           a lock that records a build, compare the image with it (base digest, Python, apt);
+#           arguments go to `mlenv lock --check` (--catalog FILE)
 #
 # Environment:
 #   MLENV_ENGINE    docker (default) or podman, or a path to either
@@ -24,6 +25,7 @@ set -euo pipefail
 readonly NAME=hostile
 readonly SPEC_NAME=hostile-values.yaml
 readonly IMAGE=mlenv/hostile:latest
+readonly BASE=nvcr.io/nvidia/pytorch:23.10-py3
 readonly CONTAINER=mlenv-hostile
 readonly SPEC_GPUS=none
 readonly JUPYTER=off
@@ -180,6 +182,9 @@ new_token() {
 
 cmd_build() {
   require_engine
+  # The base is pulled into the engine's images first: BuildKit builds from it there, and its
+  # RepoDigests are what `lock` records (BuildKit alone keeps a base it pulls out of the list).
+  "$ENGINE" image inspect "$BASE" >/dev/null 2>&1 || "$ENGINE" pull "$BASE"
   DOCKER_BUILDKIT=1 "$ENGINE" build --tag "$IMAGE" --file "$HERE/Dockerfile" "$@" "$HERE"
 }
 
@@ -285,7 +290,7 @@ cmd_verify() {
   # A lock that records a build: the image must hold what it records.
   if [[ -f "$LOCK_PATH" ]] && grep -q '^installed:' "$LOCK_PATH"; then
     require_mlenv "verify against $(basename -- "$LOCK_PATH")"
-    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" \
+    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" "$@" \
       || die "$IMAGE differs from $(basename -- "$LOCK_PATH") (above)"
   fi
 }
@@ -300,11 +305,11 @@ case "$COMMAND" in
   url) cmd_url ;;
   shell) cmd_shell "$@" ;;
   lock) cmd_lock "$@" ;;
-  verify) cmd_verify ;;
+  verify) cmd_verify "$@" ;;
   help | -h | --help) usage ;;
   *)
     usage >&2
     exit 2
     ;;
 esac
-# mlenv-sha256: 24c598a927f087e9edb53210ac837fc7fcdc5dc40a2ef2f37bb917b717e23dc6
+# mlenv-sha256: 322a08078c6c149efa970737ea841a5876c3a5cdaa8ac3188c7f3ea3300f269e

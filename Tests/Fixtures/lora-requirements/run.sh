@@ -12,7 +12,8 @@
 #   shell   open a shell in the running container (or in a new one)
 #   lock    record what the built image installed in the spec's lock (mlenv lock --from-image)
 #   verify  say whether the built image was made from this spec (and lock) as they are now; with
-#           a lock that records a build, compare the image with it (base digest, Python, apt)
+#           a lock that records a build, compare the image with it (base digest, Python, apt);
+#           arguments go to `mlenv lock --check` (--catalog FILE)
 #
 # Environment:
 #   MLENV_ENGINE    docker (default) or podman, or a path to either
@@ -24,6 +25,7 @@ set -euo pipefail
 readonly NAME=lora
 readonly SPEC_NAME=lora-requirements.yaml
 readonly IMAGE=mlenv/lora:latest
+readonly BASE=nvcr.io/nvidia/pytorch:23.10-py3
 readonly CONTAINER=mlenv-lora
 readonly SPEC_GPUS=count:1
 readonly JUPYTER=lab
@@ -179,6 +181,9 @@ new_token() {
 
 cmd_build() {
   require_engine
+  # The base is pulled into the engine's images first: BuildKit builds from it there, and its
+  # RepoDigests are what `lock` records (BuildKit alone keeps a base it pulls out of the list).
+  "$ENGINE" image inspect "$BASE" >/dev/null 2>&1 || "$ENGINE" pull "$BASE"
   DOCKER_BUILDKIT=1 "$ENGINE" build --tag "$IMAGE" --file "$HERE/Dockerfile" "$@" "$HERE"
 }
 
@@ -284,7 +289,7 @@ cmd_verify() {
   # A lock that records a build: the image must hold what it records.
   if [[ -f "$LOCK_PATH" ]] && grep -q '^installed:' "$LOCK_PATH"; then
     require_mlenv "verify against $(basename -- "$LOCK_PATH")"
-    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" \
+    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" "$@" \
       || die "$IMAGE differs from $(basename -- "$LOCK_PATH") (above)"
   fi
 }
@@ -299,11 +304,11 @@ case "$COMMAND" in
   url) cmd_url ;;
   shell) cmd_shell "$@" ;;
   lock) cmd_lock "$@" ;;
-  verify) cmd_verify ;;
+  verify) cmd_verify "$@" ;;
   help | -h | --help) usage ;;
   *)
     usage >&2
     exit 2
     ;;
 esac
-# mlenv-sha256: a7888ac23b9ebfca258691a3f39e948f1ed3b9c9151d3e9d94b5d2451fbdebbc
+# mlenv-sha256: fec4e50c2c4ffe52dbd4c1eb73a4f45c2991390ea5901778c979691f813fbe39

@@ -12,7 +12,8 @@
 #   shell   open a shell in the running container (or in a new one)
 #   lock    record what the built image installed in the spec's lock (mlenv lock --from-image)
 #   verify  say whether the built image was made from this spec (and lock) as they are now; with
-#           a lock that records a build, compare the image with it (base digest, Python, apt)
+#           a lock that records a build, compare the image with it (base digest, Python, apt);
+#           arguments go to `mlenv lock --check` (--catalog FILE)
 #
 # Environment:
 #   MLENV_ENGINE    docker (default) or podman, or a path to either
@@ -24,6 +25,7 @@ set -euo pipefail
 readonly NAME=speech
 readonly SPEC_NAME=speech.yaml
 readonly IMAGE=mlenv/speech:latest
+readonly BASE=nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04
 readonly CONTAINER=mlenv-speech
 readonly SPEC_GPUS=count:1
 readonly JUPYTER=lab
@@ -181,6 +183,9 @@ new_token() {
 
 cmd_build() {
   require_engine
+  # The base is pulled into the engine's images first: BuildKit builds from it there, and its
+  # RepoDigests are what `lock` records (BuildKit alone keeps a base it pulls out of the list).
+  "$ENGINE" image inspect "$BASE" >/dev/null 2>&1 || "$ENGINE" pull "$BASE"
   DOCKER_BUILDKIT=1 "$ENGINE" build --tag "$IMAGE" --file "$HERE/Dockerfile" "$@" "$HERE"
 }
 
@@ -286,7 +291,7 @@ cmd_verify() {
   # A lock that records a build: the image must hold what it records.
   if [[ -f "$LOCK_PATH" ]] && grep -q '^installed:' "$LOCK_PATH"; then
     require_mlenv "verify against $(basename -- "$LOCK_PATH")"
-    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" \
+    MLENV_ENGINE="$ENGINE" "${MLENV:-mlenv}" lock --check "$SPEC_PATH" --from-image "$IMAGE" "$@" \
       || die "$IMAGE differs from $(basename -- "$LOCK_PATH") (above)"
   fi
 }
@@ -301,11 +306,11 @@ case "$COMMAND" in
   url) cmd_url ;;
   shell) cmd_shell "$@" ;;
   lock) cmd_lock "$@" ;;
-  verify) cmd_verify ;;
+  verify) cmd_verify "$@" ;;
   help | -h | --help) usage ;;
   *)
     usage >&2
     exit 2
     ;;
 esac
-# mlenv-sha256: bccfb19c336f638ad8e57fa563786efc8811309b39c40ccf7aa3e14da1e82916
+# mlenv-sha256: 230ca2c3974fe78bd702b322c66cbf38f8711b4446de2c75ff3378fbb41d5607
