@@ -290,7 +290,7 @@ public enum MLEnv {
         }
         let outputs = artifacts(
             environment, source: source, extraInputs: lockFile == nil ? nil : lock, outputDirectory: outputDirectory,
-            workingDirectory: workingDirectory, targets: targets)
+            workingDirectory: workingDirectory, targets: targets, lock: locked ? lockFile : nil)
         return GenerateResult(
             diagnostics: diagnostics, outputs: outputs, outputDirectory: outputDirectory, spec: spec, ignored: ignored)
     }
@@ -329,7 +329,7 @@ public enum MLEnv {
     static func artifacts(
         _ environment: ResolvedEnvironment, source: SourceFile, extraInputs: SourceFile?,
         outputDirectory: String, workingDirectory: String, targets: Set<Target> = [.docker],
-        allocation: Allocation? = nil
+        allocation: Allocation? = nil, lock: LockFile? = nil
     ) -> [OutputFile] {
         let absolute = { (path: String) in
             SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
@@ -348,7 +348,7 @@ public enum MLEnv {
         let context = BuildContextRule.context(environment, outputDirectory: outputDirectory, absolute: absolute)
         let (recipe, run) = Translator.translate(
             environment, header: header, specFolderFromOutput: specFolderFromOutput,
-            workingDirectory: workingDirectory, allocation: allocation, context: context)
+            workingDirectory: workingDirectory, allocation: allocation, context: context, lock: lock)
         let input = RenderInput(
             recipe: recipe, run: run, header: header,
             intoDevContainerFolder: GeneratedFiles.isDevContainerFolder(absolute(outputDirectory)))

@@ -9,23 +9,7 @@ import XCTest
 /// value W305 warns about.
 final class DockerfileLintTests: XCTestCase {
     /// hadolint's findings on `text`, as `(line, code)` pairs.
-    func hadolint(_ text: String) throws -> [(line: Int, code: String)] {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-lint-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let dockerfile = folder.appendingPathComponent("Dockerfile")
-        try Data(text.utf8).write(to: dockerfile)
-        let lint = try runProcess(try requiredTool("hadolint"), ["--no-color", "--no-fail", dockerfile.path])
-        XCTAssertEqual(lint.status, 0, lint.output)
-        // `PATH:LINE CODE severity: message`
-        return lint.output.split(separator: "\n").compactMap { line in
-            let words = line.split(separator: " ")
-            guard words.count > 1, let number = words[0].split(separator: ":").last.flatMap({ Int($0) }) else {
-                return nil
-            }
-            return (number, String(words[1]))
-        }
-    }
+    func hadolint(_ text: String) throws -> [(line: Int, code: String)] { try hadolintFindings(text) }
 
     /// The 1-based line of the instruction that sets `name` (`ENV NAME=` or `ARG NAME=`).
     func line(setting name: String, in text: String) throws -> Int {
@@ -99,5 +83,24 @@ final class DockerfileLintTests: XCTestCase {
             [repositoryRoot.appendingPathComponent("Tests/Tools/parse_dockerfile.py").path, path.path])
         XCTAssertEqual(parsed.status, 0, parsed.output)
         return try JSONDecoder().decode([ParsedInstruction].self, from: Data(parsed.output.utf8))
+    }
+}
+
+/// hadolint's findings on `text`, as `(line, code)` pairs.
+func hadolintFindings(_ text: String) throws -> [(line: Int, code: String)] {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlenv-lint-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let dockerfile = folder.appendingPathComponent("Dockerfile")
+    try Data(text.utf8).write(to: dockerfile)
+    let lint = try runProcess(try requiredTool("hadolint"), ["--no-color", "--no-fail", dockerfile.path])
+    XCTAssertEqual(lint.status, 0, lint.output)
+    // `PATH:LINE CODE severity: message`
+    return lint.output.split(separator: "\n").compactMap { line in
+        let words = line.split(separator: " ")
+        guard words.count > 1, let number = words[0].split(separator: ":").last.flatMap({ Int($0) }) else {
+            return nil
+        }
+        return (number, String(words[1]))
     }
 }

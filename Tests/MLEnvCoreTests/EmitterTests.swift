@@ -181,8 +181,29 @@ final class EmitterTests: XCTestCase {
         let unpinned = dockerfile("pytorch")
         XCTAssertTrue(
             unpinned.contains(
-                "# hadolint ignore=DL3013\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    python3 -m pip install torch"
+                "# hadolint ignore=DL3013\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    PIP_REPORT=/opt/mlenv/pip-report-1.json python3 -m pip install torch"
             ), unpinned)
+    }
+
+    /// `mlenv lock --from-image` reads what the build recorded: each pip run writes its own
+    /// installation report (PIP_REPORT is `--report`), and each apt step the dpkg set after it.
+    func testTheBuildRecordsWhatItInstalls() {
+        let dockerfile =
+            generate(
+                "mlenv: 1\nname: t\nbase: nvidia/cuda:12.1.0-runtime-ubuntu22.04\npython: \"3.10\"\ncuda: \"12.1\"\n"
+                    + "framework: {name: pytorch, version: \"2.1\"}\npackages: {apt: [git], pip: [\"numpy==1.26.4\"]}\n"
+            )["Dockerfile"] ?? ""
+        let installs = dockerfile.split(separator: "\n").filter { $0.contains("pip install") && !$0.hasPrefix("#") }
+        XCTAssertEqual(installs.count, 2, dockerfile)
+        XCTAssertTrue(installs[0].contains("PIP_REPORT=/opt/mlenv/pip-report-1.json python3 -m pip install 'torch=="))
+        XCTAssertTrue(installs[1].contains("PIP_REPORT=/opt/mlenv/pip-report-2.json python3 -m pip install -r"))
+        let record = "dpkg-query -W -f '${db:Status-Abbrev}${binary:Package}=${Version}\\n'"
+        XCTAssertTrue(dockerfile.contains(record + " > /opt/mlenv/apt-base.txt"), dockerfile)
+        // The record of the base comes before any step that installs, the apt record after git.
+        let base = dockerfile.range(of: "apt-base.txt")!.lowerBound
+        XCTAssertLessThan(base, dockerfile.range(of: "apt-get install")!.lowerBound)
+        XCTAssertTrue(
+            dockerfile.contains("install -y --no-install-recommends git \\\n && " + record + " > /opt/mlenv/apt.txt"))
     }
 
     func testInstalledFrameworkConstrainsLaterPipInstalls() {

@@ -91,6 +91,62 @@ final class LockTests: XCTestCase {
         XCTAssertTrue(after.contains("# mlenv-spec: ../specs/t.yaml\n"), after)
     }
 
+    /// `generate --locked` from a lock that records a build: the base by digest, every
+    /// distribution by hash without resolving again, apt at the recorded versions.
+    func testLockedGenerateRebuildsWhatTheLockRecorded() throws {
+        let text =
+            pipSpec + "packages: {apt: [git], pip: [\"idna>=3\", \"peft @ git+https://github.com/huggingface/peft\"]}\n"
+        let spec = SourceFile(path: "specs/t.yaml", text: text)
+        let intent = try XCTUnwrap(LockFile.parse(lock(text)).0)
+        let digest = "sha256:" + String(repeating: "5", count: 64)
+        let record = ImageRecord(
+            baseDigest: digest, imageID: "sha256:1",
+            python: [
+                LockedDistribution(name: "idna", version: "3.6", sha256: String(repeating: "a", count: 64)),
+                LockedDistribution(
+                    name: "peft", version: "0.6.0", sha256: nil, url: "git+https://github.com/huggingface/peft@abc123",
+                    commit: "abc123"),
+                LockedDistribution(name: "torch", version: "2.1.2+cu121", sha256: String(repeating: "b", count: 64)),
+            ], apt: ["git=1:2.34.1-1ubuntu1.10", "liberror-perl=0.17029-1"], missing: [])
+        let full = SourceFile(path: "specs/t.mlenv.lock", text: intent.recording(record).render())
+        let generated = MLEnv.generate(
+            spec, outputDirectory: "out", workingDirectory: "/w", files: InMemoryFiles(), lock: full, locked: true)
+        XCTAssertFalse(generated.diagnostics.containsErrors, "\(triples(generated.diagnostics))")
+        let dockerfile = try XCTUnwrap(generated.outputs.first { $0.path == "Dockerfile" }?.text)
+        XCTAssertTrue(
+            dockerfile.contains(
+                "# The base by the digest the lock recorded; its tag was nvidia/cuda:12.1.1-runtime-ubuntu22.04.\nFROM nvidia/cuda@\(digest)\n"
+            ), dockerfile)
+        XCTAssertTrue(
+            dockerfile.contains("org.opencontainers.image.base.name=\"nvidia/cuda:12.1.1-runtime-ubuntu22.04\""))
+        XCTAssertTrue(dockerfile.contains("org.opencontainers.image.base.digest=\"\(digest)\""))
+        XCTAssertTrue(
+            dockerfile.contains(
+                "python3 -m pip install --extra-index-url https://download.pytorch.org/whl/cu121 --require-hashes --no-deps -r /tmp/mlenv/requirements.lock.txt\n"
+            ), dockerfile)
+        XCTAssertTrue(
+            dockerfile.contains(
+                "PIP_REPORT=/opt/mlenv/pip-report-2.json python3 -m pip install --extra-index-url https://download.pytorch.org/whl/cu121 --no-deps 'peft @ git+https://github.com/huggingface/peft@abc123'\n"
+            ), dockerfile)
+        XCTAssertFalse(dockerfile.contains("torch==2.1.*"), "the framework is in the lock's list, not resolved again")
+        XCTAssertFalse(dockerfile.contains("requirements.txt"), dockerfile)
+        XCTAssertTrue(dockerfile.contains("--no-install-recommends git=1:2.34.1-1ubuntu1.10 liberror-perl=0.17029-1"))
+        XCTAssertTrue(dockerfile.contains("these locked apt versions are no longer in the archive"))
+        let requirements = try XCTUnwrap(generated.outputs.first { $0.path == "requirements.lock.txt" }?.text)
+        XCTAssertTrue(
+            requirements.contains(
+                "\nidna==3.6 --hash=sha256:\(String(repeating: "a", count: 64))\ntorch==2.1.2+cu121 --hash=sha256:"),
+            requirements)
+        // The real linter has nothing to say, as on every other generated Dockerfile.
+        if (try? requiredTool("hadolint")) != nil {
+            XCTAssertEqual(try hadolintFindings(dockerfile).map(\.code), [])
+        }
+        // Without --locked, or from a lock of the intent only, the build resolves as before.
+        let plain = MLEnv.generate(
+            spec, outputDirectory: "out", workingDirectory: "/w", files: InMemoryFiles(), lock: full)
+        XCTAssertTrue(plain.outputs[0].text?.contains("FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04\n") == true)
+    }
+
     func testStaleAndMissingLocks() {
         let stale = lock(pipSpec)
         let changed = SourceFile(path: "specs/t.yaml", text: pipSpec + "gpus: 1\n")

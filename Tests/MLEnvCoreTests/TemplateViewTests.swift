@@ -65,15 +65,25 @@ final class TemplateViewTests: XCTestCase {
             "specs/locked.txt": Array(
                 "six==1.16.0 --hash=sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254\n".utf8),
         ])
-        return try [interactive, batch].map { text in
+        // The interactive spec a third time, generated from a lock that records a build.
+        return try [(interactive, false), (batch, false), (interactive, true)].map { text, locked in
             let source = SourceFile(path: "specs/spec.yaml", text: text)
             let result = MLEnv.check([source], files: files)
             let environment = try XCTUnwrap(result.environments.first, "\(result.diagnostics.map(\.message))")
             let header = GeneratedHeader(
                 mlenvVersion: "0", specName: "spec.yaml", specHash: "h", inputsHash: "i", lockName: nil,
                 specPathFromOutput: "s")
+            var lock = LockFile.make(environment, specBytes: source.bytes, catalog: CatalogLoader.builtIn)
+            lock = lock.recording(
+                ImageRecord(
+                    baseDigest: "sha256:" + String(repeating: "0", count: 64), imageID: nil,
+                    python: [
+                        LockedDistribution(name: "numpy", version: "1", sha256: "00"),
+                        LockedDistribution(name: "p", version: "1", sha256: nil, url: "git+https://x/p@c", commit: "c"),
+                    ], apt: ["git=1"], missing: []))
             let (recipe, run) = Translator.translate(
-                environment, header: header, specFolderFromOutput: "..", workingDirectory: "/work", allocation: nil)
+                environment, header: header, specFolderFromOutput: "..", workingDirectory: "/work", allocation: nil,
+                lock: locked ? lock : nil)
             return RenderInput(recipe: recipe, run: run, header: header)
         }
     }

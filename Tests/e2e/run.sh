@@ -34,6 +34,8 @@ cleanup() {
   local status=$?
   # The Slurm cluster, when the test got that far (its harness stops only what it started).
   if declare -F slurm_stop >/dev/null; then slurm_stop || true; fi
+  # The lock test's registry and package index (Tests/e2e/lock.sh), when it got that far.
+  if declare -F lock_stop >/dev/null; then lock_stop || true; fi
   if ((status != 0)) && [[ -f "$work/dockerd.log" ]]; then
     printf '\n== engine log (last 40 lines)\n' >&2
     tail -n 40 "$work/dockerd.log" >&2 || true
@@ -69,7 +71,7 @@ trap 'printf "e2e: FAILED at line %s: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
 step "tools"
 missing=()
-for tool in dockerd:docker.io debootstrap:debootstrap curl:curl slurmctld:slurm-wlm munged:munge; do
+for tool in dockerd:docker.io debootstrap:debootstrap curl:curl slurmctld:slurm-wlm munged:munge docker-registry:docker-registry; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
 done
 if ((${#missing[@]})); then
@@ -434,3 +436,7 @@ engine_args="$(tr '\n' ' ' <"$engine_log")"
 [[ "$engine_args" == *"--ulimit memlock=-1"* ]] || fail "no memlock ulimit with GPUs: $engine_args"
 [[ -z "$("$docker_bin" ps -aq --filter "name=mlenv-e2e-$run_id-")" ]] || fail "the job left a container"
 slurm_stop
+
+# Exact reproduction from a lock: a registry and a package index on loopback (issue 17).
+# shellcheck source=Tests/e2e/lock.sh
+source "$repo/Tests/e2e/lock.sh"

@@ -44,6 +44,9 @@ struct BuildStepsView: TemplateView {
         "uv": \Self.uv,
         "install": \Self.install,
         "cache": \Self.cache,
+        "exports": \Self.exports,
+        "baseTag": \Self.baseTag,
+        "lockedPip": \Self.lockedPip,
     ]
 
     /// `project:`: its code copied and installed after the packages.
@@ -54,9 +57,12 @@ struct BuildStepsView: TemplateView {
             "to": \Self.to,
             "arguments": \Self.arguments,
             "constraintNames": \Self.constraintNames,
+            "report": \Self.report,
         ]
 
         var comment: String
+        /// `PIP_REPORT=FILE ` (see `Run.report`).
+        var report: String
         /// The project's folder in the build context (Dockerfile) or from the output folder (Apptainer).
         var from: String
         var to: String
@@ -64,6 +70,27 @@ struct BuildStepsView: TemplateView {
         /// Set when pip resolves the project's dependencies itself (they are dynamic): the
         /// framework is then kept as the other pip runs keep it.
         var constraintNames: String?
+    }
+
+    /// `generate --locked`'s pip step (`LockedPipInstall`).
+    struct LockedPip: TemplateView {
+        static let fields: [String: PartialKeyPath<Self> & Sendable] = [
+            "lockName": \Self.lockName,
+            "hashedArguments": \Self.hashedArguments,
+            "unhashedArguments": \Self.unhashedArguments,
+            "hashedReport": \Self.hashedReport,
+            "unhashedReport": \Self.unhashedReport,
+            "file": \Self.file,
+            "imageFile": \Self.imageFile,
+        ]
+
+        var lockName: String
+        var hashedArguments: String?
+        var unhashedArguments: String?
+        var hashedReport = BuildStepsView.reportPath(1)
+        var unhashedReport: String
+        var file = LockedPipInstall.file
+        var imageFile = "/tmp/mlenv/" + LockedPipInstall.file
     }
 
     struct Label: TemplateView {
@@ -111,10 +138,13 @@ struct BuildStepsView: TemplateView {
         static let fields: [String: PartialKeyPath<Self> & Sendable] = [
             "packages": \Self.packages,
             "unpinned": \Self.unpinned,
+            "locked": \Self.locked,
         ]
 
         var packages: String
         var unpinned: Bool
+        /// The versions are a lock's: the step names those the archive no longer has.
+        var locked = false
     }
 
     /// The pip steps after the framework: each run after the files it reads are copied in.
@@ -150,6 +180,7 @@ struct BuildStepsView: TemplateView {
             "constraintNames": \Self.constraintNames,
             "explainsConstraint": \Self.explainsConstraint,
             "consecutive": \Self.consecutive,
+            "report": \Self.report,
         ]
 
         var copies: [Copy]
@@ -160,6 +191,9 @@ struct BuildStepsView: TemplateView {
         var explainsConstraint: Bool
         /// Not the first run: hadolint's DL3059 (consecutive RUNs) is meant.
         var consecutive: Bool
+        /// `PIP_REPORT=FILE ` before pip: where it writes its installation report of this run
+        /// (empty under `installer: uv`, which writes none).
+        var report: String
     }
 
     struct Framework: TemplateView {
@@ -167,11 +201,15 @@ struct BuildStepsView: TemplateView {
             "description": \Self.description,
             "arguments": \Self.arguments,
             "unpinned": \Self.unpinned,
+            "report": \Self.report,
         ]
 
         var description: String
         var arguments: String
         var unpinned: Bool
+        /// `PIP_REPORT=FILE ` before pip: where it writes its installation report of this run
+        /// (empty under `installer: uv`, which writes none).
+        var report: String
     }
 
     struct Variable: TemplateView {
@@ -271,6 +309,11 @@ struct BuildStepsView: TemplateView {
     var install: String
     /// The installer's cache folder, a BuildKit cache mount.
     var cache: String
+    /// `export NAME=value ... && ` of build.env, first in each package step of the Dockerfile.
+    var exports: String
+    /// The tag of a base built by its locked digest.
+    var baseTag: String?
+    var lockedPip: LockedPip?
 
     init(_ input: RenderInput, apptainer isApptainer: Bool = false) {
         let recipe = input.recipe
@@ -281,6 +324,19 @@ struct BuildStepsView: TemplateView {
         inputsHash = header.inputsHash
         specPath = header.specPathFromOutput
         base = recipe.base.description
+        baseTag = recipe.baseTag
+        lockedPip = recipe.lockedPip.map { locked in
+            let options = locked.options.map(Quoting.shell)
+            return LockedPip(
+                lockName: locked.lockName,
+                hashedArguments: locked.hashed.isEmpty
+                    ? nil
+                    : (options + ["--require-hashes", "--no-deps", "-r", "/tmp/mlenv/" + LockedPipInstall.file])
+                        .joined(separator: " "),
+                unhashedArguments: locked.unhashed.isEmpty
+                    ? nil : (options + ["--no-deps"] + locked.unhashed.map(Quoting.shell)).joined(separator: " "),
+                unhashedReport: Self.reportPath(locked.hashed.isEmpty ? 1 : 2))
+        }
         workdir = recipe.workdir
         // The Dockerfile names files by their place in the build context; Apptainer's `%files`
         // by their place from the output folder, where `apptainer build` runs.
@@ -290,7 +346,7 @@ struct BuildStepsView: TemplateView {
             guard let context, isApptainer else { return path }
             return SpecPaths.normalize(context.fromOutput + "/" + path)
         }
-        pip = Self.pipSteps(recipe, generated: generated)
+        pip = Self.pipSteps(recipe, generated: generated, firstReport: recipe.framework == nil ? 1 : 2)
         switch recipe.installer {
         case .pip:
             uv = nil
@@ -307,6 +363,10 @@ struct BuildStepsView: TemplateView {
         fileCopies = recipe.fileCopies.map { Copy(from: projectFile($0.source), to: $0.target) }
         hasFileCopies = !fileCopies.isEmpty
         let names = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
+        // The project's run comes after every other pip run, the locked ones included.
+        let lockedRuns = recipe.lockedPip.map { ($0.hashed.isEmpty ? 0 : 1) + ($0.unhashed.isEmpty ? 0 : 1) } ?? 0
+        let projectReport = Self.reportPrefix(
+            (recipe.framework == nil ? 1 : 2) + (pip?.runs.count ?? 0) + lockedRuns, recipe)
         project = recipe.project.map { install in
             let path =
                 install.target + (install.extras.isEmpty ? "" : "[" + install.extras.joined(separator: ",") + "]")
@@ -316,6 +376,7 @@ struct BuildStepsView: TemplateView {
                 comment: install.dependencies == nil
                     ? "project: its code, and its dependencies (dynamic: pip asks the build backend for them)"
                     : "project: its code, without dependencies (installed above), so that editing it rebuilds only this layer",
+                report: projectReport,
                 from: projectFile(install.from), to: install.target,
                 arguments: words.map(Quoting.shell).joined(separator: " "),
                 constraintNames: install.dependencies == nil ? names : nil)
@@ -323,6 +384,9 @@ struct BuildStepsView: TemplateView {
         files =
             (pip?.copies.map { Copy(from: Self.withoutSlash($0.from), to: Self.withoutSlash($0.to)) } ?? [])
             + (isApptainer ? fileCopies + (project.map { [Copy(from: $0.from, to: $0.to)] } ?? []) : [])
+        if recipe.lockedPip?.hashed.isEmpty == false {
+            files.append(Copy(from: LockedPipInstall.file, to: "/tmp/mlenv/" + LockedPipInstall.file))
+        }
         hasFiles = !files.isEmpty || recipe.caBundle != nil
         labels = recipe.labels.enumerated().map { index, label in
             Label(
@@ -344,11 +408,11 @@ struct BuildStepsView: TemplateView {
             ? nil
             : Apt(
                 packages: recipe.apt.map(\.argument).joined(separator: " "),
-                unpinned: recipe.apt.contains { $0.version == nil })
+                unpinned: recipe.apt.contains { $0.version == nil }, locked: recipe.aptLocked)
         framework = recipe.framework.map { install in
             Framework(
                 description: install.description, arguments: install.words.map(Quoting.shell).joined(separator: " "),
-                unpinned: install.unpinned)
+                unpinned: install.unpinned, report: Self.reportPrefix(1, recipe))
         }
         protected = recipe.protectedDistributions.isEmpty ? nil : recipe.protectedDistributions.joined(separator: "|")
         writableFolders = recipe.writableFolders.joined(separator: " ")
@@ -363,7 +427,7 @@ struct BuildStepsView: TemplateView {
         let exports =
             isApptainer || buildEnv.isEmpty
             ? "" : "export " + buildEnv.map { "\($0.name)=\($0.shellValue)" }.joined(separator: " ") + " && "
-        install = exports + install
+        self.exports = exports
         hasSetup = !recipe.setup.isEmpty
         setup = recipe.setup.enumerated().map { index, command in
             Setup(command: Self.runArgument(exports + command), script: command, consecutive: index > 0)
@@ -391,7 +455,7 @@ struct BuildStepsView: TemplateView {
     /// requirements.txt and the project's requirements files: hash-checked files in a run of
     /// their own (pip's hash-checking mode needs every requirement of its run hashed), then the
     /// others together with requirements.txt.
-    static func pipSteps(_ recipe: BuildRecipe, generated: (String) -> String) -> PipSteps? {
+    static func pipSteps(_ recipe: BuildRecipe, generated: (String) -> String, firstReport: Int = 1) -> PipSteps? {
         let files = recipe.requirementsFiles
         let projectDependencies = recipe.project?.dependencies.flatMap { $0.isEmpty ? nil : $0 }
         guard recipe.requirements != nil || files != nil || projectDependencies != nil else { return nil }
@@ -424,9 +488,19 @@ struct BuildStepsView: TemplateView {
         let runs = plans.enumerated().map { number, plan in
             Run(
                 copies: plan.0, arguments: (index + plan.1).joined(separator: " "), constraintNames: names,
-                explainsConstraint: number == 0 && names != nil, consecutive: number > 0 && plan.0.isEmpty)
+                explainsConstraint: number == 0 && names != nil, consecutive: number > 0 && plan.0.isEmpty,
+                report: reportPrefix(firstReport + number, recipe))
         }
         return PipSteps(comment: comment.joined(separator: ", then "), runs: runs)
+    }
+
+    /// pip's installation report of the build's `number`th pip run (the framework's is the first).
+    static func reportPath(_ number: Int) -> String { "\(ImageRecord.folder)/pip-report-\(number).json" }
+
+    /// The environment that makes the `number`th pip run write its report (`PIP_REPORT` is
+    /// `--report`); nothing under uv, whose `uv pip install` has no installation report.
+    static func reportPrefix(_ number: Int, _ recipe: BuildRecipe) -> String {
+        recipe.installer == .pip ? "PIP_REPORT=\(reportPath(number)) " : ""
     }
 
     /// A folder as Apptainer's `%files` names it: without the Dockerfile's trailing `/`.

@@ -46,8 +46,54 @@ public struct LockFile: Sendable, Equatable {
     public var cuda: String?
     public var frameworkName: String?
     public var frameworkVersion: String?
-    /// The pip requirements as written, plus the framework pin when mlenv installs it.
+    /// The pip requirements as written (packages.pip, then the requirements files' lines), plus
+    /// the framework pin when mlenv installs it: the spec's intent, which `lock --check` compares.
     public var pip: [String]
+    /// What a built image held (`mlenv lock SPEC --from-image IMAGE`); nil in a lock of the
+    /// spec's intent only, and in every lock written before mlenv recorded builds.
+    public var installed: Installed? = nil
+
+    /// The `installed:` section: what `generate --locked` rebuilds and `verify` compares.
+    public struct Installed: Sendable, Equatable {
+        /// The image the record was read from.
+        public var imageID: String?
+        /// `LockedDistribution.line` of every distribution pip installed, sorted by name.
+        public var pip: [String]
+        /// `name=version` of every apt package the build added or changed, sorted.
+        public var apt: [String]
+        /// What the image did not record (`ImageRecord.missing`).
+        public var missing: [String]
+
+        public init(imageID: String?, pip: [String], apt: [String], missing: [String]) {
+            self.imageID = imageID
+            self.pip = pip
+            self.apt = apt
+            self.missing = missing
+        }
+
+        /// The distributions, read back from their lines.
+        public var distributions: [LockedDistribution] { pip.compactMap(LockedDistribution.init(line:)) }
+    }
+
+    /// Adds what `record` read from a built image.
+    public func recording(_ record: ImageRecord) -> LockFile {
+        var lock = self
+        lock.baseDigest = record.baseDigest ?? baseDigest
+        lock.installed = Installed(
+            imageID: record.imageID, pip: record.python.map(\.line), apt: record.apt, missing: record.missing)
+        return lock
+    }
+
+    /// What this lock cannot reproduce exactly, as sentences (empty for a full lock).
+    public var lacks: [String] {
+        guard let installed else {
+            return [
+                "it records the spec's intent only: no base digest from a build, no installed Python distributions "
+                    + "with hashes, no apt versions (run `mlenv lock SPEC --from-image IMAGE` after a build)"
+            ]
+        }
+        return (baseDigest == nil ? ["no base image digest"] : []) + installed.missing
+    }
 
     /// The lock's path for a spec path.
     public static func path(forSpec spec: String) -> String {
@@ -66,7 +112,7 @@ public struct LockFile: Sendable, Equatable {
             case .unknown: return nil
             }
         }
-        var pip = environment.spec.pip.map(\.value.text)
+        var pip = environment.pip.filter { $0.role != .constraint }.map(\.value.text)
         var frameworkVersion = environment.frameworkVersion
         if !environment.imageShipsFramework, let framework = environment.framework {
             // Pin the newest release the catalog knows for the spec's prefix: `2.1` -> 2.1.2.
@@ -109,6 +155,14 @@ public struct LockFile: Sendable, Equatable {
                 .mapping(["name": .string($0), "version": frameworkVersion.map(Document.string)])
             },
             "pip": pip.isEmpty ? nil : .strings(pip),
+            "installed": installed.map { installed in
+                .mapping([
+                    "image_id": installed.imageID.map(Document.string),
+                    "pip": .strings(installed.pip),
+                    "apt": .strings(installed.apt),
+                    "missing": installed.missing.isEmpty ? nil : .strings(installed.missing),
+                ])
+            },
         ])
         return Seal.apply(YAMLPrinter.print(document, header: header), style: .hash)
     }
@@ -149,6 +203,18 @@ public struct LockFile: Sendable, Equatable {
         }
         if let pair = fields.take("pip"), let items = decoder.sequence(pair.value, "pip") {
             lock.pip = items.compactMap { decoder.text($0, "pip")?.value }
+        }
+        if let pair = fields.take("installed"), var section = decoder.mapping(pair.value, "installed") {
+            func strings(_ key: String) -> [String] {
+                guard let pair = section.take(key), let items = decoder.sequence(pair.value, "installed.\(key)") else {
+                    return []
+                }
+                return items.compactMap { decoder.text($0, "installed.\(key)")?.value }
+            }
+            let imageID = section.take("image_id").flatMap { decoder.text($0.value, "installed.image_id") }?.value
+            lock.installed = Installed(
+                imageID: imageID, pip: strings("pip"), apt: strings("apt"), missing: strings("missing"))
+            decoder.reportUnknownKeys(section)
         }
         decoder.reportUnknownKeys(fields)
         let problems = document.diagnostics + decoder.diagnostics

@@ -50,6 +50,31 @@ public struct BuildRecipe: Sendable {
     public var exposedPort: Int?
     /// The image's default command.
     public var defaultCommand: [String]
+    /// The tag the base was locked from, when `base` is a digest (`generate --locked`).
+    public var baseTag: String? = nil
+    /// `generate --locked` from a lock that records a build: pip installs exactly its list.
+    public var lockedPip: LockedPipInstall? = nil
+    /// `apt` holds a lock's exact versions: the build first checks the archive still has them.
+    public var aptLocked = false
+}
+
+/// The pip step of `generate --locked`: every distribution the locked build installed, each at
+/// its version and sha256, in pip's hash-checking mode without dependency resolution (the lock
+/// lists every dependency); VCS and unhashed entries in a run of their own, since hash-checking
+/// mode refuses a requirement without a hash.
+public struct LockedPipInstall: Sendable, Equatable {
+    /// `name==version --hash=sha256:...` lines: requirements.lock.txt.
+    public var hashed: [String]
+    /// `name @ git+URL@COMMIT` and unhashed pins, as pip arguments.
+    public var unhashed: [String]
+    /// Index options: the spec's `packages.index`, and the framework's own index as an extra
+    /// one (the hash decides which file is taken).
+    public var options: [String]
+    /// The lock's file name, for the comment.
+    public var lockName: String
+
+    /// The requirements file the locked build installs.
+    public static let file = "requirements.lock.txt"
 }
 
 /// `project:` in the build: its static dependencies installed with the other packages (from

@@ -20,7 +20,8 @@ enum Translator {
     /// What to build and how to run it.
     static func translate(
         _ environment: ResolvedEnvironment, header: GeneratedHeader, specFolderFromOutput: String,
-        workingDirectory: String, allocation: Allocation? = nil, context: BuildContext? = nil
+        workingDirectory: String, allocation: Allocation? = nil, context: BuildContext? = nil,
+        lock: LockFile? = nil
     ) -> (BuildRecipe, RunProfile) {
         var recipe = recipe(environment, header: header, workingDirectory: workingDirectory)
         var profile = profile(environment.spec, specFolderFromOutput: specFolderFromOutput, allocation: allocation)
@@ -48,6 +49,7 @@ enum Translator {
                     dependencies: project.staticDependencies ? project.dependencies.map(\.value.text) : nil)
             }
         }
+        if let lock { recipe = locked(recipe, by: lock, environment: environment) }
         return (recipe, profile)
     }
 
@@ -116,6 +118,61 @@ enum Translator {
                 ]
             }
                 ?? ["bash"])
+    }
+
+    /// `generate --locked` from a lock that records a build: the base by digest, pip's list
+    /// exactly, apt's packages pinned. What the lock does not record is built as the spec says.
+    static func locked(_ recipe: BuildRecipe, by lock: LockFile, environment: ResolvedEnvironment) -> BuildRecipe {
+        guard let installed = lock.installed else { return recipe }
+        var recipe = recipe
+        if let digest = lock.baseDigest, recipe.base.digest == nil {
+            var tagless = recipe.base
+            tagless.tag = nil
+            tagless.digest = digest
+            recipe.baseTag = recipe.base.description
+            recipe.base = tagless
+            recipe.labels = recipe.labels.flatMap { label in
+                label.key == "org.opencontainers.image.base.name"
+                    ? [(label.key, recipe.baseTag!), ("org.opencontainers.image.base.digest", digest)] : [label]
+            }
+        }
+        let distributions = installed.distributions
+        if !distributions.isEmpty {
+            // The framework's own index (PyTorch's, JAX's find-links) stays reachable.
+            var options = recipe.indexOptions
+            var words = recipe.framework?.words ?? []
+            while !words.isEmpty {
+                let word = words.removeFirst()
+                guard !words.isEmpty else { break }
+                if word == "--index-url" || word == "-i" || word == "--extra-index-url" {
+                    options += ["--extra-index-url", words.removeFirst()]
+                } else if word == "-f" || word == "--find-links" {
+                    options += ["--find-links", words.removeFirst()]
+                }
+            }
+            let hashed = distributions.filter { $0.sha256 != nil && $0.commit == nil }
+            recipe.lockedPip = LockedPipInstall(
+                hashed: hashed.map(\.line),
+                unhashed: distributions.filter { $0.sha256 == nil || $0.commit != nil }.map { distribution in
+                    distribution.url.map { "\(distribution.name) @ \($0)" }
+                        ?? "\(distribution.name)==\(distribution.version)"
+                },
+                options: options, lockName: MLEnv.lastComponent(LockFile.path(forSpec: lock.spec)))
+            recipe.framework = nil
+            recipe.requirements = nil
+            recipe.requirementsFiles = nil
+            recipe.protectedDistributions = []
+            // The project's own code is still installed, without its dependencies: the lock has them.
+            recipe.project?.dependencies = []
+        }
+        if !recipe.apt.isEmpty, !installed.apt.isEmpty {
+            recipe.apt = installed.apt.compactMap { line in
+                guard let equals = line.firstIndex(of: "=") else { return nil }
+                return AptPackage(name: String(line[..<equals]), version: String(line[line.index(after: equals)...]))
+            }
+            recipe.aptLocked = true
+        }
+        return recipe
     }
 
     /// An `env:` or `build.env` entry with the judgement W305 made of it, which the Dockerfile
