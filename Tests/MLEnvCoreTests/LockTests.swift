@@ -170,6 +170,26 @@ final class LockTests: XCTestCase {
         XCTAssertEqual(broken.outputs, [])
     }
 
+    /// Found by the `lock` fuzz target: a `framework:` without `name:` was read, and its version
+    /// then silently dropped when the lock was written again (and never used: the resolver
+    /// matches the locked version by name). Such a lock cannot be read.
+    func testAFrameworkWithoutANameIsAnInvalidLock() {
+        let text = """
+            mlenv-lock: 1
+            spec: t.yaml
+            spec_sha256: abc
+            mlenv: "0.9"
+            catalog_sha256: def
+            base: python:3.11-slim
+            framework:
+              version: 2.4.0
+
+            """
+        let (lock, problems) = LockFile.parse(SourceFile(path: "specs/t.mlenv.lock", text: text))
+        XCTAssertNil(lock)
+        XCTAssertEqual(triples(problems), ["E152@8:3", "E152@1:1"])
+    }
+
     func testOutputIsByteIdenticalAcrossRunsAndFolders() {
         let a = MLEnv.generate(
             SourceFile(path: "specs/t.yaml", text: autoSpec), outputDirectory: "out/t", workingDirectory: "/a",

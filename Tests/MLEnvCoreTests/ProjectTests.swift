@@ -90,6 +90,50 @@ final class ProjectTests: XCTestCase {
         }
     }
 
+    /// Found by the `pyproject` fuzz target: toml++ 3.4 asserts (abort) on a table header whose
+    /// key does not start like a key (`[)project.scripts]`) and on `s=[}`, where it should
+    /// report an error.
+    /// mlenv refuses these headers before toml++ reads the text; `[` at the start of a line in
+    /// an array, an inline table or a string is no header.
+    func testTableHeadersAndBracketsTOMLPlusPlusWouldAbortOnAreErrors() {
+        let cases: [(String, String)] = [
+            ("[build-system]\nrequires = [\"setuptools\"]\n[)project.scripts]\n", "repo/pyproject.toml:3:2"),
+            ("[project]\nname = \"a\"\n[\n", "repo/pyproject.toml:3:2"),
+            ("[[ .tool]]\n", "repo/pyproject.toml:1:4"),
+            ("[ {a}]\n", "repo/pyproject.toml:1:3"),
+            ("s=[}", "repo/pyproject.toml:1:4"),
+            ("[project]\nx = {a = [1]]\n", "repo/pyproject.toml:2:13"),
+        ]
+        for (text, place) in cases {
+            let (_, found) = read(cpuSpec + "project: .\n", files: ["repo/pyproject.toml": text])
+            XCTAssertEqual(
+                found.map { "\($0.code.id) \($0.file):\($0.location.line):\($0.location.column)" }, ["E166 " + place],
+                "\(text.debugDescription)")
+        }
+        let valid = #"""
+            [project]
+            name = "demo"
+            version = "1.0"
+            [tool.demo]
+            matrix = [
+            [1, 2],
+            {a = 1},
+            ]
+            text = """
+            [)not a header
+            """
+            literal = '''
+            [
+            '''
+            "[)key" = 1 # [)
+            [ tool . "other" ]
+
+            """#
+        let (project, found) = read(cpuSpec + "project: .\n", files: ["repo/pyproject.toml": valid])
+        XCTAssertEqual(found.map(\.message), [])
+        XCTAssertEqual(project?.name, "demo")
+    }
+
     func testProjectsWhoseDependenciesOnlyTheBackendKnowsAreNotedNotRefused() {
         let setupOnly = read(cpuSpec + "project: .\n", files: ["repo/setup.py": "from setuptools import setup\n"])
         XCTAssertEqual(setupOnly.1.map(\.code), [.projectDependenciesUnknown])

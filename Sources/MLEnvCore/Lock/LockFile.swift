@@ -200,6 +200,13 @@ public struct LockFile: Sendable, Equatable {
             lock.frameworkVersion =
                 framework.take("version").flatMap { decoder.text($0.value, "framework.version") }?.value
             decoder.reportUnknownKeys(framework)
+            // `mlenv lock` writes a framework with its name; a version without one means nothing.
+            if lock.frameworkName == nil && !decoder.diagnostics.containsErrors {
+                decoder.diagnostics.append(
+                    Diagnostic(
+                        .invalidLock, "`framework` in `\(source.path)` has no `name`", file: source.path,
+                        at: pair.value.location))
+            }
         }
         if let pair = fields.take("pip"), let items = decoder.sequence(pair.value, "pip") {
             lock.pip = items.compactMap { decoder.text($0, "pip")?.value }

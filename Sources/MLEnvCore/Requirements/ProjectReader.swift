@@ -188,6 +188,11 @@ enum ProjectReader: Rule {
             return problem(
                 "`\(path)` contains a NUL byte, which TOML does not allow", at: TOMLText(text).location(of: nul))
         }
+        if let header = TOMLText.malformedTableHeader(text) {
+            return problem(
+                "`\(MLEnv.lastComponent(path))` is not valid TOML: a table header must start with a key, and a bracket close what it opened",
+                at: TOMLText(text).location(of: header))
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -358,6 +363,79 @@ struct TOMLText {
         return SourceLocation(line: 1, column: 1)
     }
 
+    /// The first place toml++ would abort on: a table header whose key does not start as a key can (`[)x]`, `[` then a line
+    /// break), at that character. toml++ 3.4 asserts there (`parse_table_header` calls
+    /// `parse_key`, which assumes a key character or a quote), which aborts mlenv instead of
+    /// reporting an error; found by the `pyproject` fuzz target. A header is a `[` at the start of a
+    /// line outside strings, comments and values: a `[` or `{` opened in an array or an inline
+    /// table, and every string, is skipped. A `}` that closes a `[` (`s = [}`), or a `]` that
+    /// closes a `{`, is never TOML either, and toml++ asserts on it too (`parse_value`).
+    static func malformedTableHeader(_ text: String) -> String.UTF8View.Index? {
+        let bytes = Array(text.utf8)
+        var i = 0
+        var open: [UInt8] = []
+        var lineStart = true
+        func at(_ offset: Int) -> UInt8? { offset < bytes.count ? bytes[offset] : nil }
+        func skip(while predicate: (UInt8) -> Bool) { while let byte = at(i), predicate(byte) { i += 1 } }
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while let byte = at(i) {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                lineStart = true
+                i += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                i += 1
+            case UInt8(ascii: "#"):
+                skip { $0 != UInt8(ascii: "\n") }
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                lineStart = false
+                let triple = at(i + 1) == byte && at(i + 2) == byte
+                i += triple ? 3 : 1
+                while let next = at(i) {
+                    if !triple && next == UInt8(ascii: "\n") { break }
+                    if byte == UInt8(ascii: "\"") && next == UInt8(ascii: "\\") {
+                        i += 2
+                        continue
+                    }
+                    if next == byte && (!triple || (at(i + 1) == byte && at(i + 2) == byte)) {
+                        i += triple ? 3 : 1
+                        break
+                    }
+                    i += 1
+                }
+            case UInt8(ascii: "[") where lineStart && open.isEmpty:
+                i += 1
+                let start = i
+                skip(while: isBlank)
+                if at(i) == UInt8(ascii: "["), i == start {
+                    i += 1
+                    skip(while: isBlank)
+                }
+                if let first = at(i), first != UInt8(ascii: "]"),
+                    !(first.isTOMLBareKeyByte || first == UInt8(ascii: "\"") || first == UInt8(ascii: "'"))
+                {
+                    return text.utf8.index(text.utf8.startIndex, offsetBy: i)
+                }
+                // The rest of the header line is the key (strings in it hold no line break).
+                skip { $0 != UInt8(ascii: "\n") }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                lineStart = false
+                open.append(byte)
+                i += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                lineStart = false
+                if let last = open.popLast(), (last == UInt8(ascii: "[")) != (byte == UInt8(ascii: "]")) {
+                    return text.utf8.index(text.utf8.startIndex, offsetBy: i)
+                }
+                i += 1
+            default:
+                lineStart = false
+                i += 1
+            }
+        }
+        return nil
+    }
+
     /// The line index of `[name]`.
     private func headerLine(_ name: String) -> Int? {
         lines.firstIndex { line in
@@ -423,5 +501,14 @@ struct TOMLText {
             fromColumn = 1
         }
         return nil
+    }
+}
+
+extension UInt8 {
+    /// A character of a TOML 1.0 bare key: `A-Za-z0-9_-`.
+    fileprivate var isTOMLBareKeyByte: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || self == UInt8(ascii: "_")
+            || self == UInt8(ascii: "-")
     }
 }
