@@ -40,9 +40,7 @@ extension MLEnv {
             ignored += set
         }
         // A team built from its project's folder needs its plan folder inside that folder.
-        let absolute = { (path: String) in
-            SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
-        }
+        let absolute = { (path: String) in SpecPaths.absolute(path, in: workingDirectory) }
         for team in plan?.teams ?? [] {
             guard let environment = bySpec[team.source.path] else { continue }
             let (reported, set) = suppression.apply(

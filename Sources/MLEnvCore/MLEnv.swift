@@ -279,7 +279,7 @@ public enum MLEnv {
             let (reported, set) = suppression.apply(
                 BuildContextRule.check(
                     environment, outputDirectory: outputDirectory,
-                    absolute: { SpecPaths.normalize($0.hasPrefix("/") ? $0 : workingDirectory + "/" + $0) }),
+                    absolute: { SpecPaths.absolute($0, in: workingDirectory) }),
                 spec: spec)
             diagnostics += reported
             ignored += set
@@ -331,9 +331,7 @@ public enum MLEnv {
         outputDirectory: String, workingDirectory: String, targets: Set<Target> = [.docker],
         allocation: Allocation? = nil, lock: LockFile? = nil
     ) -> [OutputFile] {
-        let absolute = { (path: String) in
-            SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
-        }
+        let absolute = { (path: String) in SpecPaths.absolute(path, in: workingDirectory) }
         let specFolder = SpecPaths.folder(of: absolute(source.path))
         let specFolderFromOutput = SpecPaths.relativePath(from: absolute(outputDirectory), to: specFolder) ?? specFolder
         let header = GeneratedHeader(

@@ -266,6 +266,12 @@ final class ProjectTests: XCTestCase {
         XCTAssertTrue(
             dockerfile.contains("python3 -m pip install /opt/project -c /tmp/mlenv-constraints.txt"), dockerfile)
         XCTAssertTrue(dockerfile.contains("grep -iE '^(torch|torchvision|torchaudio)=='"), dockerfile)
+        // The extras still reach pip, which resolves their packages with the project's.
+        let withExtras = try XCTUnwrap(
+            generate(
+                minimalSpec + "project: {extras: [gpu]}\n", path: "mlenv.yaml", output: ".mlenv/team",
+                files: ["pyproject.toml": "[project]\nname = \"d\"\ndynamic = [\"dependencies\"]\n"])["Dockerfile"])
+        XCTAssertTrue(withExtras.contains("python3 -m pip install '/opt/project[gpu]'"), withExtras)
     }
 
     func testOutputOutsideTheProjectIsRefusedAtTheProjectKey() {

@@ -46,9 +46,7 @@ enum FileReferenceRule: Rule {
             }
         }
         // `files:` sources exist, inside the folder the build reads (the project's, else the spec's).
-        let context =
-            spec.project.map { SpecPaths.resolve($0.path.value, relativeTo: spec.file) }
-            ?? SpecPaths.folder(of: spec.file)
+        let context = spec.buildContextFolder ?? SpecPaths.folder(of: spec.file)
         for copy in spec.files {
             let path = SpecPaths.resolve(copy.value.source, relativeTo: spec.file)
             guard let inside = SpecPaths.relativePath(from: context, to: path), !inside.hasPrefix("..") else {
@@ -73,10 +71,7 @@ enum FileReferenceRule: Rule {
 
     /// The folder a spec with `project:` or `files:` is built from, and whether it has its own `.dockerignore`.
     static func contextHasIgnoreFile(_ spec: EnvironmentSpec, files: FileSystemView) -> Bool {
-        guard spec.project != nil || !spec.files.isEmpty else { return false }
-        let context =
-            spec.project.map { SpecPaths.resolve($0.path.value, relativeTo: spec.file) }
-            ?? SpecPaths.folder(of: spec.file)
+        guard let context = spec.buildContextFolder else { return false }
         return files.contents(of: SpecPaths.normalize(context + "/.dockerignore")) != nil
     }
 }

@@ -23,9 +23,7 @@ enum PlanEmitter {
 
     /// Every team's run profile, with relative volume sources starting at the plan's folder.
     static func composeFile(_ plan: HostPlan, outputDirectory: String, workingDirectory: String) -> ComposeFile {
-        let absolute = { (path: String) in
-            SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
-        }
+        let absolute = { (path: String) in SpecPaths.absolute(path, in: workingDirectory) }
         let teams = plan.teams.map { team -> ComposeFile.Team in
             // Relative volume sources start at compose.yaml's folder, the plan's.
             let specFolder = SpecPaths.folder(of: absolute(team.source.path))

@@ -139,7 +139,7 @@ enum ProjectReader: Rule {
     /// Reads the project of `spec`, when it names one.
     static func read(_ spec: EnvironmentSpec, files: FileSystemView) -> (PythonProject?, [Diagnostic]) {
         guard let project = spec.project else { return (nil, []) }
-        let folder = SpecPaths.resolve(project.path.value, relativeTo: spec.file)
+        guard let folder = spec.buildContextFolder else { return (nil, []) }
         let path = SpecPaths.normalize(folder + "/pyproject.toml")
         var result = PythonProject(
             folder: folder, pyproject: nil, bytes: [], name: nil, requiresPython: nil, requiresPythonSpecifiers: nil,
@@ -236,7 +236,7 @@ enum ProjectReader: Rule {
         }
         // The project's own dependencies, and the extras' (an extra may name the project itself
         // with other extras, `all = ["demo[train,eval]"]`: those are followed, not installed).
-        func strings(_ node: TOMLValueConvertible?, _ key: String) -> [String]? {
+        func strings(_ node: TOMLValueConvertible?) -> [String]? {
             guard let node else { return [] }
             guard let array = node.array else { return nil }
             var items: [String] = []
@@ -256,7 +256,7 @@ enum ProjectReader: Rule {
                     fix: "list them in `[project] dependencies` to check them and keep them in a layer of their own"))
             return (result, diagnostics)
         }
-        guard let dependencies = strings(projectTable["dependencies"], "dependencies") else {
+        guard let dependencies = strings(projectTable["dependencies"]) else {
             let at = source.value(ofKey: "dependencies", inTable: "project") ?? projectHeader
             return problem("`dependencies` must be a list of requirement strings", at: at)
         }
@@ -264,7 +264,7 @@ enum ProjectReader: Rule {
         var optionalByName: [String: (key: String, items: [String])] = [:]
         if let optional {
             for key in optional.keys {
-                guard let items = strings(optional[key], key) else {
+                guard let items = strings(optional[key]) else {
                     let at = source.value(ofKey: key, inTable: "project.optional-dependencies") ?? projectHeader
                     return problem("`optional-dependencies.\(key)` must be a list of requirement strings", at: at)
                 }
@@ -295,6 +295,7 @@ enum ProjectReader: Rule {
             for item in group.items { add(item, table: "project.optional-dependencies", key: group.key) }
         }
         for dependency in dependencies { add(dependency, table: "project", key: "dependencies") }
+        // With static dependencies, only the extras the project defines are installed.
         result.extras = []
         for extra in project.extras {
             let name = RequirementParser.normalize(extra.value)

@@ -70,6 +70,14 @@ public final class EnvironmentSpec: Sendable {
     /// `installer:` - what installs the Python packages.
     public let installer: Installer
 
+    /// The folder the image is built from when the spec copies the project's own files: the
+    /// `project:` folder, else the spec's folder with `files:`; nil when the build needs neither
+    /// (the output folder is then the build's folder). Relative to the working directory, or absolute.
+    public var buildContextFolder: String? {
+        if let project { return SpecPaths.resolve(project.path.value, relativeTo: file) }
+        return files.isEmpty ? nil : SpecPaths.folder(of: file)
+    }
+
     /// `build:`.
     public let build: BuildOptions
 

@@ -14,6 +14,11 @@ public enum SpecPaths {
         return normalize(folder(of: file) + "/" + relative)
     }
 
+    /// `path` as an absolute path: as it is when absolute, else below `workingDirectory`; normalised.
+    public static func absolute(_ path: String, in workingDirectory: String) -> String {
+        normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+    }
+
     /// Removes `.` components and folds `name/..`, keeping leading `..`.
     public static func normalize(_ path: String) -> String {
         let absolute = path.hasPrefix("/")

@@ -58,12 +58,7 @@ enum BuildContextRule: Rule {
 
     /// The context's folder (relative to the working directory, or absolute), when the spec copies
     /// the project's own files.
-    static func folder(_ environment: ResolvedEnvironment) -> String? {
-        let spec = environment.spec
-        if let project = environment.project { return project.folder }
-        if spec.project != nil || !spec.files.isEmpty { return SpecPaths.folder(of: spec.file) }
-        return nil
-    }
+    static func folder(_ environment: ResolvedEnvironment) -> String? { environment.spec.buildContextFolder }
 
     /// The context for `outputDirectory`; nil when the output folder is the context, or when it
     /// is outside the project's folder (`check` says so).

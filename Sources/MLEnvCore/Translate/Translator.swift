@@ -206,9 +206,7 @@ enum Translator {
         _ requirements: ProjectRequirements, workingDirectory: String
     ) -> RequirementsFilesInstall? {
         guard !requirements.files.isEmpty else { return nil }
-        let absolute = { (path: String) in
-            SpecPaths.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
-        }
+        let absolute = { (path: String) in SpecPaths.absolute(path, in: workingDirectory) }
         let parts = requirements.files.map { absolute($0.path).split(separator: "/").map(String.init) }
         var common = parts[0].count - 1
         for path in parts.dropFirst() {
