@@ -10,12 +10,13 @@ final class RunScriptTests: XCTestCase {
     var log: URL!
 
     /// A `docker` that logs its arguments, reports the NVIDIA runtime when FAKE_NVIDIA is set,
-    /// and a running container when FAKE_RUNNING is set.
+    /// FAKE_INFO as the rest of its `info`, and a running container when FAKE_RUNNING is set.
     static let fakeEngine = """
         #!/usr/bin/env bash
         printf '%s\\n' "$*" >> "$FAKE_LOG"
         case "$1" in
-          info) [[ -z "${FAKE_NVIDIA:-}" ]] || echo ' Runtimes: io.containerd.runc.v2 nvidia runc' ;;
+          build) [[ "$2" != --help ]] || echo "${FAKE_BUILD_HELP:-      --ignorefile string   path to an alternate .dockerignore file}" ;;
+          info) [[ -z "${FAKE_NVIDIA:-}" ]] || echo ' Runtimes: io.containerd.runc.v2 nvidia runc'; printf '%s\n' "${FAKE_INFO:-}" ;;
           ps) [[ -z "${FAKE_RUNNING:-}" && ! -e "$FAKE_LOG.running" ]] || echo 0123456789ab ;;
           run) [[ " $* " != *" --detach "* ]] || touch "$FAKE_LOG.running"; exit "${FAKE_RUN_STATUS:-0}" ;;
           rm) rm -f "$FAKE_LOG.running" ;;
@@ -166,15 +167,76 @@ final class RunScriptTests: XCTestCase {
         XCTAssertFalse(result.engine.contains { $0.hasPrefix("run ") })
     }
 
-    func testPodmanUsesCDIAndKeepID() throws {
+    /// `podman info` of a rootless Podman, as Podman 4.3 prints it (the parts run.sh reads).
+    static func rootlessInfo(runtime: String) -> String {
+        "host:\n  ociRuntime:\n    name: \(runtime)\n    package: \(runtime)_1.8.1-1+deb12u1_amd64\n"
+            + "  security:\n    rootless: true\n    seccompEnabled: true\n"
+    }
+
+    /// Rootless Podman maps the user with keep-id; rootful Podman (which refuses keep-id: "keep-id
+    /// is only supported in rootless mode") runs as the user like Docker does.
+    func testPodmanRootlessUsesKeepIDAndRootfulTheUsersIDs() throws {
         let podman = folder.appendingPathComponent("bin/podman")
         try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
         let run = try script(minimalSpec + "gpus: none\n")
-        let result = try self.run(run, ["up"], ["MLENV_ENGINE": "podman"])
+        let rootless = try self.run(
+            run, ["up"], ["MLENV_ENGINE": "podman", "FAKE_INFO": Self.rootlessInfo(runtime: "runc")])
+        XCTAssertEqual(rootless.status, 0, rootless.output)
+        let call = try XCTUnwrap(rootless.engine.first { $0.hasPrefix("run ") })
+        XCTAssertTrue(call.contains("--userns=keep-id"), call)
+        XCTAssertFalse(call.contains("--user ") || call.contains("keep-groups"), call)
+        XCTAssertTrue(call.hasSuffix("mlenv/team:latest sleep infinity"), call)
+
+        let rootful = try self.run(
+            run, ["up"], ["MLENV_ENGINE": "podman", "FAKE_INFO": "host:\n  security:\n    rootless: false\n"])
+        let rootfulCall = try XCTUnwrap(rootful.engine.first { $0.hasPrefix("run ") })
+        let uid = try runProcess("/usr/bin/id", ["-u"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(rootfulCall.contains("--user \(uid):"), rootfulCall)
+        XCTAssertFalse(rootfulCall.contains("keep-id"), rootfulCall)
+    }
+
+    /// With crun, rootless Podman keeps the user's other groups (team data readable by a group);
+    /// runc ignores keep-groups, and a user with one group needs none.
+    func testRootlessPodmanOnCrunKeepsTheUsersGroups() throws {
+        let podman = folder.appendingPathComponent("bin/podman")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
+        let id = folder.appendingPathComponent("bin/id")
+        try Data(
+            """
+            #!/bin/sh
+            case "$1" in -u) echo 1001 ;; -g) echo 1001 ;; -G) echo "${FAKE_GROUPS:-1001}" ;; -un) echo alice ;; esac
+            """.utf8
+        ).write(to: id)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: id.path)
+        let run = try script(minimalSpec + "gpus: none\n")
+        func call(_ runtime: String, groups: String) throws -> String {
+            let result = try self.run(
+                run, ["run", "true"],
+                ["MLENV_ENGINE": "podman", "FAKE_INFO": Self.rootlessInfo(runtime: runtime), "FAKE_GROUPS": groups])
+            return try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
+        }
+        XCTAssertTrue(try call("crun", groups: "1001 27 2000").contains("--userns=keep-id --group-add keep-groups"))
+        XCTAssertFalse(try call("runc", groups: "1001 27 2000").contains("keep-groups"))
+        XCTAssertFalse(try call("crun", groups: "1001").contains("keep-groups"))
+    }
+
+    /// Under sudo (rootful Podman, or Docker for a user outside the docker group) the container
+    /// runs as the user who ran sudo, and the ssh line names them.
+    func testUnderSudoTheContainerRunsAsTheUserWhoRanSudo() throws {
+        try XCTSkipUnless(getuid() == 0, "sudo sets SUDO_UID for a root process; this test runs as root in CI")
+        let run = try script(minimalSpec + "gpus: none\njupyter: true\n")
+        let sudo = ["SUDO_UID": "4242", "SUDO_GID": "4343", "SUDO_USER": "no-such-user-mlenv", "JUPYTER_TOKEN": "t"]
+        let result = try self.run(run, ["up"], sudo)
         XCTAssertEqual(result.status, 0, result.output)
         let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
-        XCTAssertTrue(call.contains("--userns=keep-id"), call)
-        XCTAssertTrue(call.hasSuffix("mlenv/team:latest sleep infinity"), call)
+        XCTAssertTrue(call.contains("--user 4242:4343 "), call)
+        XCTAssertFalse(call.contains("--group-add"), call)
+        XCTAssertTrue(result.output.contains(" no-such-user-mlenv@"), result.output)
+        // sudo to root by root, or values that are not ids: the container runs as root.
+        for bad in [["SUDO_UID": "0", "SUDO_GID": "0"], ["SUDO_UID": "1; reboot", "SUDO_GID": "1"]] {
+            let call = try XCTUnwrap(try self.run(run, ["up"], bad).engine.first { $0.hasPrefix("run ") })
+            XCTAssertTrue(call.contains("--user 0:0 "), call)
+        }
     }
 
     /// `run`: a fresh container with up's user, GPUs, volumes and limits, removed after, the
@@ -203,7 +265,9 @@ final class RunScriptTests: XCTestCase {
 
         let podman = folder.appendingPathComponent("bin/podman")
         try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
-        let viaPodman = try self.run(run, ["run", "true"], ["MLENV_ENGINE": "podman", "MLENV_GPUS": "none"])
+        let viaPodman = try self.run(
+            run, ["run", "true"],
+            ["MLENV_ENGINE": "podman", "MLENV_GPUS": "none", "FAKE_INFO": Self.rootlessInfo(runtime: "crun")])
         let podmanCall = try XCTUnwrap(viaPodman.engine.first { $0.hasPrefix("run ") })
         XCTAssertTrue(podmanCall.contains("--userns=keep-id") && podmanCall.contains("--rm --init"), podmanCall)
 
@@ -271,5 +335,21 @@ final class RunScriptTests: XCTestCase {
             build.engine.contains {
                 $0.hasPrefix("build --tag mlenv/team:latest --file ") && $0.hasSuffix("/out/team")
             }, "\(build.engine)")
+        // Podman builds Docker-format images: for OCI ones Buildah ignores the Dockerfile's SHELL.
+        let podman = folder.appendingPathComponent("bin/podman")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
+        func podmanBuild(_ environment: [String: String] = [:]) throws -> String {
+            let result = try self.run(run, ["build"], environment.merging(["MLENV_ENGINE": "podman"]) { $1 })
+            XCTAssertEqual(result.status, 0, result.output)
+            return try XCTUnwrap(result.engine.first { $0.hasPrefix("build --format") }, "\(result.engine)")
+        }
+        XCTAssertTrue(try podmanBuild().hasPrefix("build --format docker --tag mlenv/team:latest --file "))
+        // Podman reads the ignore file beside the Dockerfile only when named (when it can be).
+        let ignoreFile = folder.appendingPathComponent("out/team/Dockerfile.dockerignore")
+        try Data(".git\n".utf8).write(to: ignoreFile)
+        XCTAssertTrue(
+            try podmanBuild().hasPrefix(
+                "build --format docker --ignorefile \(ignoreFile.path) --tag mlenv/team:latest "))
+        XCTAssertFalse(try podmanBuild(["FAKE_BUILD_HELP": "      --format string"]).contains("--ignorefile"))
     }
 }

@@ -44,6 +44,8 @@ readonly HERE
 readonly SPEC_PATH="$HERE"/../../specs/hostile-values.yaml
 readonly LOCK_PATH="$HERE"/../../specs/hostile-values.mlenv.lock
 ENGINE="${MLENV_ENGINE:-docker}"
+# The engine's `info`, read once by require_engine.
+ENGINE_INFO=""
 
 die() {
   printf 'run.sh: error: %s\n' "$*" >&2
@@ -61,7 +63,7 @@ require_engine() {
   esac
   command -v "$ENGINE" >/dev/null 2>&1 \
     || die "container engine '$ENGINE' not found on PATH; install Docker or Podman (MLENV_ENGINE chooses which)"
-  "$ENGINE" info >/dev/null 2>&1 \
+  ENGINE_INFO="$("$ENGINE" info 2>/dev/null)" \
     || die "cannot reach the $ENGINE engine (is its daemon running, and may $(id -un) use it?)"
 }
 
@@ -90,21 +92,39 @@ gpu_request() {
   printf '%s\n' "$want"
 }
 
-# Whether the engine can hand NVIDIA GPUs to containers: the NVIDIA runtime, the NVIDIA
-# Container Toolkit's hook (Docker's --gpus), or a CDI specification (Podman, newer Docker).
+# Whether the engine can hand NVIDIA GPUs to containers. Docker's --gpus needs the NVIDIA
+# runtime or the NVIDIA Container Toolkit's hook; Podman's --device needs a CDI specification
+# of nvidia.com/gpu devices where it looks for them (`nvidia-ctk cdi generate
+# --output=/etc/cdi/nvidia.yaml` writes one).
 has_nvidia_support() {
-  local info
-  if ! is_podman; then
-    info="$("$ENGINE" info 2>/dev/null || true)"
-    [[ "$info" =~ [Rr]untimes:[^$'\n']*nvidia ]] && return 0
-    command -v nvidia-container-runtime-hook >/dev/null 2>&1 && return 0
+  if is_podman; then
+    grep -qs 'nvidia\.com/gpu' /etc/cdi/*.yaml /etc/cdi/*.json /var/run/cdi/*.yaml /var/run/cdi/*.json
+  else
+    [[ "$ENGINE_INFO" =~ [Rr]untimes:[^$'\n']*nvidia ]] || command -v nvidia-container-runtime-hook >/dev/null 2>&1
   fi
-  compgen -G '/etc/cdi/nvidia*.yaml' >/dev/null || compgen -G '/var/run/cdi/nvidia*.yaml' >/dev/null
 }
 
-# Rootless Podman cannot raise the memlock limit; it runs GPU jobs without that flag.
+# Podman run by a user other than root: it maps the user with --userns=keep-id, and cannot raise
+# the memlock limit (GPU jobs run without that flag).
 is_rootless_podman() {
-  is_podman && [[ "$("$ENGINE" info 2>/dev/null || true)" =~ rootless:\ *true ]]
+  is_podman && [[ "$ENGINE_INFO" =~ rootless:\ *true ]]
+}
+
+# Who the container runs as: the invoking user; under sudo (rootful Podman needs it, as does
+# Docker for a user outside the docker group), the user who ran sudo. What the container
+# writes into volumes is theirs.
+invoking_user() {
+  if [[ "$(id -u)" == 0 && "${SUDO_UID:-0}" =~ ^[1-9][0-9]*$ && "${SUDO_GID:-}" =~ ^[0-9]+$ ]]; then
+    USER_ID="$SUDO_UID"
+    GROUP_ID="$SUDO_GID"
+    USER_NAME="${SUDO_USER:-$SUDO_UID}"
+    GROUP_IDS="$(id -G "$USER_NAME" 2>/dev/null || printf '%s' "$SUDO_GID")"
+  else
+    USER_ID="$(id -u)"
+    GROUP_ID="$(id -g)"
+    USER_NAME="$(id -un)"
+    GROUP_IDS="$(id -G)"
+  fi
 }
 
 # Appends the GPU flags, and NVIDIA's recommended limits for GPU jobs, to RUN_ARGS.
@@ -112,8 +132,11 @@ add_gpu_args() {
   local want index
   want="$(gpu_request)"
   [[ "$want" == none ]] && return 0
-  has_nvidia_support \
-    || die "GPUs were asked for ($want) but $ENGINE has no NVIDIA runtime; install the NVIDIA Container Toolkit, or run without GPUs: MLENV_GPUS=none $0 ${COMMAND:-up}"
+  if ! has_nvidia_support; then
+    is_podman \
+      && die "GPUs were asked for ($want) but no CDI specification in /etc/cdi or /var/run/cdi names nvidia.com/gpu devices; write one with the NVIDIA Container Toolkit (nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml), or run without GPUs: MLENV_GPUS=none $0 ${COMMAND:-up}"
+    die "GPUs were asked for ($want) but $ENGINE has no NVIDIA runtime; install the NVIDIA Container Toolkit, or run without GPUs: MLENV_GPUS=none $0 ${COMMAND:-up}"
+  fi
   if is_podman; then
     case "$want" in
       all) RUN_ARGS+=(--device nvidia.com/gpu=all) ;;
@@ -146,12 +169,18 @@ add_volume() {
 base_run_args() {
   local group
   RUN_ARGS=(--hostname "$NAME")
-  if is_podman; then
+  invoking_user
+  if is_rootless_podman; then
+    # The user's own ids, mapped into the container's user namespace. Their other groups are
+    # kept by crun only (keep-groups; runc drops them).
     RUN_ARGS+=(--userns=keep-id)
+    if [[ "$GROUP_IDS" != "$GROUP_ID" && "$ENGINE_INFO" =~ ociRuntime:[[:space:]]+name:\ *crun ]]; then
+      RUN_ARGS+=(--group-add keep-groups)
+    fi
   else
-    RUN_ARGS+=(--user "$(id -u):$(id -g)")
-    for group in $(id -G); do
-      [[ "$group" == "$(id -g)" ]] || RUN_ARGS+=(--group-add "$group")
+    RUN_ARGS+=(--user "$USER_ID:$GROUP_ID")
+    for group in $GROUP_IDS; do
+      [[ "$group" == "$GROUP_ID" ]] || RUN_ARGS+=(--group-add "$group")
     done
   fi
   RUN_ARGS+=(--env HOME=/home/mlenv --shm-size=1g)
@@ -191,7 +220,18 @@ cmd_build() {
   # The base is pulled into the engine's images first: BuildKit builds from it there, and its
   # RepoDigests are what `lock` records (BuildKit alone keeps a base it pulls out of the list).
   "$ENGINE" image inspect "$BASE" >/dev/null 2>&1 || "$ENGINE" pull "$BASE"
-  DOCKER_BUILDKIT=1 "$ENGINE" build --tag "$IMAGE" --file "$HERE/Dockerfile" "$@" "$HERE"
+  local -a podman_args=()
+  if is_podman; then
+    # Podman writes OCI images unless told otherwise, and for those Buildah ignores SHELL: every
+    # RUN would run in /bin/sh, without bash's pipefail.
+    podman_args=(--format docker)
+    # Podman reads the context's .containerignore or .dockerignore, not the one beside the
+    # Dockerfile (BuildKit's); without it the whole folder, .git and data included, is sent.
+    if [[ -f "$HERE/Dockerfile.dockerignore" ]] && "$ENGINE" build --help 2>/dev/null | grep -q -- --ignorefile; then
+      podman_args+=(--ignorefile "$HERE/Dockerfile.dockerignore")
+    fi
+  fi
+  DOCKER_BUILDKIT=1 "$ENGINE" build "${podman_args[@]}" --tag "$IMAGE" --file "$HERE/Dockerfile" "$@" "$HERE"
 }
 
 cmd_up() {
@@ -250,13 +290,14 @@ cmd_url() {
 
 print_url() {
   local token="$1" host
+  invoking_user
   host="$JUPYTER_BIND"
   [[ "$host" == 0.0.0.0 ]] && host=127.0.0.1
   [[ "$host" == :: ]] && host=::1
   [[ "$host" == *:* ]] && host="[$host]"
   printf 'http://%s:%s/%s?token=%s\n' "$host" "$JUPYTER_PORT" "$JUPYTER" "$token"
   printf 'From a laptop: ssh -N -L %s:%s:%s %s@%s\n' \
-    "$JUPYTER_PORT" "$host" "$JUPYTER_PORT" "$(id -un)" "$(hostname -f 2>/dev/null || hostname)"
+    "$JUPYTER_PORT" "$host" "$JUPYTER_PORT" "$USER_NAME" "$(hostname -f 2>/dev/null || hostname)"
 }
 
 cmd_shell() {
@@ -335,4 +376,4 @@ case "$COMMAND" in
     exit 2
     ;;
 esac
-# mlenv-sha256: 99f498dafef5ecb488215caad61a50389f1844fa55093cde98f8b9e52e599712
+# mlenv-sha256: a18ea790e65614d2f124e601ad308f68ac40621ee01503385dcdc474862fb242
