@@ -2,11 +2,15 @@
 # End-to-end test on a real container engine: build what `mlenv generate` writes, start it, reach
 # Jupyter through the forwarded port, and check the container from inside and outside.
 #
-# Usage: bash Tests/e2e/run.sh        (as root; installs docker.io and debootstrap when missing)
+# Usage: bash Tests/e2e/run.sh        (as root; installs docker.io, podman, debootstrap, slurm-wlm
+#                                      and the rest when missing)
 #
 # It starts a private Docker daemon (its own socket, data folder, bridge and subnet), builds a
 # small Debian base image with debootstrap, declares it to mlenv through a test catalog, and always
-# stops the daemon and removes what it made, also when a step fails. Takes 3-6 minutes on 2 cores.
+# stops the daemon and removes what it made, also when a step fails. Then a one-node Slurm cluster
+# runs the spec as a batch job, Tests/e2e/lock.sh rebuilds it from its lock, and
+# Tests/e2e/podman.sh builds and runs it with Podman, rootful and rootless. Takes 12-16 minutes
+# on 2 cores.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -36,6 +40,8 @@ cleanup() {
   if declare -F slurm_stop >/dev/null; then slurm_stop || true; fi
   # The lock test's registry and package index (Tests/e2e/lock.sh), when it got that far.
   if declare -F lock_stop >/dev/null; then lock_stop || true; fi
+  # Podman's containers, network and CDI specification (Tests/e2e/podman.sh), when it got that far.
+  if declare -F podman_stop >/dev/null; then podman_stop || true; fi
   if ((status != 0)) && [[ -f "$work/dockerd.log" ]]; then
     printf '\n== engine log (last 40 lines)\n' >&2
     tail -n 40 "$work/dockerd.log" >&2 || true
@@ -71,7 +77,8 @@ trap 'printf "e2e: FAILED at line %s: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
 step "tools"
 missing=()
-for tool in dockerd:docker.io debootstrap:debootstrap curl:curl slurmctld:slurm-wlm munged:munge docker-registry:docker-registry; do
+for tool in dockerd:docker.io debootstrap:debootstrap curl:curl slurmctld:slurm-wlm munged:munge docker-registry:docker-registry \
+  podman:podman runc:runc newuidmap:uidmap slirp4netns:slirp4netns catatonit:catatonit jq:jq; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
 done
 if ((${#missing[@]})); then
@@ -83,19 +90,24 @@ fi
 getent group docker >/dev/null || groupadd --system docker
 id "$user" >/dev/null 2>&1 || useradd --create-home --groups docker "$user"
 
+# Prints the first three numbers of a /24 in $1.0.0/16 that no route on this machine covers or
+# falls into, starting from one derived from the run, so that two runs at once pick different ones.
+free_subnet() {
+  local start candidate offset
+  start=$((0x$(printf '%s' "$run_id" | md5sum | cut -c1-2)))
+  for offset in $(seq 0 255); do
+    candidate="$1.$(((start + offset) % 256))"
+    if ! ip -4 route show match "$candidate.0/24" | grep -qv '^default' \
+      && [[ -z "$(ip -4 route show root "$candidate.0/24")" ]] && ! ip -4 -o addr | grep -qF " $candidate."; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  fail "no free /24 in $1.0.0/16 for the test's bridge"
+}
+
 step "start a private Docker daemon on its own bridge and subnet"
-# A /24 of 10.197.0.0/16 that no route on this machine covers or falls into, starting from one
-# derived from the run, so that two runs at once pick different ones.
-start=$((0x$(printf '%s' "$run_id" | md5sum | cut -c1-2)))
-for offset in $(seq 0 255); do
-  candidate="10.197.$(((start + offset) % 256))"
-  if ! ip -4 route show match "$candidate.0/24" | grep -qv '^default' \
-    && [[ -z "$(ip -4 route show root "$candidate.0/24")" ]] && ! ip -4 -o addr | grep -qF " $candidate."; then
-    prefix="$candidate"
-    break
-  fi
-done
-[[ -n "$prefix" ]] || fail "no free /24 in 10.197.0.0/16 for the test's bridge"
+prefix="$(free_subnet 10.197)"
 ! ip link show "$bridge" >/dev/null 2>&1 || fail "an interface named $bridge exists already"
 ip link add name "$bridge" type bridge
 bridge_made=1
@@ -120,7 +132,9 @@ base="localhost/mlenv-e2e-base:bookworm-$run_id"
 debootstrap --variant=minbase --include=python3,python3-pip,python3-venv,ca-certificates \
   bookworm "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
   || { tail -n 20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
-tar -C "$work/rootfs" -c . | "$docker_bin" import - "$base" >/dev/null
+# Podman imports the same root file system later (Tests/e2e/podman.sh).
+tar -C "$work/rootfs" -c -f "$work/rootfs.tar" .
+"$docker_bin" import "$work/rootfs.tar" "$base" >/dev/null
 rm -rf "$work/rootfs"
 
 step "generate"
@@ -427,7 +441,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 slurm_start "$work/slurm"
 job_output="$(cd "$project/out-slurm" && DOCKER_HOST="$DOCKER_HOST" MLENV_ENGINE="$work/docker-no-gpu" \
-  MLENV_E2E_ENGINE_LOG="$engine_log" slurm_run_job job.sbatch --uid="$user")" || fail "the Slurm job failed"
+  MLENV_E2E_ENGINE_LOG="$engine_log" slurm_run_job job.sbatch --uid="$user" --gid="$(id -g "$user")")" || fail "the Slurm job failed"
 grep -q "job ran in /workspace as $(id -u "$user")" "$job_output" || { cat "$job_output" >&2; fail "the job's output lacks the command's line"; }
 [[ "$(stat -c %U "$project/specs/data/from-slurm.txt")" == "$user" ]] || fail "the job's file does not belong to $user"
 engine_args="$(tr '\n' ' ' <"$engine_log")"
@@ -440,3 +454,7 @@ slurm_stop
 # Exact reproduction from a lock: a registry and a package index on loopback (issue 17).
 # shellcheck source=Tests/e2e/lock.sh
 source "$repo/Tests/e2e/lock.sh"
+
+# The same spec with Podman, rootful and rootless (issue 18).
+# shellcheck source=Tests/e2e/podman.sh
+source "$repo/Tests/e2e/podman.sh"
