@@ -36,13 +36,17 @@ podman_as_user() {
   runuser -u "$user" -- env HOME="$pod_user_home" XDG_RUNTIME_DIR="$pod/xdg" "$@"
 }
 
+pod_stopped=""
 podman_stop() {
   local pidfile
+  [[ -z "$pod_stopped" ]] || return 0
+  pod_stopped=1
   if [[ -d "$pod_user_home/.config" ]]; then
     podman_as_user podman rm --all --force --time 0 >/dev/null 2>&1 || true
     # The pause process holds the user's namespace (and its overlay mounts) after the last container.
-    pidfile="$pod/xdg/libpod/tmp/pause.pid"
-    if [[ -f "$pidfile" ]]; then kill -KILL "$(cat "$pidfile")" 2>/dev/null || true; fi
+    while read -r pidfile; do
+      kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
+    done < <(find "$pod/xdg" -name pause.pid 2>/dev/null)
   fi
   if [[ -f "$pod/containers.conf" ]]; then
     podman_as_root podman rm --all --force --time 0 >/dev/null 2>&1 || true
