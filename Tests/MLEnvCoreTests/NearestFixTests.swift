@@ -236,3 +236,165 @@ final class NearestFixTests: XCTestCase {
         XCTAssertNil(Nearest.pick(candidates, fit: { _ in nil }, distance: { [$0.distance] }))
     }
 }
+
+/// E209 for companions and partners given as ranges, in `packages.pip`, a requirements file and a
+/// pyproject.toml. Expected results come from the catalog's `companions` rows (torchvision 0.19
+/// needs torch `==2.4.*`, 0.20 `==2.5.*`, 0.21 `==2.6.*`, 0.22 `==2.7.*`; torchaudio 2.4 `==2.4.*`,
+/// 2.5 `==2.5.*`; jax 0.4.35 jaxlib `>=0.4.34,<=0.4.35`, 0.4.36 `>=0.4.36,<=0.4.36`, 0.4.37
+/// `>=0.4.36,<=0.4.37`) and its pytorch table (torch 2.5 is 2.5.0 and 2.5.1). Checked against
+/// PyPI with `pip install --dry-run --no-deps --report` (Requires-Dist, 2026-12): torchvision
+/// 0.21.0 `torch==2.6.0`, 0.22.0 `torch==2.7.0`, 0.22.1 `torch==2.7.1`, 0.19.1 `torch==2.4.1`,
+/// 0.20.1 `torch==2.5.1`; torchaudio 2.4.1 `torch==2.4.1`, 2.5.1 `torch==2.5.1`; jax 0.4.36
+/// `jaxlib<=0.4.36,>=0.4.36`, 0.4.37 `jaxlib<=0.4.37,>=0.4.36`; jax 0.4.32 is yanked.
+final class CompanionRangeTests: XCTestCase {
+    let pytorch25 = """
+        mlenv: 1
+        name: t
+        base: nvidia/cuda:12.4.1-runtime-ubuntu22.04
+        framework: {name: pytorch, version: "2.5"}
+        python: "3.10"
+
+        """
+    let plain = "mlenv: 1\nname: t\nbase: python:3.11-slim\ncuda: none\n"
+
+    func e209(_ spec: String, files: [String: String] = [:]) -> [Diagnostic] {
+        diagnostics(spec, files: files).filter { $0.code.id == "E209" }
+    }
+
+    func at(_ found: [Diagnostic]) -> [String] { found.map { "\($0.file):\($0.location.line):\($0.location.column)" } }
+
+    /// huggingface/lerobot's `torchvision>=0.21,<0.23` beside PyTorch 2.5, from the project's
+    /// pyproject.toml: 0.21 wants torch 2.6 and 0.22 torch 2.7, so pip cannot resolve it.
+    func testLeRobotsTorchvisionRangeBesidePyTorch25() {
+        let pyproject = """
+            [project]
+            name = "robokit"
+            version = "0.1"
+            dependencies = [
+                "einops>=0.8.0",
+                "torchvision>=0.21.0,<0.23.0",
+            ]
+
+            """
+        let found = e209(pytorch25 + "project: .\n", files: ["pyproject.toml": pyproject])
+        // Where project dependencies are reported: at the requirement, inside its quotes.
+        XCTAssertEqual(at(found), ["pyproject.toml:6:6"])
+        XCTAssertEqual(
+            found.first?.message,
+            "`torchvision>=0.21.0,<0.23.0` admits torchvision 0.21-0.22, which require `torch==2.6.*` or "
+                + "`torch==2.7.*`: none fits torch 2.5.0-2.5.1")
+        XCTAssertEqual(found.first?.fix, "pin torchvision==0.20.*, which fits torch 2.5.0-2.5.1, or leave it unpinned")
+        // With PyTorch 2.7 (the fixture modelled on it) 0.22 fits: pip picks it.
+        let fits = pytorch25.replacingOccurrences(of: "\"2.5\"", with: "\"2.7\"")
+        XCTAssertEqual(at(e209(fits + "project: .\n", files: ["pyproject.toml": pyproject])), [])
+    }
+
+    /// The same range in a requirements file, reported at its line.
+    func testRangeInARequirementsFile() {
+        let found = e209(
+            pytorch25 + "packages:\n  requirements: [requirements.txt]\n",
+            files: ["requirements.txt": "numpy<2\n  torchvision >=0.21, <0.23\n"])
+        XCTAssertEqual(at(found), ["requirements.txt:2:3"])
+    }
+
+    func testRangesBesidePyTorch25() {
+        func pip(_ entries: String) -> [Diagnostic] { e209(pytorch25 + "packages:\n  pip: [\(entries)]\n") }
+        // torchaudio 2.5 is in the range and fits.
+        XCTAssertEqual(at(pip("\"torchaudio>=2.4,<2.6\"")), [])
+        // `~=0.19.0` is 0.19.x only, which wants torch 2.4.
+        let compatible = pip("numpy, \"torchvision~=0.19.0\"")
+        XCTAssertEqual(at(compatible), ["spec.yaml:7:16"])
+        XCTAssertEqual(
+            compatible.first?.message,
+            "`torchvision~=0.19.0` admits only torchvision 0.19, which requires `torch==2.4.*`, not torch 2.5.0-2.5.1")
+        XCTAssertEqual(
+            compatible.first?.fix, "pin torchvision==0.20.*, which fits torch 2.5.0-2.5.1, or leave it unpinned")
+        XCTAssertEqual(at(pip("\"torchvision==0.19.*\"")).count, 1)
+        XCTAssertEqual(at(pip("\"torchvision<0.20,>=0.18\"")).count, 1)
+        // Two entries of one project: pip intersects them, and so does the rule.
+        XCTAssertEqual(at(pip("\"torchvision>=0.18\", \"torchvision<0.20\"")), ["spec.yaml:7:9"])
+        // 0.20.* is excluded, and neither 0.19 nor 0.21 fits.
+        XCTAssertEqual(at(pip("\"torchvision>=0.19,<0.22,!=0.20.*\"")).count, 1)
+        XCTAssertEqual(at(pip("\"torchvision>=0.19,<0.22\"")), [], "0.20 fits")
+        // `<0.21` excludes 0.21's pre-releases (PEP 440), `<=0.20.1` admits 0.20.1.
+        XCTAssertEqual(at(pip("\"torchvision>=0.19,<=0.20.1\"")), [])
+        // Unknown facts say nothing: no upper bound admits future lines, no lower bound lines
+        // before the table's first (torchvision 0.2.2's metadata names torch unpinned).
+        XCTAssertEqual(at(pip("\"torchvision>=0.21\"")), [])
+        XCTAssertEqual(at(pip("\"torchvision<0.20\"")), [])
+        XCTAssertEqual(at(pip("\"torchvision>=1!0.21,<1!0.23\"")), [], "another epoch is not in the table")
+        // A range that admits no line the table knows is another problem.
+        XCTAssertEqual(at(pip("\"torchvision<0.1\"")), [])
+        // Markers and URLs are left alone.
+        XCTAssertEqual(at(pip("\"torchvision>=0.21,<0.23; python_version >= '3.8'\"")), [])
+        XCTAssertEqual(at(pip("\"torchvision @ https://example.org/torchvision-0.21.0-py3-none-any.whl\"")), [])
+        // A torch range in packages.pip does not hide the framework mlenv installs.
+        XCTAssertEqual(at(pip("\"torch>=2.0\", \"torchvision==0.19.1\"")), ["spec.yaml:7:23"])
+    }
+
+    /// A range on the partner's side: without a framework, torch is whatever pip picks in it.
+    func testPartnerRange() {
+        let found = e209(plain + "packages:\n  pip: [\"torch>=2.6,<2.8\", \"torchvision==0.19.1\"]\n")
+        XCTAssertEqual(at(found), ["spec.yaml:6:28"])
+        XCTAssertEqual(
+            found.first?.message, "torchvision 0.19.1 requires `torch==2.4.*`, not `torch>=2.6,<2.8`")
+        XCTAssertEqual(found.first?.fix, "pin torchvision==0.21.*, which fits `torch>=2.6,<2.8`, or leave it unpinned")
+        XCTAssertEqual(at(e209(plain + "packages:\n  pip: [\"torch>=2.4,<2.8\", \"torchvision==0.19.1\"]\n")), [])
+        // No bound the other way: still no torch 2.4 in it.
+        XCTAssertEqual(at(e209(plain + "packages:\n  pip: [\"torch>=2.6\", \"torchvision==0.19.1\"]\n")).count, 1)
+        // torch entries that exclude each other are E204's, not a mismatch with torchvision.
+        XCTAssertEqual(
+            at(e209(plain + "packages:\n  pip: [\"torch==2.4.1\", \"torch==2.5.0\", \"torchvision==0.19.1\"]\n")), [])
+        // A range on both sides: 0.21 fits torch 2.6.
+        XCTAssertEqual(at(e209(plain + "packages:\n  pip: [\"torch>=2.6,<2.8\", \"torchvision>=0.19,<0.22\"]\n")), [])
+    }
+
+    /// jax ranges against a jaxlib pin: which jax releases exist comes from the catalog's jax table.
+    func testJAXRangeAgainstAJaxlibPin() {
+        func pip(_ entries: String) -> [Diagnostic] { e209(plain + "packages:\n  pip: [\(entries)]\n") }
+        let found = pip("\"jax>=0.4.36,<0.4.38\", \"jaxlib==0.4.35\"")
+        XCTAssertEqual(at(found), ["spec.yaml:6:32"])
+        XCTAssertEqual(
+            found.first?.message,
+            "`jax>=0.4.36,<0.4.38` admits jax 0.4.36-0.4.37, which require `jaxlib<=0.4.36,>=0.4.36` or "
+                + "`jaxlib<=0.4.37,>=0.4.36`: none fits jaxlib 0.4.35")
+        XCTAssertEqual(
+            found.first?.fix,
+            "pin jaxlib to what jax 0.4.36-0.4.37 requires (`jaxlib<=0.4.36,>=0.4.36` or `jaxlib<=0.4.37,>=0.4.36`), "
+                + "or leave it unpinned")
+        // 0.4.35 accepts jaxlib 0.4.35.
+        XCTAssertEqual(at(pip("\"jax>=0.4.35,<0.4.38\", \"jaxlib==0.4.35\"")), [])
+        // The catalog lists jax 0.4.32 (yanked on PyPI), whose requirement the table lacks: unknown.
+        XCTAssertEqual(at(pip("\"jax>=0.4.31,<0.4.34\", \"jaxlib==0.4.20\"")), [])
+        // jax 0.4.29 names jaxlib only under an extra (pypi_companions.csv), so pip may pick it:
+        // below the table's first row is unknown.
+        XCTAssertEqual(at(pip("\"jax>=0.4.29,<0.4.31\", \"jaxlib==0.4.31\"")), [])
+        XCTAssertEqual(at(pip("\"jax>=0.4.30,<0.4.31\", \"jaxlib==0.4.31\"")).count, 1)
+        // Beyond the newest release the catalog knows, or a pre-release named: unknown.
+        XCTAssertEqual(at(pip("\"jax>=0.4.36\", \"jaxlib==0.4.35\"")), [])
+        XCTAssertEqual(at(pip("\"jax>=0.4.36rc1,<0.4.38\", \"jaxlib==0.4.35\"")), [])
+        // A jaxlib range that meets the jax pin's, and a jax pin beside a jaxlib range that does not.
+        XCTAssertEqual(at(pip("\"jax==0.4.30\", \"jaxlib>=0.4.29,<0.5\"")), [])
+        XCTAssertEqual(at(pip("\"jax==0.4.30\", \"jaxlib<0.4.27\"")), ["spec.yaml:6:24"])
+        // `jaxlib==0.4.*` is a range that holds 0.4.27-0.4.30, not the release 0.4.
+        XCTAssertEqual(at(pip("\"jax==0.4.30\", \"jaxlib==0.4.*\"")), [])
+    }
+
+    /// On NGC PyTorch 23.10 (torch 2.1.0a0+32f93b1) a range of other lines makes pip replace
+    /// NVIDIA's torch.
+    func testRangeOnAnNGCImage() {
+        let spec =
+            "mlenv: 1\nname: t\nbase: nvcr.io/nvidia/pytorch:23.10-py3\npackages:\n  pip: [\"torchvision>=0.17,<0.19\"]\n"
+        let found = e209(spec)
+        XCTAssertEqual(at(found), ["spec.yaml:5:9"])
+        XCTAssertEqual(
+            found.first?.message,
+            "`torchvision>=0.17,<0.19` admits torchvision 0.17-0.18, which require `torch==2.2.*` or `torch==2.3.*`: "
+                + "none fits torch 2.1.0a0+32f93b1 that `nvcr.io/nvidia/pytorch:23.10-py3` ships: pip would replace "
+                + "the image's torch build with one from the index")
+        XCTAssertEqual(
+            found.first?.fix,
+            "remove the version range, or pin torchvision==0.16.*, the line for the image's torch 2.1.0a0+32f93b1")
+        XCTAssertEqual(at(e209(spec.replacingOccurrences(of: ">=0.17", with: ">=0.16"))), [])
+    }
+}

@@ -5,6 +5,15 @@ import XCTest
 final class VersionTests: XCTestCase {
     func v(_ text: String) -> PEP440Version { PEP440Version(text)! }
 
+    /// The specifiers of a requirement `x` + `text` (`>=1.24,<2`).
+    func spec(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> SpecifierSet {
+        guard case .success(let requirement) = RequirementParser.parse("x" + text) else {
+            XCTFail(text, file: file, line: line)
+            return SpecifierSet([])
+        }
+        return requirement.specifiers
+    }
+
     func testPEP440OrderingFromTheSpecification() {
         // The ordering example of PEP 440's "Summary of permitted suffixes and relative ordering".
         let ordered = [
@@ -35,13 +44,6 @@ final class VersionTests: XCTestCase {
     }
 
     func testSpecifiersFromPEP440() {
-        func spec(_ text: String) -> SpecifierSet {
-            guard case .success(let requirement) = RequirementParser.parse("x" + text) else {
-                XCTFail(text)
-                return SpecifierSet([])
-            }
-            return requirement.specifiers
-        }
         XCTAssertTrue(spec("~=2.2").contains(v("2.3")))
         XCTAssertFalse(spec("~=2.2").contains(v("3.0")))
         XCTAssertTrue(spec("~=1.4.5").contains(v("1.4.9")))
@@ -58,15 +60,7 @@ final class VersionTests: XCTestCase {
     }
 
     func testSpecifierIntersections() {
-        func sets(_ a: String, _ b: String) -> SpecifierSet {
-            guard case .success(let x) = RequirementParser.parse("p" + a),
-                case .success(let y) = RequirementParser.parse("p" + b)
-            else {
-                XCTFail("\(a) \(b)")
-                return SpecifierSet([])
-            }
-            return x.specifiers.intersection(y.specifiers)
-        }
+        func sets(_ a: String, _ b: String) -> SpecifierSet { spec(a).intersection(spec(b)) }
         XCTAssertFalse(sets("<2", ">=2.0").isSatisfiable)
         XCTAssertTrue(sets("<2", ">=1.24").isSatisfiable)
         XCTAssertFalse(sets("==1.0", "==1.1").isSatisfiable)
@@ -86,13 +80,6 @@ final class VersionTests: XCTestCase {
     }
 
     func testEpochsInSpecifiers() {
-        func spec(_ text: String) -> SpecifierSet {
-            guard case .success(let requirement) = RequirementParser.parse("x" + text) else {
-                XCTFail(text)
-                return SpecifierSet([])
-            }
-            return requirement.specifiers
-        }
         XCTAssertTrue(spec("~=1!2.0").isSatisfiable)
         XCTAssertTrue(spec("~=1!2.0").contains(v("1!2.5")))
         XCTAssertFalse(spec("~=1!2.0").contains(v("2.5")), "no epoch is epoch 0, below 1!")
@@ -101,6 +88,58 @@ final class VersionTests: XCTestCase {
         XCTAssertTrue(spec("!=1!2.*").contains(v("2.3")))
         XCTAssertFalse(spec("<1!2").contains(v("1!2.0rc1")))
         XCTAssertTrue(spec("<1!2").contains(v("5.0")), "every epoch-0 version is below 1!2")
+    }
+
+    /// Which release lines a specifier set admits (`SpecifierSet.admits`) and whether all it
+    /// admits lies in some lines (`isWithin`), as CompanionRule asks of torchvision ranges.
+    func testLinesASetAdmitsAndLiesWithin() {
+        func lines(_ text: String, among candidates: ClosedRange<Int> = 18...24) -> [Int] {
+            candidates.filter { spec(text).admits(.prefix([0, $0])) }
+        }
+        XCTAssertEqual(lines(">=0.21,<0.23"), [21, 22])
+        XCTAssertEqual(lines("~=0.21.0"), [21], "~=0.21.0 is >=0.21.0,==0.21.*")
+        XCTAssertEqual(lines("~=0.21"), [21, 22, 23, 24], "~=0.21 is >=0.21,==0.*")
+        XCTAssertEqual(lines("==0.21.*"), [21])
+        XCTAssertEqual(lines("==0.21.3"), [21])
+        XCTAssertEqual(lines("!=0.21.*,>=0.20,<0.23"), [20, 22])
+        XCTAssertEqual(lines("!=0.21.0,>=0.21,<0.22"), [21], "0.21.1 is left")
+        // PEP 440: `<0.22` excludes 0.22's pre-releases, unless the bound is itself one.
+        XCTAssertEqual(lines("<0.22,>=0.20"), [20, 21])
+        XCTAssertEqual(lines("<0.22rc1,>=0.20"), [20, 21, 22], "0.22.dev0 and 0.22a1 are below 0.22rc1")
+        XCTAssertEqual(lines("<=0.21,>=0.20"), [20, 21])
+        XCTAssertEqual(lines(">0.21,<0.23"), [21, 22], "0.21.1 is above 0.21")
+        XCTAssertEqual(lines(">=0.21.0rc1,<=0.21.0rc2"), [21], "0.21's own pre-releases")
+        XCTAssertEqual(lines(">=0.21.0rc1,<0.21.0"), [], "`<0.21.0` excludes 0.21.0's pre-releases too")
+        XCTAssertEqual(lines(">=1!0.1"), [], "every epoch-0 version is below 1!0.1")
+        XCTAssertEqual(lines("<0.18"), [])
+
+        let known = (5...29).map { VersionInterval.prefix([0, $0]) }
+        XCTAssertTrue(spec(">=0.21,<0.23").isWithin(known))
+        XCTAssertTrue(spec(">=0.21,<0.23").isWithin([.prefix([0, 22]), .prefix([0, 21])]), "in any order")
+        XCTAssertFalse(spec(">=0.21,<0.23").isWithin([.prefix([0, 21])]))
+        XCTAssertTrue(spec(">=0.21.0,<=0.29.7").isWithin(known))
+        XCTAssertTrue(spec("==0.21.1").isWithin(known))
+        XCTAssertTrue(spec("~=0.21.0").isWithin(known))
+        XCTAssertFalse(spec(">=0.21").isWithin(known), "no upper bound: later lines")
+        XCTAssertFalse(spec("<0.20").isWithin(known), "no lower bound: earlier lines")
+        XCTAssertFalse(spec("~=0.21").isWithin(known), "0.30 and later")
+        XCTAssertFalse(spec(">=0.20,<0.23").isWithin([.prefix([0, 20]), .prefix([0, 22])]), "a line missing")
+        XCTAssertFalse(spec(">=0.21,<1!0.23").isWithin(known), "epoch 1 is above every epoch-0 line")
+        XCTAssertTrue(spec(">=0.21,<0.23,<0.1").isWithin([]), "a set that admits nothing")
+        // Single releases (jax): a point lies in its own point only.
+        let release = VersionInterval(
+            lower: .init(v("0.4.30"), inclusive: true), upper: .init(v("0.4.30"), inclusive: true))
+        XCTAssertTrue(spec("==0.4.30").isWithin([release]))
+        XCTAssertFalse(spec(">=0.4.30,<0.4.31").isWithin([release]))
+        // Intervals that meet only where one is closed join: [1, 2) and [2, 3] do, [1, 2) and (2, 3] do not.
+        let low = VersionInterval(lower: .init(v("1"), inclusive: true), upper: .init(v("2"), inclusive: false))
+        let high = VersionInterval(lower: .init(v("2"), inclusive: true), upper: .init(v("3"), inclusive: true))
+        var open = high
+        open.lower?.inclusive = false
+        XCTAssertTrue(spec(">=1,<=3").isWithin([high, low]))
+        XCTAssertFalse(spec(">=1,<=3").isWithin([low, open]), "2 itself is in neither")
+        XCTAssertTrue(spec(">=1,<2").isWithin([low, open]))
+        XCTAssertFalse(spec(">=1,<=2").isWithin([low, open]))
     }
 
     func testDottedVersions() {

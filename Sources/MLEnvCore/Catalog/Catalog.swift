@@ -249,10 +249,18 @@ public struct CompanionRequirement: Sendable {
     /// Whether the entry is for a minor line rather than one release.
     var isLine: Bool { package == "torchvision" || package == "torchaudio" }
 
-    /// Whether the entry describes `version` of its package.
-    func describes(_ candidate: PEP440Version) -> Bool {
-        isLine ? candidate.release.prefix(2).elementsEqual(version.release.prefix(2)) : candidate == version
+    /// The versions of its package the entry describes: the line's (`0.16` is `==0.16.*`: 0.16.0,
+    /// 0.16.2, 0.16.0rc1), or the one release.
+    var region: VersionInterval {
+        let release = version.withoutLocal
+        guard isLine else {
+            return VersionInterval(lower: .init(release, inclusive: true), upper: .init(release, inclusive: true))
+        }
+        return .prefix(Array(release.release.prefix(2)), epoch: release.epoch)
     }
+
+    /// Whether the entry describes `version` of its package (a local label is the same release).
+    func describes(_ candidate: PEP440Version) -> Bool { region.contains(candidate.withoutLocal) }
 }
 
 /// A CUDA toolkit release.

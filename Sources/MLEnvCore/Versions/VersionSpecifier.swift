@@ -52,11 +52,7 @@ public struct VersionSpecifier: Hashable, Sendable, CustomStringConvertible {
         case .equal where !wildcard:
             return [VersionInterval(lower: .init(v, inclusive: true), upper: .init(v, inclusive: true))]
         case .equal:
-            return [
-                VersionInterval(
-                    lower: .init(Self.floor(v.release, epoch: v.epoch), inclusive: true),
-                    upper: .init(Self.floor(Self.bump(v.release), epoch: v.epoch), inclusive: false))
-            ]
+            return [VersionInterval.prefix(v.release, epoch: v.epoch)]
         case .notEqual where !wildcard:
             return [
                 VersionInterval(lower: nil, upper: .init(v, inclusive: false)),
@@ -136,6 +132,14 @@ public struct VersionInterval: Hashable, Sendable {
     /// Every version.
     public static let everything = VersionInterval(lower: nil, upper: nil)
 
+    /// The versions whose release starts with `release`, as `==2.1.*` admits them: from
+    /// `2.1.dev0` (the lowest, below 2.1's pre-releases) up to, not including, `2.2.dev0`.
+    public static func prefix(_ release: [Int], epoch: Int = 0) -> VersionInterval {
+        VersionInterval(
+            lower: Bound(VersionSpecifier.floor(release, epoch: epoch), inclusive: true),
+            upper: Bound(VersionSpecifier.floor(VersionSpecifier.bump(release), epoch: epoch), inclusive: false))
+    }
+
     /// Whether no version lies inside.
     public var isEmpty: Bool {
         guard let lower, let upper else { return false }
@@ -148,6 +152,31 @@ public struct VersionInterval: Hashable, Sendable {
         if let lower, version < lower.version || (version == lower.version && !lower.inclusive) { return false }
         if let upper, version > upper.version || (version == upper.version && !upper.inclusive) { return false }
         return true
+    }
+
+    /// Whether every version in `other` lies inside.
+    public func contains(_ other: VersionInterval) -> Bool {
+        guard !other.isEmpty else { return true }
+        if let lower {
+            guard let inner = other.lower,
+                lower.version < inner.version
+                    || (lower.version == inner.version && (lower.inclusive || !inner.inclusive))
+            else { return false }
+        }
+        if let upper {
+            guard let inner = other.upper,
+                inner.version < upper.version
+                    || (inner.version == upper.version && (upper.inclusive || !inner.inclusive))
+            else { return false }
+        }
+        return true
+    }
+
+    /// Whether `self` ends where `next` begins, with no version between them.
+    func meets(_ next: VersionInterval) -> Bool {
+        guard let upper else { return true }
+        guard let lower = next.lower else { return true }
+        return upper.version > lower.version || (upper.version == lower.version && (upper.inclusive || lower.inclusive))
     }
 
     /// The versions in both intervals.
@@ -203,6 +232,39 @@ public struct SpecifierSet: Hashable, Sendable, CustomStringConvertible {
     /// (each of its intervals has an open end or two ends in order), so only sets of two or
     /// more are intersected: most pins are one `==`.
     public var isSatisfiable: Bool { specifiers.count < 2 || !intervals.isEmpty }
+
+    /// Whether some version in `interval` satisfies every specifier, pre-releases counted as
+    /// `intervals` counts them: `>=0.21,<0.23` admits the line `VersionInterval.prefix([0, 22])`
+    /// but not `[0, 23]` (PEP 440: `<0.23` excludes 0.23's pre-releases), `<0.23rc1` admits 0.23.
+    public func admits(_ interval: VersionInterval) -> Bool {
+        intervals.contains { !$0.intersection(interval).isEmpty }
+    }
+
+    /// Whether every version the set admits lies in `regions` (together: `>=0.21,<0.23` lies in
+    /// the lines 0.21 and 0.22, not in 0.21 alone; `>=0.21`, with no upper bound, in no list of lines).
+    public func isWithin(_ regions: [VersionInterval]) -> Bool {
+        // The regions joined where they meet, so that an interval spanning two lines lies in one.
+        var joined: [VersionInterval] = []
+        let sorted = regions.filter { !$0.isEmpty }.sorted { a, b in
+            guard let x = a.lower else { return b.lower != nil }
+            guard let y = b.lower else { return false }
+            return x.version < y.version || (x.version == y.version && x.inclusive && !y.inclusive)
+        }
+        for region in sorted {
+            if let last = joined.last, last.meets(region) {
+                let upper: VersionInterval.Bound? =
+                    if let a = last.upper, let b = region.upper {
+                        a.version != b.version
+                            ? (a.version > b.version ? a : b)
+                            : VersionInterval.Bound(a.version, inclusive: a.inclusive || b.inclusive)
+                    } else { nil }
+                joined[joined.count - 1] = VersionInterval(lower: last.lower, upper: upper)
+            } else {
+                joined.append(region)
+            }
+        }
+        return intervals.allSatisfy { interval in joined.contains { $0.contains(interval) } }
+    }
 
     /// Both sets together.
     public func intersection(_ other: SpecifierSet) -> SpecifierSet { SpecifierSet(specifiers + other.specifiers) }
