@@ -15,6 +15,10 @@ struct CUDAInUse {
     var origin: Origin
     /// Where the spec decides it.
     var location: SourceLocation
+    /// The file `location` is in: nil for the spec, a requirements file for a framework pinned there.
+    var file: String?
+    /// What diagnostics about it add: where a pinned framework was taken from.
+    var notes: [DiagnosticNote] = []
     /// The CUDA, for messages: "CUDA 12.2.2", "CUDA 12.6, which PyTorch 2.7's cu126 wheels bring,".
     var name: String
     /// The build that runs on the GPUs, for messages: "CUDA 12.2.2", "PyTorch 2.7's cu126 wheels (CUDA 12.6)".
@@ -40,16 +44,20 @@ struct CUDAInUse {
         let environment = context.environment
         guard !environment.cpuOnly else { return [] }
         var uses: [CUDAInUse] = []
-        let install = environment.frameworkInstall
+        let install = environment.judgedInstall
         let wheels = install?.bundledCUDA
-        if let cuda = environment.cuda.known, wheels == nil || environment.cudaCompilation != nil {
+        // A framework pinned in pip's requirements whose wheels bring a CUDA mlenv cannot tell:
+        // the image's toolkit is not what it runs with, and an unknown CUDA is not judged.
+        let pinned = environment.framework == nil ? environment.pinnedFramework : nil
+        let unknownWheels = wheels == nil && pinned?.bringsCUDA == true
+        if let cuda = environment.cuda.known, (wheels == nil && !unknownWheels) || environment.cudaCompilation != nil {
             uses.append(
                 CUDAInUse(
                     cuda: cuda, origin: .toolkit, location: context.spec.cuda?.location ?? context.spec.base.location,
                     name: "CUDA \(cuda)", build: "CUDA \(cuda)"))
         }
-        if let install, let wheels, let framework = environment.framework {
-            let version = environment.frameworkVersion.map { " \($0)" } ?? ""
+        if let install, let wheels, let framework = environment.judgedFramework {
+            let version = environment.judgedFrameworkVersion.map { " \($0)" } ?? ""
             let what = install.variant.map { framework == .jax ? "`jax[\($0)]`" : "\($0) " } ?? ""
             let wheelsName =
                 framework == .jax
@@ -65,7 +73,12 @@ struct CUDAInUse {
             var use = CUDAInUse(
                 cuda: wheels, origin: .wheels(framework, install), location: location,
                 name: "\(cudaName), which \(wheelsName) bring,", build: "\(wheelsName) (\(cudaName))")
-            if framework == .pytorch, let variant = install.variant, let prefix = environment.frameworkVersion {
+            if let pinned {
+                use.file = pinned.entry.file
+                use.location = pinned.entry.location
+                use.notes = [pinned.note]
+            }
+            if framework == .pytorch, let variant = install.variant, let prefix = environment.judgedFrameworkVersion {
                 let release = context.catalog.pytorch.filter { [matches = Compatibility.matcher(prefix)] release in
                     matches(release.version) && release.cudaWheels.contains { $0.any == variant }
                 }.max { $0.version < $1.version }

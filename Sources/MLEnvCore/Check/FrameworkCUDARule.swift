@@ -154,8 +154,8 @@ enum FrameworkCUDARule: Rule {
 
     static func check(_ context: inout RuleContext) {
         let environment = context.environment
-        guard !environment.imageShipsFramework, !environment.cpuOnly, let framework = environment.framework,
-            let prefix = environment.frameworkVersion
+        guard !environment.imageShipsFramework, !environment.cpuOnly, let framework = environment.judgedFramework,
+            let prefix = environment.judgedFrameworkVersion
         else { return }
         let declared = context.spec.cuda?.location ?? context.spec.base.location
         var notes: [DiagnosticNote] = []
@@ -164,7 +164,21 @@ enum FrameworkCUDARule: Rule {
                 DiagnosticNote("\(framework.displayName) \(prefix) is asked for here", file: context.file, at: location)
             )
         }
-        if let install = environment.frameworkInstall, let bundled = install.bundledCUDA {
+        // A framework pinned in pip's requirements: where it was taken from, and where the
+        // diagnostics about its wheels point.
+        let pinned = environment.framework == nil ? environment.pinnedFramework : nil
+        if let pinned { notes.append(pinned.note) }
+        let wheelsAt =
+            context.spec.framework?.version?.location ?? context.spec.framework?.name.location
+            ?? context.spec.base.location
+        func reportAtWheels(_ code: DiagnosticCode, _ message: String, _ context: inout RuleContext) {
+            if let pinned {
+                context.report(code, message, at: pinned.entry, notes: [pinned.note])
+            } else {
+                context.report(code, message, at: wheelsAt)
+            }
+        }
+        if let install = environment.judgedInstall, let bundled = install.bundledCUDA {
             if framework == .pytorch, let compilation = environment.cudaCompilation,
                 let toolkit = environment.imageCUDA.known,
                 bundled.parts.count >= 2
@@ -202,28 +216,27 @@ enum FrameworkCUDARule: Rule {
                             "use a CUDA \(bundled) or newer image, or a `-runtime` or `-base` one: JAX's wheels bring their own ptxas"
                     )
                 } else {
-                    context.report(
+                    reportAtWheels(
                         .frameworkCUDAWheels,
                         Message.jaxFloor(context, prefix: prefix, install: install, floor: bundled),
-                        at: context.spec.framework?.version?.location ?? context.spec.framework?.name.location
-                            ?? context.spec.base.location)
+                        &context)
                 }
                 return
             }
             if let choice = install.choice {
-                let location =
-                    context.spec.framework?.version?.location ?? context.spec.framework?.name.location
-                    ?? context.spec.base.location
-                context.report(
+                reportAtWheels(
                     .frameworkCUDAWheels,
                     Message.wheels(
                         context, framework: framework, prefix: prefix, install: install,
-                        bundled: bundled, choice: choice), at: location)
+                        bundled: bundled, choice: choice), &context)
             }
             return
         }
-        // TensorFlow before 2.14 loads the image's CUDA libraries.
-        guard framework == .tensorflow, let cuda = environment.cuda.known else { return }
+        // TensorFlow before 2.14 loads the image's CUDA libraries (a pinned one, only then: a
+        // later one's CUDA, with its `and-cuda` extra or without, is not judged here).
+        guard framework == .tensorflow, let cuda = environment.cuda.known,
+            pinned == nil || FrameworkInstall.usesSystemCUDA(.tensorflow, version: prefix)
+        else { return }
         let builds = context.catalog.tensorflow.filter { [matches = Compatibility.matcher(prefix)] in
             $0.package == "tensorflow" && matches($0.version)
         }

@@ -171,11 +171,11 @@ enum GPUCodeRule: Rule {
             let verdict = use.kernels(on: gpu)
             let fix =
                 use.origin.isPyTorchWheels
-                ? wheelFix(context, sm: sm, prefix: environment.frameworkVersion) : nil
+                ? wheelFix(context, sm: sm, prefix: environment.judgedFrameworkVersion) : nil
             if case .known = verdict {
                 report(
                     verdict, what: use.build, model: model.value, sm: sm, jitImpossible: jitImpossible,
-                    at: use.location, notes: gpuNote,
+                    at: use.location, in: use.file, notes: gpuNote + use.notes,
                     fix: fix, &context)
                 continue
             }
@@ -189,14 +189,16 @@ enum GPUCodeRule: Rule {
                 context.report(
                     .gpuCodeJIT,
                     Message.ptxOnly(use.build, toolkit: use.cuda, model: model.value, sm: sm, first: first),
-                    at: use.location, notes: gpuNote, fix: fix ?? toolkitFix(context, from: use.cuda, gpu: gpu, sm: sm))
+                    at: use.location, in: use.file, notes: gpuNote + use.notes,
+                    fix: fix ?? toolkitFix(context, from: use.cuda, gpu: gpu, sm: sm))
             case .dropped(_, let last):
                 context.report(
                     .gpuUnsupported,
                     Message.dropped(
                         use.build, toolkit: use.cuda, architecture: gpu.architecture, model: model.value,
                         sm: sm, last: last),
-                    at: use.location, notes: gpuNote, fix: fix ?? toolkitFix(context, from: use.cuda, gpu: gpu, sm: sm))
+                    at: use.location, in: use.file, notes: gpuNote + use.notes,
+                    fix: fix ?? toolkitFix(context, from: use.cuda, gpu: gpu, sm: sm))
             }
         }
     }
@@ -204,20 +206,23 @@ enum GPUCodeRule: Rule {
     /// A build's verdict on the host's GPU, when the facts behind it are confirmed.
     static func report(
         _ verdict: Fact<Compatibility.KernelVerdict>, what: String, model: String, sm: Int, jitImpossible: Bool,
-        at location: SourceLocation, notes: [DiagnosticNote], fix: String?, _ context: inout RuleContext
+        at location: SourceLocation, in file: String? = nil, notes: [DiagnosticNote], fix: String?,
+        _ context: inout RuleContext
     ) {
         switch verdict {
         case .known(.none):
             context.report(
-                .gpuUnsupported, Message.noKernel(what, model: model, sm: sm), at: location, notes: notes, fix: fix)
+                .gpuUnsupported, Message.noKernel(what, model: model, sm: sm), at: location, in: file, notes: notes,
+                fix: fix)
         case .known(.jit(let ptx)) where jitImpossible:
             context.report(
                 .gpuUnsupported, Message.jitImpossible(what, model: model, sm: sm, ptx: ptx), at: location,
-                notes: notes,
+                in: file, notes: notes,
                 fix: "upgrade the host's driver, or use a build with native code for sm_\(sm)")
         case .known(.jit(let ptx)):
             context.report(
-                .gpuCodeJIT, Message.jit(what, model: model, sm: sm, ptx: ptx), at: location, notes: notes, fix: fix)
+                .gpuCodeJIT, Message.jit(what, model: model, sm: sm, ptx: ptx), at: location, in: file, notes: notes,
+                fix: fix)
         case .known(.native), .likely, .unknown:
             break
         }
@@ -248,6 +253,9 @@ enum GPUCodeRule: Rule {
         else {
             return "no PyTorch wheels in mlenv's catalog carry code for sm_\(sm) and fit the rest of the spec"
         }
+        if context.environment.framework == nil, let pinned = context.environment.pinnedFramework {
+            return pinned.fix(release) + ", whose \(variant) wheels carry code for sm_\(sm)"
+        }
         if let prefix, Compatibility.matches(release.release, prefix: prefix) {
             return "use PyTorch \(prefix)'s \(variant) wheels, which carry code for sm_\(sm)"
         }
@@ -262,8 +270,8 @@ enum GPUCodeRule: Rule {
     {
         let environment = context.environment
         let majors: Set<Int>? =
-            environment.framework == .pytorch && !environment.imageShipsFramework
-            ? environment.frameworkVersion.map { prefix in
+            environment.judgedFramework == .pytorch && !environment.imageShipsFramework
+            ? environment.judgedFrameworkVersion.map { prefix in
                 Set(
                     context.catalog.pytorch.filter { Compatibility.matches($0.version, prefix: prefix) }
                         .flatMap(\.cudaWheels).compactMap {

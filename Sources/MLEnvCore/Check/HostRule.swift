@@ -78,19 +78,19 @@ enum HostRule: Rule {
                 context.report(
                     .driverCompatibility,
                     Message.minorVersionCompatible(use.name, minimum: minimum, host: host.name.value, driver: driver),
-                    at: use.location, notes: [hostDriverNote].compactMap { $0 })
+                    at: use.location, in: use.file, notes: [hostDriverNote].compactMap { $0 } + use.notes)
             case .forwardCompatible(let branch):
                 context.report(
                     .driverCompatibility,
                     Message.forwardCompatible(
                         use.name, host: host.name.value, driver: driver,
                         image: context.environment.image, branch: branch),
-                    at: use.location, notes: [hostDriverNote].compactMap { $0 })
+                    at: use.location, in: use.file, notes: [hostDriverNote].compactMap { $0 } + use.notes)
             case .tooOld(let required):
                 context.report(
                     .driverTooOld,
                     Message.driverTooOld(use.name, required: required, host: host.name.value, driver: driver),
-                    at: use.location, notes: [hostDriverNote].compactMap { $0 },
+                    at: use.location, in: use.file, notes: [hostDriverNote].compactMap { $0 } + use.notes,
                     fix: use.origin.isToolkit
                         ? toolkitFix(context, from: use.cuda, driver: driver, gpu: gpu) : wheelsFix(context))
             }
@@ -115,16 +115,20 @@ extension HostRule {
     /// Upgrade the driver, or the nearest release of the framework with wheels the driver runs
     /// (and that fit the Python and the GPUs).
     static func wheelsFix(_ context: RuleContext) -> String {
-        guard let framework = context.environment.framework else { return "upgrade the host's driver" }
+        let environment = context.environment
+        guard let framework = environment.judgedFramework else { return "upgrade the host's driver" }
         guard
             let release = Compatibility.nearestRelease(
-                framework, near: context.environment.frameworkVersion, satisfying: ReleaseConstraints(context),
+                framework, near: environment.judgedFrameworkVersion, satisfying: ReleaseConstraints(context),
                 catalog: context.catalog)
         else {
             return "upgrade the host's driver; no \(framework.displayName) release in mlenv's catalog has wheels "
                 + "its driver runs that fit the rest of the spec"
         }
         let wheels = release.variant.map { framework == .jax ? "`jax[\($0)]` wheels" : "\($0) wheels" } ?? "wheels"
+        if environment.framework == nil, let pinned = environment.pinnedFramework {
+            return "upgrade the host's driver, or " + pinned.fix(release) + ", whose \(wheels) its driver runs"
+        }
         return "upgrade the host's driver, or use \(release.named(framework)), whose \(wheels) its driver runs"
     }
 

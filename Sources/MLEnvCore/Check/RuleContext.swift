@@ -16,10 +16,10 @@ struct RuleContext {
     var file: String { spec.file }
 
     mutating func report(
-        _ code: DiagnosticCode, _ message: String, at location: SourceLocation,
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation, in other: String? = nil,
         notes: [DiagnosticNote] = [], fix: String? = nil
     ) {
-        diagnostics.append(Diagnostic(code, message, file: file, at: location, notes: notes, fix: fix))
+        diagnostics.append(Diagnostic(code, message, file: other ?? file, at: location, notes: notes, fix: fix))
     }
 
     /// A diagnostic at a pip requirement, in the file it is written in.

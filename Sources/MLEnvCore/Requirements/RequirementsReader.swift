@@ -70,6 +70,17 @@ public struct ProjectRequirements: Sendable {
     public var project: PythonProject?
     /// Whether the folder the spec builds from (with `project:` or `files:`) has a `.dockerignore`.
     public var contextHasIgnoreFile = false
+    /// The options of every file that tell pip where to look (`--index-url`, `--extra-index-url`,
+    /// `--find-links`, `--no-index`), in pip's order: pip applies them to the whole run.
+    public var indexOptions: [IndexOption] = []
+
+    /// One option of a requirements file that tells pip where to look for packages.
+    public struct IndexOption: Sendable, Equatable {
+        /// The option's long name: `--index-url`.
+        public var name: String
+        /// Its URL or path; nil for `--no-index`.
+        public var value: String?
+    }
 
     /// One `packages.requirements` entry.
     public struct Root: Sendable, Equatable {
@@ -381,6 +392,9 @@ enum RequirementsReader: Rule {
         }
 
         mutating func option(_ name: String, _ value: String?, in path: String, at location: SourceLocation) {
+            if ["--index-url", "--extra-index-url", "--find-links", "--no-index"].contains(name) {
+                result.indexOptions.append(ProjectRequirements.IndexOption(name: name, value: value))
+            }
             guard let value, ["--index-url", "--extra-index-url", "--find-links"].contains(name) else { return }
             if let scheme = RequirementsReader.urlScheme(value), scheme == "http" || scheme == "https" {
                 if RequirementsReader.hasCredentials(value) {

@@ -249,7 +249,7 @@ struct WheelFit {
             driver = host?.driver.flatMap { DottedVersion($0.value) }
             gpu = host?.gpuModel.flatMap { catalog.gpu(named: $0.value) }?.computeCapability.known.map(Compatibility.sm)
         }
-        if environment.cudaCompilation != nil, environment.framework == .pytorch {
+        if environment.cudaCompilation != nil, environment.judgedFramework == .pytorch {
             toolkitMajor = environment.imageCUDA.known?.major
         }
     }

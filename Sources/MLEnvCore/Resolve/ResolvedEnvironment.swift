@@ -31,6 +31,9 @@ public struct ResolvedEnvironment: Sendable {
     public var frameworkVersion: String?
     /// How pip installs the framework, when the image does not ship it.
     public var frameworkInstall: FrameworkInstall?
+    /// The framework pip's requirements pin, when the spec has no `framework:` and the image
+    /// ships none: judged by the rules, installed by pip with the rest (never by mlenv).
+    public var pinnedFramework: PinnedFramework?
     /// What shows that the image compiles CUDA code, when the spec does.
     public var cudaCompilation: CUDACompilation?
     /// `packages.requirements`, as pip reads them.
@@ -38,6 +41,15 @@ public struct ResolvedEnvironment: Sendable {
     /// Every pip requirement and constraint pip is given: the requirements files' in pip's
     /// order, then `packages.pip`.
     public var pip: [PipEntry]
+
+    /// The framework the rules judge: the spec's or the image's, else the one pip's requirements pin.
+    var judgedFramework: FrameworkName? { framework ?? pinnedFramework?.framework }
+
+    /// The version of `judgedFramework`.
+    var judgedFrameworkVersion: String? { framework == nil ? pinnedFramework?.version : frameworkVersion }
+
+    /// The wheels of `judgedFramework`: mlenv's install, else the pinned framework's wheels.
+    var judgedInstall: FrameworkInstall? { frameworkInstall ?? (framework == nil ? pinnedFramework?.wheels : nil) }
 
     /// `project:`, as its pyproject.toml says.
     public var project: PythonProject? { requirements.project }

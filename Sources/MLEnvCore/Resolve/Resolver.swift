@@ -92,6 +92,11 @@ public enum Resolver {
                 + spec.pip.map { PipEntry(value: $0.value, file: spec.file, location: $0.location, role: .spec) })
         resolved.cudaCompilation = CUDACompilation.of(spec)
         resolved.frameworkInstall = FrameworkInstall.choose(resolved, catalog: catalog, host: host)
+        if spec.framework == nil, shipped == nil {
+            resolved.pinnedFramework = PinnedFramework.find(
+                resolved.pip, requirements: requirements, index: spec.index, cpuOnly: cpuOnly, cuda: cuda.known,
+                catalog: catalog)
+        }
         return resolved
     }
 }
