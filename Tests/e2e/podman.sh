@@ -264,18 +264,7 @@ podman_as_user env MLENV_ENGINE=podman "$pod_script" down >/dev/null
 step "Slurm: job.sbatch with rootless Podman, given the GPUs of Slurm's allocation through CDI"
 # The Docker job's spec with runtime podman, run as the user on the test cluster: the devices of
 # SLURM_JOB_GPUS reach the container, and what the job writes is the user's.
-cat >"$pod_project/specs/e2e-slurm.yaml" <<EOF
-mlenv: 1
-name: e2e-$run_id
-base: $base
-python: "$python3_version"
-cuda: none
-gpus: 2
-volumes: ["./data:/workspace/data"]
-command: ["python3", "-c", "import os, sys; open('/workspace/data/from-slurm.txt', 'w').write('slurm'); print('job ran as', os.getuid(), 'with', sorted(os.path.basename(d) for d in sys.argv[1:] if os.path.exists(d)))", "${pod_gpu_device%1}0", "$pod_gpu_device"]
-resources: {cpus: 1, memory: 512m}
-slurm: {runtime: podman}
-EOF
+project="$pod_project" write_slurm_spec podman "[\"python3\", \"-c\", \"import os, sys; open('/workspace/data/from-slurm.txt', 'w').write('slurm'); print('job ran as', os.getuid(), 'with', sorted(os.path.basename(d) for d in sys.argv[1:] if os.path.exists(d)))\", \"${pod_gpu_device%1}0\", \"$pod_gpu_device\"]"
 "$mlenv" generate --catalog "$pod_project/catalog.yaml" "$pod_project/specs/e2e-slurm.yaml" -o "$pod_project/out-slurm" --target slurm >/dev/null
 chmod -R a+rX "$pod_project/out-slurm"
 chmod a+w "$pod_project/out-slurm"

@@ -400,7 +400,10 @@ sleep 1
 step "Slurm: the generated job.sbatch on a real one-node cluster (docker runtime)"
 # The same environment as a batch job: two of the test cluster's GPUs (declared in its
 # gres.conf, no hardware behind them), one CPU, 512 MiB, a command instead of Jupyter.
-cat >"$project/specs/e2e-slurm.yaml" <<EOF
+# The Slurm jobs' spec (Tests/e2e/podman.sh writes one too): $1 slurm.runtime, $2 the command, a
+# YAML flow sequence.
+write_slurm_spec() {
+  cat >"$project/specs/e2e-slurm.yaml" <<EOF
 mlenv: 1
 name: e2e-$run_id
 base: $base
@@ -408,10 +411,12 @@ python: "$python3_version"
 cuda: none
 gpus: 2
 volumes: ["./data:/workspace/data"]
-command: ["python3", "-c", "import os; open('/workspace/data/from-slurm.txt', 'w').write('slurm'); print('job ran in', os.getcwd(), 'as', os.getuid())"]
+command: $2
 resources: {cpus: 1, memory: 512m}
-slurm: {runtime: docker}
+slurm: {runtime: $1}
 EOF
+}
+write_slurm_spec docker "[\"python3\", \"-c\", \"import os; open('/workspace/data/from-slurm.txt', 'w').write('slurm'); print('job ran in', os.getcwd(), 'as', os.getuid())\"]"
 "$mlenv" generate --catalog "$project/catalog.yaml" "$project/specs/e2e-slurm.yaml" -o "$project/out-slurm" --target slurm >/dev/null
 chmod -R a+rX "$project"
 chmod a+w "$project/out-slurm"
