@@ -167,6 +167,13 @@ final class RunScriptTests: XCTestCase {
         XCTAssertFalse(result.engine.contains { $0.hasPrefix("run ") })
     }
 
+    /// Puts an `id` first on the script's PATH that runs `body` (a sh case on its arguments).
+    func fakeID(_ body: String) throws {
+        let id = folder.appendingPathComponent("bin/id")
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: id)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: id.path)
+    }
+
     /// `podman info` of a rootless Podman, as Podman 4.3 prints it (the parts run.sh reads).
     static func rootlessInfo(runtime: String) -> String {
         "host:\n  ociRuntime:\n    name: \(runtime)\n    package: \(runtime)_1.8.1-1+deb12u1_amd64\n"
@@ -200,14 +207,9 @@ final class RunScriptTests: XCTestCase {
     func testRootlessPodmanOnCrunKeepsTheUsersGroups() throws {
         let podman = folder.appendingPathComponent("bin/podman")
         try FileManager.default.copyItem(at: folder.appendingPathComponent("bin/docker"), to: podman)
-        let id = folder.appendingPathComponent("bin/id")
-        try Data(
-            """
-            #!/bin/sh
-            case "$1" in -u) echo 1001 ;; -g) echo 1001 ;; -G) echo "${FAKE_GROUPS:-1001}" ;; -un) echo alice ;; esac
-            """.utf8
-        ).write(to: id)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: id.path)
+        try fakeID(
+            #"case "$1" in -u) echo 1001 ;; -g) echo 1001 ;; -G) echo "${FAKE_GROUPS:-1001}" ;; -un) echo alice ;; esac"#
+        )
         let run = try script(minimalSpec + "gpus: none\n")
         func call(_ runtime: String, groups: String) throws -> String {
             let result = try self.run(
@@ -223,15 +225,22 @@ final class RunScriptTests: XCTestCase {
     /// Under sudo (rootful Podman, or Docker for a user outside the docker group) the container
     /// runs as the user who ran sudo, and the ssh line names them.
     func testUnderSudoTheContainerRunsAsTheUserWhoRanSudo() throws {
-        try XCTSkipUnless(getuid() == 0, "sudo sets SUDO_UID for a root process; this test runs as root in CI")
+        // A root process (whoever runs the tests): `id -G alice` answers alice's groups, and
+        // `id -G` of a user the system does not know fails, as id does.
+        try fakeID(
+            #"case "$1" in -u | -g) echo 0 ;; -un) echo root ;; -G) case "${2:-}" in "") echo 0 ;; alice) echo 4343 27 ;; *) exit 1 ;; esac ;; esac"#
+        )
         let run = try script(minimalSpec + "gpus: none\njupyter: true\n")
-        let sudo = ["SUDO_UID": "4242", "SUDO_GID": "4343", "SUDO_USER": "no-such-user-mlenv", "JUPYTER_TOKEN": "t"]
+        let sudo = ["SUDO_UID": "4242", "SUDO_GID": "4343", "SUDO_USER": "alice", "JUPYTER_TOKEN": "t"]
         let result = try self.run(run, ["up"], sudo)
         XCTAssertEqual(result.status, 0, result.output)
         let call = try XCTUnwrap(result.engine.first { $0.hasPrefix("run ") })
-        XCTAssertTrue(call.contains("--user 4242:4343 "), call)
-        XCTAssertFalse(call.contains("--group-add"), call)
-        XCTAssertTrue(result.output.contains(" no-such-user-mlenv@"), result.output)
+        XCTAssertTrue(call.contains("--user 4242:4343 --group-add 27 "), call)
+        XCTAssertTrue(result.output.contains(" alice@"), result.output)
+        // A SUDO_USER id does not know: the primary group only.
+        let unknown = try self.run(run, ["up"], sudo.merging(["SUDO_USER": "no-such-user-mlenv"]) { $1 })
+        let unknownCall = try XCTUnwrap(unknown.engine.first { $0.hasPrefix("run ") })
+        XCTAssertTrue(unknownCall.contains("--user 4242:4343 ") && !unknownCall.contains("--group-add"), unknownCall)
         // sudo to root by root, or values that are not ids: the container runs as root.
         for bad in [["SUDO_UID": "0", "SUDO_GID": "0"], ["SUDO_UID": "1; reboot", "SUDO_GID": "1"]] {
             let call = try XCTUnwrap(try self.run(run, ["up"], bad).engine.first { $0.hasPrefix("run ") })
